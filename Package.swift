@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The checker's core modules are compiled with optimization even in debug builds:
+/// exhaustive state-space exploration is the product, and an unoptimized explorer
+/// makes `swift test` over the bundled models too slow to be useful.
+let optimizedCore: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "tptcheck",
+    products: [
+        .executable(name: "tptcheck", targets: ["tptcheck"]),
+        .library(name: "TPTModel", targets: ["TPTModel"]),
+        .library(name: "TPTExplore", targets: ["TPTExplore"]),
+        .library(name: "TPTZ3", targets: ["TPTZ3"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Model and language: parsing `.tpt` files, the resolved model, and the
+        // one definition of the state and its primitive steps.
+        .target(name: "TPTModel", swiftSettings: optimizedCore),
+        // Explicit-state checker: exhaustive breadth-first search over packed states.
+        .target(name: "TPTExplore", dependencies: ["TPTModel"], swiftSettings: optimizedCore),
+        // Z3 from Debian's libz3-dev, and a safe Swift layer over its C API.
+        .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
+        .target(name: "TPTZ3", dependencies: ["CZ3"]),
+        // Command line.
+        .executableTarget(
+            name: "tptcheck",
+            dependencies: [
+                "TPTModel", "TPTExplore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Release-build throughput benchmark for the explicit checker.
+        .executableTarget(
+            name: "tptbench",
+            dependencies: ["TPTModel", "TPTExplore"],
+            path: "Benchmarks/ExplicitThroughput"),
+
+        .testTarget(name: "TPTModelTests", dependencies: ["TPTModel"]),
+        .testTarget(name: "TPTExploreTests", dependencies: ["TPTModel", "TPTExplore"]),
+        .testTarget(name: "TPTZ3Tests", dependencies: ["TPTZ3"]),
+        .testTarget(name: "tptcheckTests", dependencies: ["tptcheck"]),
+    ]
+)

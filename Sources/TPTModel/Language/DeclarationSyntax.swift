@@ -1,0 +1,26 @@
+/// A whole model file as written, before names and types are resolved.
+struct ModelSyntax {
+    var name: (String, SourceLocation)?
+    var scheme: (String, SourceLocation)?
+    var settings: [(name: String, value: Int, location: SourceLocation)] = []
+    var walker: (WalkerCheck, SourceLocation)?
+    var initialSteps: [CallSyntax] = []
+    var rules: [RuleSyntax] = []
+    var checks: [(String, SourceLocation)] = []
+    var expectation: (ExpectationSyntax, SourceLocation)?
+}
+
+/// `rule NAME(PARAM: TYPE, ...) atomic|interleaved [when GUARD] do STEP...`
+struct RuleSyntax {
+    var name: String
+    var parameters: [(name: String, type: String, location: SourceLocation)]
+    var isAtomic: Bool
+    var guardCondition: ExpressionSyntax?
+    var steps: [CallSyntax]
+    var location: SourceLocation
+}
+
+enum ExpectationSyntax {
+    case holds
+    case violated(String, SourceLocation)
+}

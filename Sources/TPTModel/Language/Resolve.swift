@@ -1,0 +1,309 @@
+/// Reads a model file: lex, parse, then resolve names and types into a `Model`.
+///
+/// Every problem is one `Diagnostic` with the file, line and column of the offending
+/// text; nothing is returned for a file with an error.
+public func parseModel(_ text: String, file: String) throws(Diagnostic) -> Model {
+    var parser = Parser(tokens: try lex(text, file: file))
+    let syntax = try parser.parseModel()
+    var resolver = Resolver(file: file)
+    return try resolver.resolve(syntax)
+}
+
+/// Turns syntax into a model: checks every name, type and range.
+struct Resolver {
+    let file: String
+    var configuration = Configuration()
+    var scheme = Scheme.tpt
+
+    init(file: String) { self.file = file }
+
+    private var fileStart: SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
+
+    mutating func resolve(_ syntax: ModelSyntax) throws(Diagnostic) -> Model {
+        guard let (name, _) = syntax.name else {
+            throw Diagnostic("missing 'model NAME' declaration", at: fileStart)
+        }
+        guard let (schemeName, schemeLocation) = syntax.scheme else {
+            throw Diagnostic("missing 'scheme' declaration (\(Scheme.allCases.map(\.rawValue).joined(separator: ", ")))", at: fileStart)
+        }
+        guard let resolvedScheme = Scheme(rawValue: schemeName) else {
+            throw Diagnostic("unknown scheme '\(schemeName)' (expected \(Scheme.allCases.map(\.rawValue).joined(separator: ", ")))", at: schemeLocation)
+        }
+        scheme = resolvedScheme
+
+        var seenSettings: Set<String> = []
+        for (setting, value, location) in syntax.settings {
+            guard let entry = Configuration.settings.first(where: { $0.name == setting }) else {
+                let known = Configuration.settings.map(\.name).joined(separator: ", ")
+                throw Diagnostic("unknown configuration setting '\(setting)' (expected one of \(known))", at: location)
+            }
+            guard seenSettings.insert(setting).inserted else {
+                throw Diagnostic("configuration setting '\(setting)' is given twice", at: location)
+            }
+            guard entry.range.contains(value) else {
+                throw Diagnostic("'\(setting)' must be between \(entry.range.lowerBound) and \(entry.range.upperBound), not \(value)", at: location)
+            }
+            configuration[keyPath: entry.keyPath] = value
+        }
+        let bits = StateLayout(scheme: scheme, configuration: configuration, maxRuleParameters: Rule.maxParameters, rules: 15).bits
+        if bits > PackedState.capacityBits {
+            throw Diagnostic("this configuration needs \(bits) bits of state; at most \(PackedState.capacityBits) fit in a packed state",
+                             at: syntax.settings.first?.location ?? fileStart)
+        }
+
+        let walkerCheck = syntax.walker?.0 ?? (scheme == .tpt ? .everyLevel : .nothing)
+        let noParameters: [Parameter] = []
+        var initialSteps: [Step] = []
+        for call in syntax.initialSteps {
+            initialSteps.append(try resolveStep(call, parameters: noParameters))
+        }
+
+        var rules: [Rule] = []
+        for ruleSyntax in syntax.rules {
+            if rules.contains(where: { $0.name == ruleSyntax.name }) {
+                throw Diagnostic("rule '\(ruleSyntax.name)' is declared twice", at: ruleSyntax.location)
+            }
+            rules.append(try resolveRule(ruleSyntax))
+        }
+        if rules.count > 15 {
+            throw Diagnostic("a model may have at most 15 rules", at: syntax.rules[15].location)
+        }
+
+        var properties: [Property] = []
+        for (propertyName, location) in syntax.checks {
+            let property = try resolveProperty(propertyName, at: location)
+            if properties.contains(property) {
+                throw Diagnostic("property '\(propertyName)' is checked twice", at: location)
+            }
+            properties.append(property)
+        }
+        if properties.isEmpty {
+            throw Diagnostic("missing 'check PROPERTY, ...' declaration", at: fileStart)
+        }
+
+        guard let (expectationSyntax, _) = syntax.expectation else {
+            throw Diagnostic("missing 'expect holds' or 'expect violated by PROPERTY' declaration", at: fileStart)
+        }
+        let expectation: Expectation
+        switch expectationSyntax {
+        case .holds:
+            expectation = .holds
+        case .violated(let propertyName, let location):
+            let property = try resolveProperty(propertyName, at: location)
+            guard properties.contains(property) else {
+                throw Diagnostic("expected violation of '\(propertyName)', which the model does not check", at: location)
+            }
+            expectation = .violated(property)
+        }
+
+        return Model(name: name, file: file, scheme: scheme, configuration: configuration,
+                     walkerCheck: walkerCheck, initialSteps: initialSteps, rules: rules,
+                     properties: properties, expectation: expectation)
+    }
+
+    private func resolveProperty(_ name: String, at location: SourceLocation) throws(Diagnostic) -> Property {
+        guard let property = Property(rawValue: name) else {
+            throw Diagnostic("unknown property '\(name)' (expected \(Property.allCases.map(\.rawValue).joined(separator: ", ")))", at: location)
+        }
+        return property
+    }
+
+    private func resolveRule(_ syntax: RuleSyntax) throws(Diagnostic) -> Rule {
+        var parameters: [Parameter] = []
+        for (name, typeName, location) in syntax.parameters {
+            guard let type = ValueType(rawValue: typeName) else {
+                throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage)", at: location)
+            }
+            if type == .gpage && scheme != .nested {
+                throw Diagnostic("parameter type 'gpage' exists only under scheme nested", at: location)
+            }
+            if parameters.contains(where: { $0.name == name }) {
+                throw Diagnostic("parameter '\(name)' is declared twice", at: location)
+            }
+            if parameters.count == Rule.maxParameters {
+                throw Diagnostic("a rule may take at most \(Rule.maxParameters) parameters", at: location)
+            }
+            parameters.append(Parameter(name: name, type: type))
+        }
+        let guardCondition = try syntax.guardCondition.map { (expression) throws(Diagnostic) in
+            try resolveGuard(expression, parameters: parameters)
+        } ?? .always
+        var steps: [Step] = []
+        for call in syntax.steps {
+            steps.append(try resolveStep(call, parameters: parameters))
+        }
+        if steps.count > 15 {
+            throw Diagnostic("a rule may have at most 15 steps", at: syntax.steps[15].location)
+        }
+        return Rule(name: syntax.name, parameters: parameters, isAtomic: syntax.isAtomic,
+                    guardCondition: guardCondition, steps: steps, location: syntax.location)
+    }
+
+    // MARK: Operands
+
+    private func count(of type: ValueType) -> Int {
+        switch type {
+        case .frame: return configuration.frames
+        case .vm: return configuration.vms
+        case .gpage: return configuration.gpages
+        }
+    }
+
+    /// The type of a page-table entry's or root's target: a frame under tpt, a
+    /// guest-physical page under nested paging.
+    private var targetType: ValueType { scheme == .nested ? .gpage : .frame }
+
+    private static let literalPrefixes: [(prefix: String, type: ValueType)] = [("vm", .vm), ("f", .frame), ("g", .gpage)]
+
+    private func resolveOperand(_ expression: ExpressionSyntax, as type: ValueType, parameters: [Parameter]) throws(Diagnostic) -> Operand {
+        guard case .name(let name, let location) = expression else {
+            throw Diagnostic("expected a \(type.rawValue) (a parameter or a literal such as \(Self.example(type)))", at: expression.location)
+        }
+        if let index = parameters.firstIndex(where: { $0.name == name }) {
+            guard parameters[index].type == type else {
+                throw Diagnostic("'\(name)' is a \(parameters[index].type.rawValue), but a \(type.rawValue) is expected here", at: location)
+            }
+            return .parameter(index)
+        }
+        for (prefix, literalType) in Self.literalPrefixes where name.hasPrefix(prefix) {
+            guard let value = Int(name.dropFirst(prefix.count)) else { continue }
+            guard literalType == type else {
+                throw Diagnostic("'\(name)' is a \(literalType.rawValue), but a \(type.rawValue) is expected here", at: location)
+            }
+            guard value < count(of: type) else {
+                throw Diagnostic("\(type.rawValue) '\(name)' is out of range: the configuration has \(count(of: type)) \(type.rawValue)s", at: location)
+            }
+            return .constant(value)
+        }
+        throw Diagnostic("unknown name '\(name)' (expected a \(type.rawValue): a parameter or a literal such as \(Self.example(type)))", at: location)
+    }
+
+    private static func example(_ type: ValueType) -> String {
+        switch type {
+        case .frame: return "f0"
+        case .vm: return "vm0"
+        case .gpage: return "g0"
+        }
+    }
+
+    private func resolveTag(_ expression: ExpressionSyntax, parameters: [Parameter]) throws(Diagnostic) -> TagValue {
+        if case .name("free", _) = expression { return .free }
+        if case .name("host", _) = expression { return .host }
+        do {
+            return .vm(try resolveOperand(expression, as: .vm, parameters: parameters))
+        } catch {
+            throw Diagnostic("expected a tag: free, host, or a vm", at: expression.location)
+        }
+    }
+
+    // MARK: Steps
+
+    private func arguments(_ call: CallSyntax, _ count: Int, _ signature: String) throws(Diagnostic) -> [ExpressionSyntax] {
+        guard call.arguments.count == count else {
+            throw Diagnostic("'\(call.name)' takes \(count) argument\(count == 1 ? "" : "s") (\(signature)), not \(call.arguments.count)", at: call.location)
+        }
+        return call.arguments
+    }
+
+    private func requireNested(_ call: CallSyntax) throws(Diagnostic) {
+        if scheme != .nested {
+            throw Diagnostic("'\(call.name)' exists only under scheme nested", at: call.location)
+        }
+    }
+
+    private func resolveStep(_ call: CallSyntax, parameters: [Parameter]) throws(Diagnostic) -> Step {
+        let p = parameters
+        switch call.name {
+        case "set_tag":
+            let a = try arguments(call, 2, "frame, tag")
+            return .setTag(frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(a[1], parameters: p))
+        case "shootdown":
+            let a = try arguments(call, 1, "frame")
+            return .shootdown(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+        case "scrub":
+            let a = try arguments(call, 1, "frame")
+            return .scrub(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+        case "flush_tlb":
+            let a = try arguments(call, 1, "vm")
+            return .flushTLB(vm: try resolveOperand(a[0], as: .vm, parameters: p))
+        case "set_writer":
+            let a = try arguments(call, 2, "frame, vm")
+            return .setWriter(frame: try resolveOperand(a[0], as: .frame, parameters: p),
+                              vm: try resolveOperand(a[1], as: .vm, parameters: p))
+        case "set_root":
+            let a = try arguments(call, 2, "vm, \(targetType.rawValue)")
+            return .setRoot(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                            target: try resolveOperand(a[1], as: targetType, parameters: p))
+        case "nested_map":
+            try requireNested(call)
+            let a = try arguments(call, 3, "vm, gpage, frame")
+            return .nestedMap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                              gpage: try resolveOperand(a[1], as: .gpage, parameters: p),
+                              frame: try resolveOperand(a[2], as: .frame, parameters: p))
+        case "nested_unmap":
+            try requireNested(call)
+            let a = try arguments(call, 2, "vm, gpage")
+            return .nestedUnmap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                                gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
+        default:
+            throw Diagnostic("unknown step '\(call.name)' (expected set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap)", at: call.location)
+        }
+    }
+
+    // MARK: Guards
+
+    private func resolveGuard(_ expression: ExpressionSyntax, parameters p: [Parameter]) throws(Diagnostic) -> Guard {
+        switch expression {
+        case .name("true", _):
+            return .always
+        case .not(let inner, _):
+            return .not(try resolveGuard(inner, parameters: p))
+        case .and(let left, let right, _):
+            return .and(try resolveGuard(left, parameters: p), try resolveGuard(right, parameters: p))
+        case .or(let left, let right, _):
+            return .or(try resolveGuard(left, parameters: p), try resolveGuard(right, parameters: p))
+        case .isVM(let subject, _):
+            guard case .call(let call) = subject, call.name == "tag" else {
+                throw Diagnostic("'is vm' applies to tag(FRAME)", at: subject.location)
+            }
+            let a = try arguments(call, 1, "frame")
+            return .tagIsVM(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+        case .compare(let equal, let left, let right, let location):
+            guard case .call(let call) = left else {
+                throw Diagnostic("a comparison compares tag(FRAME) or nested(VM, GPAGE) with a value", at: location)
+            }
+            let condition: Guard
+            switch call.name {
+            case "tag":
+                let a = try arguments(call, 1, "frame")
+                condition = .tagIs(frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p))
+            case "nested":
+                try requireNested(call)
+                let a = try arguments(call, 2, "vm, gpage")
+                let frame: Operand?
+                if case .name("empty", _) = right { frame = nil } else { frame = try resolveOperand(right, as: .frame, parameters: p) }
+                condition = .nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                                      gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame)
+            default:
+                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take tag(FRAME) or nested(VM, GPAGE)", at: call.location)
+            }
+            return equal ? condition : .not(condition)
+        case .call(let call):
+            switch call.name {
+            case "mapped":
+                try requireNested(call)
+                let a = try arguments(call, 1, "frame")
+                return .mapped(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+            case "in_flight":
+                let a = try arguments(call, 1, "frame")
+                return .inFlight(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+            default:
+                throw Diagnostic("unknown condition '\(call.name)' (expected tag(f) == ..., tag(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f))", at: call.location)
+            }
+        case .name(let name, let location):
+            throw Diagnostic("'\(name)' is not a condition", at: location)
+        case .number(_, let location):
+            throw Diagnostic("a number is not a condition", at: location)
+        }
+    }
+}

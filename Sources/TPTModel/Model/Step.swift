@@ -1,0 +1,48 @@
+/// An owner tag value, as written in a step or compared in a guard.
+public enum TagValue: Sendable, Equatable {
+    case free
+    case host
+    case vm(Operand)
+}
+
+/// A primitive host step. Each has exactly one meaning, defined in
+/// `Semantics+Primitives.swift`; the explicit checker executes it and a symbolic
+/// backend translates the same definition.
+public enum Step: Sendable, Equatable {
+    /// Give frame an owner tag.
+    case setTag(frame: Operand, TagValue)
+    /// Remove every TLB entry, of every vCPU, that maps the frame.
+    case shootdown(frame: Operand)
+    /// Remove every TLB entry of every vCPU of the VM.
+    case flushTLB(vm: Operand)
+    /// Clear the frame: afterwards it holds nothing any VM wrote (and, read as a
+    /// page table, only empty entries).
+    case scrub(frame: Operand)
+    /// Record that a VM wrote the frame, e.g. its boot page tables in `init`: from
+    /// then on the frame holds whatever that VM chose to write.
+    case setWriter(frame: Operand, vm: Operand)
+    /// Set a VM's root (CR3): a frame under tpt, a guest-physical page under nested.
+    case setRoot(vm: Operand, target: Operand?)
+    /// Map a guest-physical page of a VM to a frame in its nested table.
+    case nestedMap(vm: Operand, gpage: Operand, frame: Operand)
+    /// Remove a guest-physical page from a VM's nested table.
+    case nestedUnmap(vm: Operand, gpage: Operand)
+}
+
+/// A condition over the state and a rule's parameters.
+public indirect enum Guard: Sendable, Equatable {
+    case always
+    case not(Guard)
+    case and(Guard, Guard)
+    case or(Guard, Guard)
+    /// The frame's tag equals the value.
+    case tagIs(frame: Operand, TagValue)
+    /// The frame is tagged for some VM.
+    case tagIsVM(frame: Operand)
+    /// The VM's nested entry for the page maps the frame (nil: is empty).
+    case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
+    /// Some nested entry of some VM maps the frame.
+    case mapped(frame: Operand)
+    /// An interleaved rule that has not finished names the frame as a parameter.
+    case inFlight(frame: Operand)
+}

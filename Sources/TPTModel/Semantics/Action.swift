@@ -1,0 +1,54 @@
+/// One transition's label: who acted and with which parameters. Small and
+/// allocation-free, so the explorer can produce one per successor.
+public struct Action: Hashable, Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// A guest vCPU reads a virtual page (TLB hit, or walk and fill).
+        case read
+        /// A guest vCPU writes any value (data or page-table entries) into the
+        /// frame a virtual page maps to, and so becomes its last writer.
+        case write
+        /// A guest vCPU invalidates its TLB entry for one virtual page.
+        case invalidatePage
+        /// A guest vCPU flushes its whole TLB.
+        case flush
+        /// A guest loads a new root (CR3): any value, the guest is untrusted.
+        case loadRoot
+        /// The host starts a rule: checks the guard, runs the first step (or all
+        /// steps, for an atomic rule).
+        case startRule
+        /// The host runs the next step of an interleaved rule in progress.
+        case continueRule
+    }
+
+    public var kind: Kind
+    /// The acting VM and vCPU (guest actions only).
+    public var vm: Int8 = 0
+    public var vcpu: Int8 = 0
+    /// Virtual page, root target, rule index or host thread, by kind.
+    public var subject: Int16 = 0
+    /// The frame a read or write reached (the walk's choice, on a TLB miss).
+    public var frame: Int16 = 0
+    /// Parameters of a started rule.
+    public var bindings = Bindings()
+
+    public var isGuest: Bool { kind != .startRule && kind != .continueRule }
+}
+
+/// Why a transition breaks a property: what the guest reached and how.
+public struct Violation: Sendable, Equatable {
+    public enum Route: Sendable, Equatable {
+        /// The access used an entry already in the vCPU's TLB.
+        case tlbHit
+        /// The access walked the page table and reached the frame.
+        case walk
+        /// The walk read the frame as a page-table node at this level.
+        case pageTableRead(level: Int)
+    }
+
+    public var property: Property
+    public var vm: Int
+    public var frame: Int
+    public var route: Route
+    /// The frame's tag when it was reached (isolation), or its last writer (leak).
+    public var observed: Int
+}

@@ -1,0 +1,158 @@
+/// Human-readable names for states, actions and violations: what a counterexample
+/// table prints. Never on the hot path.
+extension TransitionSystem {
+    public func frameName(_ frame: Int) -> String { "f\(frame)" }
+    public func vmName(_ vm: Int) -> String { "vm\(vm)" }
+
+    func targetName(_ target: Int) -> String {
+        model.scheme == .nested ? "g\(target)" : "f\(target)"
+    }
+
+    public func actorName(_ action: Action) -> String {
+        guard action.isGuest else { return "host" }
+        if configuration.vcpus == 1 || action.kind == .loadRoot { return vmName(Int(action.vm)) }
+        return "\(vmName(Int(action.vm))).cpu\(action.vcpu)"
+    }
+
+    func tagName(_ code: Int) -> String {
+        switch code {
+        case Self.freeTag: return "free"
+        case Self.hostTag: return "host"
+        default: return vmName(code - 2)
+        }
+    }
+
+    func pageName(_ page: Int) -> String { "p\(page)" }
+
+    func operandName(_ operand: Operand, _ type: ValueType, _ rule: Rule?, _ bindings: Bindings) -> String {
+        let value = operand.value(bindings)
+        switch type {
+        case .frame: return frameName(value)
+        case .vm: return vmName(value)
+        case .gpage: return "g\(value)"
+        }
+    }
+
+    /// A step with its operands filled in, e.g. `set_tag(f2, free)`.
+    public func describe(_ step: Step, _ bindings: Bindings) -> String {
+        func name(_ operand: Operand, _ type: ValueType) -> String { operandName(operand, type, nil, bindings) }
+        func tagText(_ value: TagValue) -> String {
+            switch value {
+            case .free: return "free"
+            case .host: return "host"
+            case .vm(let vm): return name(vm, .vm)
+            }
+        }
+        let targetType: ValueType = model.scheme == .nested ? .gpage : .frame
+        switch step {
+        case .setTag(let frame, let value): return "set_tag(\(name(frame, .frame)), \(tagText(value)))"
+        case .shootdown(let frame): return "shootdown(\(name(frame, .frame)))"
+        case .flushTLB(let vm): return "flush_tlb(\(name(vm, .vm)))"
+        case .scrub(let frame): return "scrub(\(name(frame, .frame)))"
+        case .setWriter(let frame, let vm): return "set_writer(\(name(frame, .frame)), \(name(vm, .vm)))"
+        case .setRoot(let vm, let target):
+            return "set_root(\(name(vm, .vm)), \(target.map { name($0, targetType) } ?? "none"))"
+        case .nestedMap(let vm, let gpage, let frame):
+            return "nested_map(\(name(vm, .vm)), \(name(gpage, .gpage)), \(name(frame, .frame)))"
+        case .nestedUnmap(let vm, let gpage):
+            return "nested_unmap(\(name(vm, .vm)), \(name(gpage, .gpage)))"
+        }
+    }
+
+    func ruleCall(_ rule: Rule, _ bindings: Bindings) -> String {
+        let arguments = rule.parameters.enumerated().map { index, parameter in
+            operandName(.parameter(index), parameter.type, rule, bindings)
+        }
+        return "\(rule.name)(\(arguments.joined(separator: ", ")))"
+    }
+
+    /// An action as a reader sees it; `state` is the state the action was taken in.
+    public func describe(_ action: Action, in state: PackedState) -> String {
+        switch action.kind {
+        case .read: return "read \(pageName(Int(action.subject))) -> \(frameName(Int(action.frame)))"
+        case .write: return "write \(pageName(Int(action.subject))) -> \(frameName(Int(action.frame)))"
+        case .invalidatePage: return "invlpg \(pageName(Int(action.subject)))"
+        case .flush: return "flush TLB"
+        case .loadRoot: return "load root \(targetName(Int(action.subject)))"
+        case .startRule:
+            let rule = model.rules[Int(action.subject)]
+            let call = ruleCall(rule, action.bindings)
+            if rule.isAtomic || rule.steps.count == 1 { return call }
+            return "\(call) step 1/\(rule.steps.count): \(describe(rule.steps[0], action.bindings))"
+        case .continueRule:
+            let thread = Int(action.subject)
+            let rule = model.rules[state[layout.threadRule[thread]] - 1]
+            let step = state[layout.threadStep[thread]]
+            let bindings = threadBindings(state, thread)
+            return "\(ruleCall(rule, bindings)) step \(step + 1)/\(rule.steps.count): \(describe(rule.steps[step], bindings))"
+        }
+    }
+
+    /// Every component of a state, named, in a fixed order.
+    public func components(of s: PackedState) -> [(name: String, value: String)] {
+        let c = configuration
+        var result: [(String, String)] = []
+        for frame in 0..<c.frames {
+            result.append(("tag \(frameName(frame))", tagName(tag(s, frame))))
+            let frameWriter = writer(s, frame)
+            result.append(("writer \(frameName(frame))", frameWriter == 0 ? "clean" : vmName(frameWriter - 1)))
+        }
+        for vm in 0..<c.vms {
+            let root = s[layout.root[vm]]
+            result.append(("root \(vmName(vm))", root == 0 ? "none" : targetName(root - 1)))
+            for vcpu in 0..<c.vcpus {
+                let base = tlbIndex(vm, vcpu)
+                let entries = (base..<(base + c.tlb)).compactMap { index -> String? in
+                    let code = s[layout.tlb[index]]
+                    guard code != 0 else { return nil }
+                    let (page, frame, writable) = tlbEntry(code)
+                    return "\(pageName(page))->\(frameName(frame)) \(writable ? "rw" : "ro")"
+                }
+                let name = c.vcpus == 1 ? "tlb \(vmName(vm))" : "tlb \(vmName(vm)).cpu\(vcpu)"
+                result.append((name, "{" + entries.joined(separator: ", ") + "}"))
+            }
+            if model.scheme == .nested {
+                for gpage in 0..<c.gpages {
+                    let code = s[layout.nested[nestedIndex(vm, gpage)]]
+                    result.append(("nested \(vmName(vm)) g\(gpage)", code == 0 ? "empty" : frameName(code - 1)))
+                }
+            }
+        }
+        for thread in 0..<c.hostThreads {
+            let ruleCode = s[layout.threadRule[thread]]
+            var text = "idle"
+            if ruleCode != 0 {
+                let rule = model.rules[ruleCode - 1]
+                text = "\(ruleCall(rule, threadBindings(s, thread))) at step \(s[layout.threadStep[thread]] + 1)/\(rule.steps.count)"
+            }
+            result.append((c.hostThreads == 1 ? "host" : "host thread \(thread)", text))
+        }
+        return result
+    }
+
+    /// What differs between two states, as `name: old -> new` lines.
+    public func changes(from before: PackedState, to after: PackedState) -> [String] {
+        zip(components(of: before), components(of: after)).compactMap { old, new in
+            old.value == new.value ? nil : "\(old.name): \(old.value) -> \(new.value)"
+        }
+    }
+
+    /// Why a transition broke a property, in one sentence.
+    public func explain(_ violation: Violation) -> String {
+        let vm = vmName(violation.vm)
+        let frame = frameName(violation.frame)
+        switch (violation.property, violation.route) {
+        case (.isolation, .pageTableRead(let level)):
+            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) is tagged \(tagName(violation.observed))"
+        case (.isolation, .tlbHit):
+            return "\(vm) reached \(frame) through a TLB entry, but \(frame) is tagged \(tagName(violation.observed))"
+        case (.isolation, .walk):
+            return "\(vm) reached \(frame) through a page walk, but \(frame) is tagged \(tagName(violation.observed))"
+        case (.noDataLeak, .pageTableRead(let level)):
+            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) holds entries written by \(vmName(violation.observed - 1))"
+        case (.noDataLeak, .tlbHit), (.noDataLeak, .walk):
+            let how = violation.route == .tlbHit ? "a TLB entry" : "a page walk"
+            return "\(vm) read \(frame) through \(how), but \(frame) holds data written by \(vmName(violation.observed - 1))"
+        }
+    }
+}

@@ -1,0 +1,207 @@
+/// Every transition out of a state: guest actions (through TLB or walk), host rule
+/// starts and continuations. The order is fixed, so exploration is deterministic.
+extension TransitionSystem {
+    /// Calls `body` with each transition's action, successor state and, when the
+    /// transition breaks a checked property, the violation. Transitions that leave
+    /// the state unchanged (faults, repeated reads) are not reported.
+    ///
+    /// Returns false as soon as `body` does (the caller asked to stop).
+    @discardableResult
+    public func forEachSuccessor(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        let c = configuration
+        for vm in 0..<c.vms {
+            // Guest-written entries may name anything, so one walk serves every page.
+            let walked = walk(s, vm: vm)
+            for vcpu in 0..<c.vcpus {
+                let base = tlbIndex(vm, vcpu)
+                for page in 0..<pages {
+                    var read = Action(kind: .read, vm: Int8(vm), vcpu: Int8(vcpu), subject: Int16(page))
+                    var hit = -1
+                    for index in base..<(base + c.tlb) {
+                        let code = s[layout.tlb[index]]
+                        if code != 0 && tlbEntry(code).page == page {
+                            hit = index
+                            break
+                        }
+                    }
+                    if hit >= 0 {
+                        let (_, frame, writable) = tlbEntry(s[layout.tlb[hit]])
+                        read.frame = Int16(frame)
+                        guard access(s, from: s, read, writable: writable, route: .tlbHit, body) else { return false }
+                        var invalidated = s
+                        invalidated[layout.tlb[hit]] = 0
+                        normalizeTLB(&invalidated, base: base)
+                        read.kind = .invalidatePage
+                        guard body(read, invalidated, nil) else { return false }
+                        continue
+                    }
+                    switch walked {
+                    case .violation(let violation):
+                        read.frame = Int16(violation.frame)
+                        return body(read, s, violation)
+                    case .reached(var frames):
+                        while frames != 0 {
+                            let frame = frames.trailingZeroBitCount
+                            frames &= frames - 1
+                            read.frame = Int16(frame)
+                            let code = tlbCode(page: page, frame: frame, writable: true)
+                            let last = base + c.tlb - 1
+                            // A fill takes the free entry; with none free, any entry may be the victim.
+                            let victims = s[layout.tlb[last]] == 0 ? last...last : base...last
+                            for victim in victims {
+                                var filled = s
+                                filled[layout.tlb[victim]] = code
+                                normalizeTLB(&filled, base: base)
+                                guard access(s, from: filled, read, writable: true, route: .walk, body) else { return false }
+                            }
+                        }
+                    }
+                }
+                if s[layout.tlb[base]] != 0 {
+                    var flushed = s
+                    for index in base..<(base + c.tlb) { flushed[layout.tlb[index]] = 0 }
+                    guard body(Action(kind: .flush, vm: Int8(vm), vcpu: Int8(vcpu)), flushed, nil) else { return false }
+                }
+            }
+            let rootCode = s[layout.root[vm]]
+            for target in 0..<targets where rootCode != 1 + target {
+                var loaded = s
+                loaded[layout.root[vm]] = 1 + target
+                guard body(Action(kind: .loadRoot, vm: Int8(vm), subject: Int16(target)), loaded, nil) else { return false }
+            }
+        }
+        return hostSuccessors(of: s, body)
+    }
+
+    /// A guest access that reached `read.frame` (the TLB possibly just filled, in
+    /// `state`): the property checks, the read, and the write.
+    @inline(__always)
+    private func access(_ original: PackedState, from state: PackedState, _ read: Action, writable: Bool,
+                        route: Violation.Route, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        let vm = Int(read.vm)
+        let frame = Int(read.frame)
+        let frameTag = tag(state, frame)
+        if checksIsolation && frameTag != Self.tagCode(vm: vm) && frameTag != Self.freeTag {
+            return body(read, state, Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: frameTag))
+        }
+        let frameWriter = writer(state, frame)
+        if checksLeak && frameWriter != 0 && frameWriter != 1 + vm {
+            return body(read, state, Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: frameWriter))
+        }
+        if state != original {
+            guard body(read, state, nil) else { return false }
+        }
+        guard writable else { return true }
+        var written = state
+        written[layout.writer[frame]] = 1 + vm
+        if written != original {
+            var write = read
+            write.kind = .write
+            guard body(write, written, nil) else { return false }
+        }
+        return true
+    }
+
+    private func hostSuccessors(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        let threads = configuration.hostThreads
+        var idleThread = -1
+        for thread in 0..<threads where s[layout.threadRule[thread]] == 0 {
+            idleThread = thread
+            break
+        }
+        for (ruleIndex, rule) in model.rules.enumerated() {
+            if !rule.isAtomic && idleThread < 0 { continue }
+            var bindings = Bindings()
+            let domains = ruleDomains[ruleIndex]
+            repeat {
+                if holds(rule.guardCondition, bindings, in: s) {
+                    var next = s
+                    if rule.isAtomic {
+                        for step in rule.steps { apply(step, bindings, to: &next) }
+                    } else {
+                        apply(rule.steps[0], bindings, to: &next)
+                        if rule.steps.count > 1 {
+                            next[layout.threadRule[idleThread]] = 1 + ruleIndex
+                            next[layout.threadStep[idleThread]] = 1
+                            for index in rule.parameters.indices {
+                                next[layout.threadParameter[idleThread * layout.maxRuleParameters + index]] = bindings[index]
+                            }
+                            normalizeThreads(&next)
+                        }
+                    }
+                    if next != s {
+                        let action = Action(kind: .startRule, subject: Int16(ruleIndex), bindings: bindings)
+                        guard body(action, next, nil) else { return false }
+                    }
+                }
+            } while advance(&bindings, domains)
+        }
+        for thread in 0..<threads {
+            let ruleCode = s[layout.threadRule[thread]]
+            if ruleCode == 0 { continue }
+            let rule = model.rules[ruleCode - 1]
+            let step = s[layout.threadStep[thread]]
+            var next = s
+            apply(rule.steps[step], threadBindings(s, thread), to: &next)
+            if step + 1 == rule.steps.count {
+                clearThread(&next, thread)
+            } else {
+                next[layout.threadStep[thread]] = step + 1
+            }
+            normalizeThreads(&next)
+            guard body(Action(kind: .continueRule, subject: Int16(thread)), next, nil) else { return false }
+        }
+        return true
+    }
+
+    /// Steps an odometer over parameter values; false once every choice was made.
+    private func advance(_ bindings: inout Bindings, _ domains: [Int]) -> Bool {
+        for index in domains.indices {
+            bindings[index] += 1
+            if bindings[index] < domains[index] { return true }
+            bindings[index] = 0
+        }
+        return false
+    }
+
+    func threadBindings(_ s: PackedState, _ thread: Int) -> Bindings {
+        var bindings = Bindings()
+        for index in 0..<layout.maxRuleParameters {
+            bindings[index] = s[layout.threadParameter[thread * layout.maxRuleParameters + index]]
+        }
+        return bindings
+    }
+
+    private func clearThread(_ s: inout PackedState, _ thread: Int) {
+        s[layout.threadRule[thread]] = 0
+        s[layout.threadStep[thread]] = 0
+        for index in 0..<layout.maxRuleParameters {
+            s[layout.threadParameter[thread * layout.maxRuleParameters + index]] = 0
+        }
+    }
+
+    /// The fields of one host thread, most significant first: the sort key.
+    private func threadFields(_ thread: Int) -> [Field] {
+        [layout.threadRule[thread], layout.threadStep[thread]]
+            + (0..<layout.maxRuleParameters).map { layout.threadParameter[thread * layout.maxRuleParameters + $0] }
+    }
+
+    /// Host threads are interchangeable: keep busy ones sorted, largest first, idle last.
+    private func normalizeThreads(_ s: inout PackedState) {
+        let threads = configuration.hostThreads
+        if threads < 2 { return }
+        for i in 1..<threads {
+            var j = i
+            while j > 0 {
+                let upper = threadFields(j - 1), lower = threadFields(j)
+                guard upper.map({ s[$0] }).lexicographicallyPrecedes(lower.map({ s[$0] })) else { break }
+                for (a, b) in zip(upper, lower) {
+                    let value = s[a]
+                    s[a] = s[b]
+                    s[b] = value
+                }
+                j -= 1
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// The hardware page walk: the only way a TLB entry is created.
+///
+/// Guests are untrusted and may write any value anywhere they can write, so the
+/// checker does not store what a guest wrote, only who wrote it last. Read as a
+/// page-table node, a frame some VM wrote holds whatever entries that VM chose:
+/// the walk may continue to any target. A clean (scrubbed) frame holds only empty
+/// entries: the walk faults there. This is the strongest guest there is, so a
+/// "holds" verdict covers every guest program, and it keeps the state small
+/// enough for exhaustive search.
+extension TransitionSystem {
+    /// What a walk for a VM's virtual page can end in.
+    enum WalkOutcome {
+        /// The frames the walk can reach (bit f set: frame f), empty on a fault.
+        case reached(frames: UInt32)
+        /// Some choice of entries makes the walk read a frame it must not.
+        case violation(Violation)
+    }
+
+    /// The host frame that a page-table target names: the frame itself under tpt,
+    /// its nested-table entry under nested paging (nil: not mapped, an EPT fault).
+    @inline(__always)
+    func hostFrame(_ s: PackedState, vm: Int, target: Int) -> Int? {
+        guard model.scheme == .nested else { return target }
+        let code = s[layout.nested[nestedIndex(vm, target)]]
+        return code == 0 ? nil : code - 1
+    }
+
+    /// Whether the walker's tag check (when it makes one at this step) passes.
+    @inline(__always)
+    func tagCheckPasses(_ s: PackedState, vm: Int, frame: Int, isLeaf: Bool) -> Bool {
+        switch model.walkerCheck {
+        case .nothing: return true
+        case .leafOnly where !isLeaf: return true
+        case .everyLevel, .leafOnly: return tag(s, frame) == Self.tagCode(vm: vm)
+        }
+    }
+
+    /// Walks the VM's page table, making the configured checks. The VM's own
+    /// entries may name any target, so the result is the set of frames some
+    /// choice of entries reaches, or the first page-table read (by level, then by
+    /// frame) that breaks a checked property.
+    func walk(_ s: PackedState, vm: Int) -> WalkOutcome {
+        let rootCode = s[layout.root[vm]]
+        if rootCode == 0 { return .reached(frames: 0) }
+        // Targets the walk may be at, as a bit set over frames or guest-physical pages.
+        var targetSet: UInt32 = 1 << UInt32(rootCode - 1)
+        let allTargets: UInt32 = (1 << UInt32(targets)) - 1
+        let ownTag = Self.tagCode(vm: vm)
+        for level in 0..<configuration.levels {
+            var next: UInt32 = 0
+            var remaining = targetSet
+            while remaining != 0 {
+                let target = remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                guard let frame = hostFrame(s, vm: vm, target: target),
+                      tagCheckPasses(s, vm: vm, frame: frame, isLeaf: false) else { continue }
+                // The walker reads the frame as a page-table node.
+                let frameTag = tag(s, frame)
+                if checksIsolation && frameTag != ownTag && frameTag != Self.freeTag {
+                    return .violation(Violation(property: .isolation, vm: vm, frame: frame,
+                                                route: .pageTableRead(level: level), observed: frameTag))
+                }
+                let frameWriter = writer(s, frame)
+                if checksLeak && frameWriter != 0 && frameWriter != 1 + vm {
+                    return .violation(Violation(property: .noDataLeak, vm: vm, frame: frame,
+                                                route: .pageTableRead(level: level), observed: frameWriter))
+                }
+                if frameWriter != 0 { next = allTargets }
+            }
+            if next == 0 { return .reached(frames: 0) }
+            targetSet = next
+        }
+        var reached: UInt32 = 0
+        var remaining = targetSet
+        while remaining != 0 {
+            let target = remaining.trailingZeroBitCount
+            remaining &= remaining - 1
+            if let frame = hostFrame(s, vm: vm, target: target),
+               tagCheckPasses(s, vm: vm, frame: frame, isLeaf: true) {
+                reached |= 1 << UInt32(frame)
+            }
+        }
+        return .reached(frames: reached)
+    }
+}

@@ -1,0 +1,91 @@
+/// The meaning of a model: its initial state and every transition, as pure
+/// functions over `PackedState`.
+///
+/// This is the single definition of the semantics. The explicit checker calls it;
+/// every primitive step is defined once, in `TransitionSystem+Primitives.swift`.
+public final class TransitionSystem: Sendable {
+    public let model: Model
+    public let layout: StateLayout
+    let configuration: Configuration
+    /// Values a page-table entry or root can point at: frames (tpt) or
+    /// guest-physical pages (nested).
+    let targets: Int
+    let pages: Int
+    let checksIsolation: Bool
+    let checksLeak: Bool
+    /// For each rule, how many values each parameter ranges over.
+    let ruleDomains: [[Int]]
+
+    public init(model: Model) {
+        self.model = model
+        configuration = model.configuration
+        let c = model.configuration
+        targets = model.scheme == .nested ? c.gpages : c.frames
+        pages = c.virtualPages
+        layout = StateLayout(scheme: model.scheme, configuration: c,
+                             maxRuleParameters: max(1, model.rules.map(\.parameters.count).max() ?? 1),
+                             rules: model.rules.count)
+        checksIsolation = model.properties.contains(.isolation)
+        checksLeak = model.properties.contains(.noDataLeak)
+        ruleDomains = model.rules.map { rule in
+            rule.parameters.map { parameter in
+                switch parameter.type {
+                case .frame: return c.frames
+                case .vm: return c.vms
+                case .gpage: return c.gpages
+                }
+            }
+        }
+    }
+
+    /// All frames free and clean, no roots, empty TLBs, then the model's `init` steps.
+    public func initialState() -> PackedState {
+        var state = PackedState()
+        for step in model.initialSteps {
+            apply(step, Bindings(), to: &state)
+        }
+        return state
+    }
+
+    // MARK: Component access
+
+    @inline(__always) func tag(_ s: PackedState, _ frame: Int) -> Int { s[layout.tag[frame]] }
+    @inline(__always) func writer(_ s: PackedState, _ frame: Int) -> Int { s[layout.writer[frame]] }
+    @inline(__always) func tlbIndex(_ vm: Int, _ vcpu: Int) -> Int {
+        (vm * configuration.vcpus + vcpu) * configuration.tlb
+    }
+    @inline(__always) func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm * configuration.gpages + gpage }
+
+    @inline(__always) static func tagCode(vm: Int) -> Int { 2 + vm }
+    static let freeTag = 0
+    static let hostTag = 1
+
+    @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {
+        1 + 2 * (page * configuration.frames + frame) + (writable ? 1 : 0)
+    }
+
+    /// Decodes a nonzero TLB entry.
+    @inline(__always) func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
+        let raw = code - 1
+        let mapping = raw >> 1
+        return (mapping / configuration.frames, mapping % configuration.frames, raw & 1 == 1)
+    }
+
+    /// Keeps one vCPU's TLB entries sorted, largest first, so equal sets are equal states.
+    @inline(__always) func normalizeTLB(_ s: inout PackedState, base: Int) {
+        let count = configuration.tlb
+        if count < 2 { return }
+        // Insertion sort over at most four entries.
+        for i in 1..<count {
+            var j = i
+            while j > 0 {
+                let above = s[layout.tlb[base + j - 1]]
+                let here = s[layout.tlb[base + j]]
+                if above >= here { break }
+                s[layout.tlb[base + j - 1]] = here
+                s[layout.tlb[base + j]] = above
+                j -= 1
+            }
+        }
+    }
+}
