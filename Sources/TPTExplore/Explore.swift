@@ -15,8 +15,17 @@ public struct ExploreOptions: Sendable {
 /// states were not visited.
 public enum Verdict: Sendable {
     case holds
-    case violated(Counterexample)
+    /// One shortest counterexample for each property that some shortest trace
+    /// breaks (several when properties break at the same depth), in the order the
+    /// model checks them.
+    case violated([Counterexample])
     case incomplete(reason: String)
+
+    /// The properties a shortest counterexample breaks (empty unless violated).
+    public var violatedProperties: [Property] {
+        if case .violated(let counterexamples) = self { return counterexamples.map(\.property) }
+        return []
+    }
 }
 
 /// The result of exploring one model, with the figures a user compares runs by.
@@ -26,7 +35,8 @@ public struct ExploreResult: Sendable {
     public var states: Int
     /// Transitions generated (successors evaluated, including ones to known states).
     public var transitions: Int
-    /// Breadth-first depth reached: the longest shortest path to any visited state.
+    /// For a violation, the length of the shortest counterexample; otherwise the
+    /// breadth-first depth reached (the longest shortest path to a visited state).
     public var depth: Int
     public var seconds: Double
     /// Bytes held by the state store at the end.
@@ -35,8 +45,10 @@ public struct ExploreResult: Sendable {
 
 /// Exhaustive breadth-first search of a model's reachable states.
 ///
-/// Properties are checked on every transition. Because states are expanded level
-/// by level, the first violating transition found ends a shortest counterexample.
+/// Properties are checked on every transition. States are expanded level by
+/// level, so the first violating transition ends a shortest counterexample; the
+/// search then finishes that level (storing nothing new) to find every property
+/// that breaks at the same depth.
 public func explore(_ system: TransitionSystem, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
     let start = DispatchTime.now().uptimeNanoseconds
     let store = StateStore(words: system.layout.words)
@@ -47,34 +59,38 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     var depth = 0
     var levelEnd = 1
     var transitions = 0
-    var found: (row: Int, action: Action, violation: Violation)?
+    var found: [(row: Int, action: Action, violation: Violation)] = []
     var limitReached = false
 
     while head < store.count {
         if head == levelEnd {
+            if !found.isEmpty { break }
             depth += 1
             levelEnd = store.count
         }
-        let state = store.state(at: head)
         let row = head
-        system.forEachSuccessor(of: state) { action, next, violation in
+        system.forEachSuccessor(of: store.state(at: row)) { action, next, violation in
             transitions += 1
             if let violation {
-                found = (row, action, violation)
-                return false
+                if !found.contains(where: { $0.violation.property == violation.property }) {
+                    found.append((row, action, violation))
+                }
+                return true
             }
-            if store.insert(next, parent: row) && store.count >= limit {
+            if found.isEmpty && store.insert(next, parent: row) && store.count >= limit {
                 limitReached = true
                 return false
             }
             return true
         }
         head += 1
-        if found != nil || limitReached { break }
+        if limitReached { break }
     }
+
     let verdict: Verdict
-    if let found {
-        verdict = .violated(reconstruct(system, store, row: found.row, action: found.action, violation: found.violation))
+    if !found.isEmpty {
+        let ordered = system.model.properties.compactMap { property in found.first { $0.violation.property == property } }
+        verdict = .violated(ordered.map { reconstruct(system, store, row: $0.row, action: $0.action, violation: $0.violation) })
     } else if limitReached {
         verdict = .incomplete(reason: "state limit of \(limit) reached")
     } else {
@@ -82,5 +98,5 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return ExploreResult(verdict: verdict, states: store.count, transitions: transitions,
-                         depth: depth, seconds: seconds, storeBytes: store.bytesAllocated)
+                         depth: found.isEmpty ? depth : depth + 1, seconds: seconds, storeBytes: store.bytesAllocated)
 }

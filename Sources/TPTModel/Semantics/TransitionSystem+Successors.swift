@@ -2,7 +2,8 @@
 /// starts and continuations. The order is fixed, so exploration is deterministic.
 extension TransitionSystem {
     /// Calls `body` with each transition's action, successor state and, when the
-    /// transition breaks a checked property, the violation. Transitions that leave
+    /// transition breaks a checked property, the violation (a transition that
+    /// breaks two properties is reported once for each). Transitions that leave
     /// the state unchanged (faults, repeated reads) are not reported.
     ///
     /// Returns false as soon as `body` does (the caller asked to stop).
@@ -35,11 +36,16 @@ extension TransitionSystem {
                         guard body(read, invalidated, nil) else { return false }
                         continue
                     }
-                    switch walked {
-                    case .violation(let violation):
-                        read.frame = Int16(violation.frame)
-                        return body(read, s, violation)
-                    case .reached(var frames):
+                    if walked.violates {
+                        for violation in [walked.isolation, walked.leak] {
+                            guard let violation else { continue }
+                            read.frame = Int16(violation.frame)
+                            guard body(read, s, violation) else { return false }
+                        }
+                        continue
+                    }
+                    do {
+                        var frames = walked.reached
                         while frames != 0 {
                             let frame = frames.trailingZeroBitCount
                             frames &= frames - 1
@@ -81,12 +87,19 @@ extension TransitionSystem {
         let vm = Int(read.vm)
         let frame = Int(read.frame)
         let frameTag = tag(state, frame)
-        if checksIsolation && frameTag != Self.tagCode(vm: vm) && frameTag != Self.freeTag {
-            return body(read, state, Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: frameTag))
-        }
         let frameWriter = writer(state, frame)
-        if checksLeak && frameWriter != 0 && frameWriter != 1 + vm {
-            return body(read, state, Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: frameWriter))
+        let breaksIsolation = checksIsolation && frameTag != Self.tagCode(vm: vm) && frameTag != Self.freeTag
+        let leaks = checksLeak && frameWriter != 0 && frameWriter != 1 + vm
+        if breaksIsolation || leaks {
+            if breaksIsolation {
+                let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: frameTag)
+                guard body(read, state, violation) else { return false }
+            }
+            if leaks {
+                let violation = Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: frameWriter)
+                guard body(read, state, violation) else { return false }
+            }
+            return true
         }
         if state != original {
             guard body(read, state, nil) else { return false }

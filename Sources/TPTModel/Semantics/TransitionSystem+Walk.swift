@@ -9,11 +9,15 @@
 /// enough for exhaustive search.
 extension TransitionSystem {
     /// What a walk for a VM's virtual page can end in.
-    enum WalkOutcome {
+    struct WalkOutcome {
         /// The frames the walk can reach (bit f set: frame f), empty on a fault.
-        case reached(frames: UInt32)
-        /// Some choice of entries makes the walk read a frame it must not.
-        case violation(Violation)
+        var reached: UInt32 = 0
+        /// The first page-table read that breaks isolation, if some choice of entries makes one.
+        var isolation: Violation?
+        /// The first page-table read that leaks another VM's data, likewise.
+        var leak: Violation?
+
+        var violates: Bool { isolation != nil || leak != nil }
     }
 
     /// The host frame that a page-table target names: the frame itself under tpt,
@@ -37,11 +41,12 @@ extension TransitionSystem {
 
     /// Walks the VM's page table, making the configured checks. The VM's own
     /// entries may name any target, so the result is the set of frames some
-    /// choice of entries reaches, or the first page-table read (by level, then by
-    /// frame) that breaks a checked property.
+    /// choice of entries reaches, and for each checked property the first
+    /// page-table read (by level, then by frame) that breaks it.
     func walk(_ s: PackedState, vm: Int) -> WalkOutcome {
+        var outcome = WalkOutcome()
         let rootCode = s[layout.root[vm]]
-        if rootCode == 0 { return .reached(frames: 0) }
+        if rootCode == 0 { return outcome }
         // Targets the walk may be at, as a bit set over frames or guest-physical pages.
         var targetSet: UInt32 = 1 << UInt32(rootCode - 1)
         let allTargets: UInt32 = (1 << UInt32(targets)) - 1
@@ -56,18 +61,18 @@ extension TransitionSystem {
                       tagCheckPasses(s, vm: vm, frame: frame, isLeaf: false) else { continue }
                 // The walker reads the frame as a page-table node.
                 let frameTag = tag(s, frame)
-                if checksIsolation && frameTag != ownTag && frameTag != Self.freeTag {
-                    return .violation(Violation(property: .isolation, vm: vm, frame: frame,
-                                                route: .pageTableRead(level: level), observed: frameTag))
+                if checksIsolation && outcome.isolation == nil && frameTag != ownTag && frameTag != Self.freeTag {
+                    outcome.isolation = Violation(property: .isolation, vm: vm, frame: frame,
+                                                  route: .pageTableRead(level: level), observed: frameTag)
                 }
                 let frameWriter = writer(s, frame)
-                if checksLeak && frameWriter != 0 && frameWriter != 1 + vm {
-                    return .violation(Violation(property: .noDataLeak, vm: vm, frame: frame,
-                                                route: .pageTableRead(level: level), observed: frameWriter))
+                if checksLeak && outcome.leak == nil && frameWriter != 0 && frameWriter != 1 + vm {
+                    outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: frame,
+                                             route: .pageTableRead(level: level), observed: frameWriter)
                 }
                 if frameWriter != 0 { next = allTargets }
             }
-            if next == 0 { return .reached(frames: 0) }
+            if next == 0 { return outcome }
             targetSet = next
         }
         var reached: UInt32 = 0
@@ -80,6 +85,7 @@ extension TransitionSystem {
                 reached |= 1 << UInt32(frame)
             }
         }
-        return .reached(frames: reached)
+        outcome.reached = reached
+        return outcome
     }
 }

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import TPTExplore
+import TPTModel
+
+/// `tptcheck check`: explore every model exhaustively and compare each verdict
+/// with the model's `expect` line.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explore models exhaustively and compare each verdict with its expectation.",
+        discussion: """
+            Prints one line per model: name, verdict, distinct states, transitions, \
+            BFS depth, seconds, and whether the verdict matches the model's expectation. \
+            Counterexamples are printed as step tables when one model is checked, with \
+            --traces, or when a verdict is unexpected.
+
+            Exit codes: 0 every verdict as expected; 1 some verdict differs; \
+            2 bad input or usage; 3 inconclusive (state limit reached).
+            """)
+
+    @Argument(help: "Model files (.tpt), or directories of them.")
+    var paths: [String]
+
+    @Flag(help: "Print results as JSON.")
+    var json = false
+
+    @Option(help: "Stop, inconclusive (exit 3), after storing this many distinct states.")
+    var maxStates: Int?
+
+    @Flag(help: "Print every counterexample, not only unexpected ones.")
+    var traces = false
+
+    func validate() throws {
+        if let maxStates, maxStates < 1 {
+            throw ValidationError("--max-states must be at least 1")
+        }
+    }
+
+    func run() throws {
+        let models = try loadModels(paths)
+        let options = ExploreOptions(maxStates: maxStates)
+        var outcomes: [CheckOutcome] = []
+        if !json { print(CheckOutcome.header) }
+        for model in models {
+            let system = TransitionSystem(model: model)
+            let outcome = CheckOutcome(model: model, result: explore(system, options: options))
+            outcomes.append(outcome)
+            if !json {
+                print(outcome.line)
+                if case .violated(let counterexamples) = outcome.result.verdict,
+                   traces || models.count == 1 || outcome.status == .unexpected {
+                    for counterexample in counterexamples {
+                        print(formatTable(counterexample, model: model.name))
+                    }
+                }
+            }
+        }
+        let status = overallStatus(outcomes)
+        if json {
+            print(jsonReport(outcomes, exitCode: status))
+        }
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    private func overallStatus(_ outcomes: [CheckOutcome]) -> Int32 {
+        if outcomes.contains(where: { $0.status == .unexpected }) { return ExitStatus.unexpectedVerdict }
+        if outcomes.contains(where: { $0.status == .incomplete }) { return ExitStatus.inconclusive }
+        return ExitStatus.success
+    }
+}

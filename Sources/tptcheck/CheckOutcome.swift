@@ -1,0 +1,134 @@
+import Foundation
+import TPTExplore
+import TPTModel
+
+/// One model's result, judged against its expectation.
+struct CheckOutcome {
+    enum Status: String, Encodable {
+        case expected, unexpected, incomplete
+    }
+
+    var model: Model
+    var result: ExploreResult
+
+    var status: Status {
+        switch (result.verdict, model.expectation) {
+        case (.incomplete, _): return .incomplete
+        case (.holds, .holds): return .expected
+        case (.violated, .violated(let property)):
+            return result.verdict.violatedProperties.contains(property) ? .expected : .unexpected
+        default: return .unexpected
+        }
+    }
+
+    var verdictText: String {
+        switch result.verdict {
+        case .holds: return "holds"
+        case .violated: return "violated by " + result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", ")
+        case .incomplete: return "incomplete"
+        }
+    }
+
+    var statusText: String {
+        switch status {
+        case .expected: return "as expected"
+        case .unexpected: return "UNEXPECTED: expected \(model.expectation)"
+        case .incomplete:
+            if case .incomplete(let reason) = result.verdict { return "INCONCLUSIVE: \(reason)" }
+            return "INCONCLUSIVE"
+        }
+    }
+
+    static let header = pad("model", 32) + pad("verdict", 32) + lpad("states", 12) + lpad("transitions", 14)
+        + lpad("depth", 7) + lpad("seconds", 9) + "  result"
+
+    var line: String {
+        Self.pad(model.name, 32) + Self.pad(verdictText, 32) + Self.lpad(grouped(result.states), 12)
+            + Self.lpad(grouped(result.transitions), 14) + Self.lpad(String(result.depth), 7)
+            + Self.lpad(String(format: "%.2f", result.seconds), 9) + "  " + statusText
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func lpad(_ text: String, _ width: Int) -> String {
+        text.count > width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+/// 1234567 as "1,234,567".
+func grouped(_ value: Int) -> String {
+    let digits = String(value)
+    var result = ""
+    for (index, digit) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+        result.append(digit)
+    }
+    return result
+}
+
+/// A counterexample as a numbered step table, one change per line.
+func formatTable(_ counterexample: Counterexample, model: String) -> String {
+    var lines: [String] = []
+    lines.append("")
+    lines.append("Counterexample: \(model) violates \(counterexample.property.rawValue) in \(counterexample.steps.count) steps")
+    lines.append("  initial state: " + counterexample.initialState.joined(separator: ", "))
+    let actorWidth = max(5, counterexample.steps.map(\.actor.count).max() ?? 0) + 2
+    let actionWidth = max(6, counterexample.steps.map(\.action.count).max() ?? 0) + 2
+    lines.append("  " + CheckOutcome.lpad("step", 4) + "  " + CheckOutcome.pad("actor", actorWidth)
+                 + CheckOutcome.pad("action", actionWidth) + "changes")
+    for (index, step) in counterexample.steps.enumerated() {
+        let isLast = index == counterexample.steps.count - 1
+        let changes = isLast ? ["VIOLATES \(counterexample.property.rawValue): \(counterexample.explanation)"]
+                             : (step.changes.isEmpty ? ["(no change)"] : step.changes)
+        let prefix = "  " + CheckOutcome.lpad(String(index + 1), 4) + "  " + CheckOutcome.pad(step.actor, actorWidth)
+            + CheckOutcome.pad(step.action, actionWidth)
+        lines.append(prefix + changes[0])
+        let indent = String(repeating: " ", count: prefix.count)
+        for change in changes.dropFirst() { lines.append(indent + change) }
+    }
+    lines.append("")
+    return lines.joined(separator: "\n")
+}
+
+/// The machine-readable report of `check --json`.
+func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
+    struct Step: Encodable { var step: Int; var actor: String; var action: String; var changes: [String] }
+    struct Trace: Encodable { var property: String; var explanation: String; var initialState: [String]; var steps: [Step] }
+    struct Entry: Encodable {
+        var model: String, file: String, scheme: String, expected: String, verdict: String
+        var violated: [String], status: CheckOutcome.Status
+        var states: Int, transitions: Int, depth: Int, seconds: Double
+        var counterexamples: [Trace]
+    }
+    struct Report: Encodable { var models: [Entry]; var exitCode: Int32 }
+
+    let entries = outcomes.map { outcome -> Entry in
+        var traces: [Trace] = []
+        if case .violated(let counterexamples) = outcome.result.verdict {
+            traces = counterexamples.map { counterexample in
+                Trace(property: counterexample.property.rawValue, explanation: counterexample.explanation,
+                      initialState: counterexample.initialState,
+                      steps: counterexample.steps.enumerated().map { index, step in
+                          Step(step: index + 1, actor: step.actor, action: step.action, changes: step.changes)
+                      })
+            }
+        }
+        let verdict: String
+        switch outcome.result.verdict {
+        case .holds: verdict = "holds"
+        case .violated: verdict = "violated"
+        case .incomplete: verdict = "incomplete"
+        }
+        return Entry(model: outcome.model.name, file: outcome.model.file, scheme: outcome.model.scheme.rawValue,
+                     expected: outcome.model.expectation.description, verdict: verdict,
+                     violated: outcome.result.verdict.violatedProperties.map(\.rawValue), status: outcome.status,
+                     states: outcome.result.states, transitions: outcome.result.transitions,
+                     depth: outcome.result.depth, seconds: outcome.result.seconds, counterexamples: traces)
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(Report(models: entries, exitCode: exitCode))) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self)
+}
