@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import TPTExplore
+import TPTModel
+
+func modelsDirectory() -> URL {
+    URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Models")
+}
+
+func loadBundledModel(_ name: String) throws -> Model {
+    let url = modelsDirectory().appendingPathComponent(name + ".tpt")
+    return try parseModel(try String(contentsOf: url, encoding: .utf8), file: url.path)
+}
+
+let bundledModelNames = [
+    "tpt", "nested",
+    "tpt-bug-no-shootdown", "tpt-bug-flush-before-retag", "tpt-bug-leaf-only-check",
+    "tpt-bug-no-scrub", "tpt-bug-scrub-before-shootdown", "nested-bug-no-flush", "host-bug-double-assign",
+]
+
+/// Every bundled model reaches the verdict it expects, for the reason it names.
+@Suite struct BundledModelTests {
+    @Test func everyBundledModelIsListedHere() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: modelsDirectory().path)
+            .filter { $0.hasSuffix(".tpt") }.map { String($0.dropLast(4)) }
+        #expect(Set(names) == Set(bundledModelNames))
+    }
+
+    @Test(arguments: bundledModelNames)
+    func verdictMatchesExpectation(_ name: String) throws {
+        let model = try loadBundledModel(name)
+        let result = explore(TransitionSystem(model: model))
+        switch (model.expectation, result.verdict) {
+        case (.holds, .holds):
+            #expect(result.states > 1000, "a holding model should explore a real state space")
+        case (.violated(let property), .violated):
+            #expect(result.verdict.violatedProperties.contains(property))
+        default:
+            Issue.record("\(name): expected \(model.expectation), got \(result.verdict)")
+        }
+    }
+
+    @Test func correctModelsMeetTheRequiredSize() throws {
+        for name in ["tpt", "nested"] {
+            let c = try loadBundledModel(name).configuration
+            #expect(c.vms >= 2 && c.frames >= 4 && c.levels >= 2 && c.fanout >= 2 && c.tlb >= 1)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+@testable import TPTModel
+
+/// A small valid model that the tests below vary one line at a time.
+let validModel = """
+    model sample
+    scheme tpt
+    config vms 2, vcpus 1, frames 4, levels 2, fanout 2, tlb 2
+    walker checks tag at every level
+    init
+      set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
+    rule assign(f: frame, v: vm) atomic
+      when tag(f) == free and not in_flight(f)
+      do set_tag(f, v)
+    rule reclaim(f: frame) interleaved
+      when tag(f) is vm
+      do set_tag(f, free); shootdown(f); scrub(f)
+    check isolation, no_data_leak
+    expect violated by isolation
+    """
+
+@Suite struct ParseTests {
+    @Test func parsesEveryPartOfAValidModel() throws {
+        let model = try parseModel(validModel, file: "sample.tpt")
+        #expect(model.name == "sample")
+        #expect(model.scheme == .tpt)
+        #expect(model.configuration.tlb == 2)
+        #expect(model.configuration.frames == 4)
+        #expect(model.walkerCheck == .everyLevel)
+        #expect(model.initialSteps == [
+            .setTag(frame: .constant(0), .vm(.constant(0))),
+            .setWriter(frame: .constant(0), vm: .constant(0)),
+            .setRoot(vm: .constant(0), target: .constant(0)),
+        ])
+        #expect(model.rules.map(\.name) == ["assign", "reclaim"])
+        #expect(model.rules[0].isAtomic)
+        #expect(!model.rules[1].isAtomic)
+        #expect(model.rules[0].guardCondition == .and(.tagIs(frame: .parameter(0), .free), .not(.inFlight(frame: .parameter(0)))))
+        #expect(model.rules[1].steps == [
+            .setTag(frame: .parameter(0), .free), .shootdown(frame: .parameter(0)), .scrub(frame: .parameter(0)),
+        ])
+        #expect(model.properties == [.isolation, .noDataLeak])
+        #expect(model.expectation == .violated(.isolation))
+    }
+
+    @Test func parsesEveryBundledModel() throws {
+        for url in bundledModelFiles() {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let model = try parseModel(text, file: url.lastPathComponent)
+            #expect(model.name + ".tpt" == url.lastPathComponent)
+        }
+    }
+
+    /// Replaces the first occurrence of `old` in the valid model and returns the diagnostic.
+    func diagnostic(replacing old: String, with new: String) -> Diagnostic? {
+        let text = validModel.replacingOccurrences(of: old, with: new)
+        #expect(text != validModel, "test setup: '\(old)' not found")
+        do {
+            _ = try parseModel(text, file: "bad.tpt")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test(arguments: [
+        // (replace, with, line, column, message fragment)
+        ("scheme tpt", "scheme tdp", 2, 8, "unknown scheme 'tdp'"),
+        ("tlb 2", "tlb 9", 3, 54, "'tlb' must be between 1 and 4, not 9"),
+        ("fanout 2", "fan 2", 3, 44, "unknown configuration setting 'fan'"),
+        ("set_tag(f0, vm0)", "set_tag(f7, vm0)", 6, 11, "frame 'f7' is out of range: the configuration has 4 frames"),
+        ("set_tag(f, v)", "set_tag(v, f)", 9, 14, "'v' is a vm, but a frame is expected here"),
+        ("shootdown(f)", "shoot(f)", 12, 24, "unknown step 'shoot'"),
+        ("tag(f) == free and", "tag(f) = free and", 8, 15, "unexpected '=' (did you mean '=='?)"),
+        ("check isolation, no_data_leak", "check isolation, secrecy", 13, 18, "unknown property 'secrecy'"),
+        ("expect violated by isolation", "expect violated", 14, 16, "expected 'by' after 'violated'"),
+        ("rule assign(f: frame, v: vm)", "rule assign(f: frame, v: cpu)", 7, 23, "unknown parameter type 'cpu'"),
+        ("scrub(f)", "scrub(f, f)", 12, 38, "'scrub' takes 1 argument (frame), not 2"),
+        ("walker checks tag at every level", "walker checks tag at every", 5, 1, "expected 'level' after 'every'"),
+        ("do set_tag(f, v)", "do", 10, 1, "expected at least one step after 'do'"),
+        ("model sample", "model sample\nmodel other", 2, 1, "'model' is declared twice"),
+        ("set_root(vm0, f0)", "set_root(vm0, f0) $", 6, 58, "unexpected character '$'"),
+    ] as [(String, String, Int, Int, String)])
+    func reportsLocationAndMessage(_ old: String, _ new: String, _ line: Int, _ column: Int, _ message: String) {
+        let error = diagnostic(replacing: old, with: new)
+        #expect(error?.location == SourceLocation(file: "bad.tpt", line: line, column: column))
+        #expect(error?.message.contains(message) == true, "got: \(String(describing: error))")
+        #expect(error?.description.hasPrefix("bad.tpt:\(line):\(column): ") == true)
+    }
+
+    @Test func missingDeclarationsAreReportedAtTheFileStart() {
+        #expect(throws: Diagnostic("missing 'expect holds' or 'expect violated by PROPERTY' declaration",
+                                   at: SourceLocation(file: "bad.tpt", line: 1, column: 1))) {
+            try parseModel(validModel.replacingOccurrences(of: "expect violated by isolation", with: ""), file: "bad.tpt")
+        }
+    }
+
+    @Test func nestedOnlyStepsAreRejectedUnderTPT() {
+        let error = diagnostic(replacing: "do set_tag(f, v)", with: "do nested_map(v, g0, f)")
+        #expect(error?.message == "'nested_map' exists only under scheme nested")
+    }
+
+    @Test func expectationMustNameACheckedProperty() {
+        let error = diagnostic(replacing: "check isolation, no_data_leak", with: "check no_data_leak")
+        #expect(error?.message == "expected violation of 'isolation', which the model does not check")
+        #expect(error?.location.line == 14)
+    }
+
+    @Test func configurationsTooLargeToPackAreRejected() {
+        let error = diagnostic(replacing: "config vms 2, vcpus 1, frames 4", with: "config vms 6, vcpus 4, frames 15")
+        #expect(error?.message.contains("bits of state") == true)
+        #expect(error?.location.line == 3)
+    }
+}

@@ -1,0 +1,183 @@
+import Testing
+@testable import TPTModel
+
+/// Each primitive step and guard, applied to crafted states.
+@Suite struct PrimitiveTests {
+    /// The state after the guest action matching `kind`, `vm`, `page` and `frame`.
+    func take(_ system: TransitionSystem, _ state: PackedState, _ kind: Action.Kind, vm: Int, page: Int = 0, frame: Int = 0) -> PackedState {
+        let match = system.successors(of: state).first {
+            $0.action.kind == kind && Int($0.action.vm) == vm && Int($0.action.subject) == page && Int($0.action.frame) == frame
+        }
+        #expect(match != nil, "no \(kind) by vm\(vm) of p\(page) -> f\(frame)")
+        return match?.state ?? state
+    }
+
+    /// vm0 caches p0 -> f0 and vm1 caches p1 -> f1.
+    func warmState(_ system: TransitionSystem) -> PackedState {
+        let s1 = take(system, system.initialState(), .read, vm: 0, page: 0, frame: 0)
+        return take(system, s1, .read, vm: 1, page: 1, frame: 1)
+    }
+
+    @Test func initialStateAppliesInitSteps() throws {
+        let system = try tptSystem()
+        let s = system.initialState()
+        #expect(system.tag(s, 0) == TransitionSystem.tagCode(vm: 0))
+        #expect(system.tag(s, 1) == TransitionSystem.tagCode(vm: 1))
+        #expect(system.tag(s, 2) == TransitionSystem.freeTag)
+        #expect(system.writer(s, 0) == 1)
+        #expect(s[system.layout.root[0]] == 1)
+        #expect(system.tlbContents(s, vm: 0) == "{}")
+    }
+
+    @Test func setTagRetagsOneFrame() throws {
+        let system = try tptSystem()
+        var s = system.initialState()
+        system.apply(.setTag(frame: .constant(2), .host), Bindings(), to: &s)
+        #expect(system.tag(s, 2) == TransitionSystem.hostTag)
+        system.apply(.setTag(frame: .parameter(0), .vm(.parameter(1))), Bindings([3, 1]), to: &s)
+        #expect(system.tag(s, 3) == TransitionSystem.tagCode(vm: 1))
+        #expect(system.tag(s, 0) == TransitionSystem.tagCode(vm: 0))
+    }
+
+    @Test func shootdownRemovesEveryEntryForTheFrameOnly() throws {
+        let system = try tptSystem()
+        var s = warmState(system)
+        #expect(system.tlbContents(s, vm: 0) == "{p0->f0 rw}")
+        #expect(system.tlbContents(s, vm: 1) == "{p1->f1 rw}")
+        system.apply(.shootdown(frame: .constant(0)), Bindings(), to: &s)
+        #expect(system.tlbContents(s, vm: 0) == "{}")
+        #expect(system.tlbContents(s, vm: 1) == "{p1->f1 rw}")
+    }
+
+    @Test func flushTLBClearsOneVM() throws {
+        let system = try tptSystem()
+        var s = warmState(system)
+        system.apply(.flushTLB(vm: .constant(1)), Bindings(), to: &s)
+        #expect(system.tlbContents(s, vm: 0) == "{p0->f0 rw}")
+        #expect(system.tlbContents(s, vm: 1) == "{}")
+    }
+
+    @Test func scrubAndSetWriterChangeTheLastWriter() throws {
+        let system = try tptSystem()
+        var s = system.initialState()
+        system.apply(.scrub(frame: .constant(0)), Bindings(), to: &s)
+        #expect(system.writer(s, 0) == 0)
+        system.apply(.setWriter(frame: .constant(2), vm: .constant(1)), Bindings(), to: &s)
+        #expect(system.writer(s, 2) == 2)
+    }
+
+    @Test func setRootAndNestedMapping() throws {
+        let system = try self.system("""
+            model n
+            scheme nested
+            config vms 2, frames 4, gpages 2
+            init set_tag(f2, vm1) nested_map(vm1, g1, f2) set_root(vm1, g1)
+            check isolation
+            expect holds
+            """)
+        var s = system.initialState()
+        #expect(s[system.layout.root[1]] == 2)
+        #expect(system.hostFrame(s, vm: 1, target: 1) == 2)
+        #expect(system.hostFrame(s, vm: 1, target: 0) == nil)
+        #expect(system.holds(.mapped(frame: .constant(2)), Bindings(), in: s))
+        #expect(system.holds(.nestedIs(vm: .constant(1), gpage: .constant(1), frame: .constant(2)), Bindings(), in: s))
+        system.apply(.nestedUnmap(vm: .constant(1), gpage: .constant(1)), Bindings(), to: &s)
+        #expect(system.hostFrame(s, vm: 1, target: 1) == nil)
+        #expect(!system.holds(.mapped(frame: .constant(2)), Bindings(), in: s))
+        #expect(system.holds(.nestedIs(vm: .constant(1), gpage: .constant(1), frame: nil), Bindings(), in: s))
+    }
+
+    func system(_ text: String) throws -> TransitionSystem { try TPTModelTests.system(text) }
+
+    @Test func guardsOverTagsAndInFlightRules() throws {
+        let system = try tptSystem(rules: """
+            rule reclaim(f: frame) interleaved
+              when tag(f) is vm
+              do set_tag(f, free) shootdown(f) scrub(f)
+            """)
+        let s = system.initialState()
+        #expect(system.holds(.tagIsVM(frame: .constant(0)), Bindings(), in: s))
+        #expect(!system.holds(.tagIsVM(frame: .constant(2)), Bindings(), in: s))
+        #expect(system.holds(.tagIs(frame: .constant(2), .free), Bindings(), in: s))
+        #expect(system.holds(.tagIs(frame: .parameter(0), .vm(.parameter(1))), Bindings([1, 1]), in: s))
+        #expect(!system.holds(.inFlight(frame: .constant(0)), Bindings(), in: s))
+        // Start reclaiming f0: its first step runs and the rest is in flight.
+        let started = system.successors(of: s).first { $0.action.kind == .startRule && $0.action.bindings[0] == 0 }!.state
+        #expect(system.tag(started, 0) == TransitionSystem.freeTag)
+        #expect(system.holds(.inFlight(frame: .constant(0)), Bindings(), in: started))
+        #expect(!system.holds(.inFlight(frame: .constant(1)), Bindings(), in: started))
+        // Two continuations later the rule is done.
+        var state = started
+        for _ in 0..<2 {
+            state = system.successors(of: state).first { $0.action.kind == .continueRule }!.state
+        }
+        #expect(!system.holds(.inFlight(frame: .constant(0)), Bindings(), in: state))
+        #expect(system.writer(state, 0) == 0)
+    }
+
+    @Test func everyLevelWalkReachesOnlyOwnFrames() throws {
+        let system = try tptSystem(extraInit: "set_tag(f2, vm0)")
+        let outcome = system.walk(system.initialState(), vm: 0)
+        #expect(outcome.reached == 0b0101)  // f0 and f2
+        #expect(!outcome.violates)
+    }
+
+    @Test func walkThroughScrubbedRootFaults() throws {
+        let system = try tptSystem(extraInit: "scrub(f0)")
+        let outcome = system.walk(system.initialState(), vm: 0)
+        #expect(outcome.reached == 0)
+        #expect(!outcome.violates)
+    }
+
+    @Test func leafOnlyWalkReadsAnotherVMsFrameAsPageTable() throws {
+        let system = try tptSystem(walker: "tag at leaf")
+        let outcome = system.walk(system.initialState(), vm: 0)
+        #expect(outcome.isolation == Violation(property: .isolation, vm: 0, frame: 1, route: .pageTableRead(level: 1),
+                                               observed: TransitionSystem.tagCode(vm: 1)))
+        #expect(outcome.leak?.frame == 1)
+    }
+
+    @Test func everyLevelWalkFaultsOnAForeignRoot() throws {
+        let system = try tptSystem(extraInit: "set_root(vm0, f1)")
+        #expect(system.walk(system.initialState(), vm: 0).reached == 0)
+        let leafOnly = try tptSystem(walker: "tag at leaf", extraInit: "set_root(vm0, f1)")
+        #expect(leafOnly.walk(leafOnly.initialState(), vm: 0).isolation?.route == .pageTableRead(level: 0))
+    }
+
+    @Test func fullTLBFillMayEvictAnyEntry() throws {
+        let system = try tptSystem(tlb: 2, extraInit: "set_tag(f2, vm0)")
+        var s = take(system, system.initialState(), .read, vm: 0, page: 0, frame: 0)
+        s = take(system, s, .read, vm: 0, page: 1, frame: 2)
+        #expect(system.tlbContents(s, vm: 0) == "{p1->f2 rw, p0->f0 rw}")
+        let fills = system.successors(of: s).filter {
+            $0.action.kind == .read && $0.action.vm == 0 && $0.action.subject == 2 && $0.action.frame == 0
+        }
+        #expect(Set(fills.map { system.tlbContents($0.state, vm: 0) }) == ["{p2->f0 rw, p0->f0 rw}", "{p2->f0 rw, p1->f2 rw}"])
+    }
+
+    @Test func writeMakesTheGuestTheLastWriter() throws {
+        let system = try tptSystem(extraInit: "set_tag(f2, vm0)")
+        let write = system.successors(of: system.initialState()).first {
+            $0.action.kind == .write && $0.action.vm == 0 && $0.action.frame == 2
+        }
+        #expect(write != nil)
+        #expect(write.map { system.writer($0.state, 2) } == 1)
+        #expect(write?.violation == nil)
+    }
+
+    @Test func accessThroughStaleEntryToAnotherVMsFrameBreaksIsolation() throws {
+        let system = try tptSystem()
+        var s = take(system, system.initialState(), .read, vm: 0, page: 0, frame: 0)
+        system.apply(.setTag(frame: .constant(0), .vm(.constant(1))), Bindings(), to: &s)
+        let violations = system.successors(of: s).compactMap(\.violation)
+        #expect(violations.contains(Violation(property: .isolation, vm: 0, frame: 0, route: .tlbHit,
+                                              observed: TransitionSystem.tagCode(vm: 1))))
+    }
+
+    @Test func readingAnotherVMsDataLeaks() throws {
+        let system = try tptSystem(extraInit: "set_tag(f2, vm1) set_writer(f2, vm0)")
+        let violations = system.successors(of: system.initialState()).compactMap(\.violation)
+        #expect(violations.contains { $0.property == .noDataLeak && $0.vm == 1 && $0.frame == 2 })
+        #expect(!violations.contains { $0.property == .isolation })
+    }
+}
