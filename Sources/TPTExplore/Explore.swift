@@ -5,9 +5,12 @@ import TPTModel
 public struct ExploreOptions: Sendable {
     /// Stop, inconclusive, once this many distinct states are stored.
     public var maxStates: Int?
+    /// Stop, inconclusive, after about this many seconds.
+    public var maxSeconds: Double?
 
-    public init(maxStates: Int? = nil) {
+    public init(maxStates: Int? = nil, maxSeconds: Double? = nil) {
         self.maxStates = maxStates
+        self.maxSeconds = maxSeconds
     }
 }
 
@@ -60,7 +63,8 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     var levelEnd = 1
     var transitions = 0
     var found: [(row: Int, action: Action, violation: Violation)] = []
-    var limitReached = false
+    var limitReached: String?
+    let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }
 
     while head < store.count {
         if head == levelEnd {
@@ -78,21 +82,24 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                 return true
             }
             if found.isEmpty && store.insert(next, parent: row) && store.count >= limit {
-                limitReached = true
+                limitReached = "state limit of \(limit) reached"
                 return false
             }
             return true
         }
         head += 1
-        if limitReached { break }
+        if let deadline, head & 0xFFFF == 0, found.isEmpty, DispatchTime.now().uptimeNanoseconds > deadline {
+            limitReached = "time limit of \(options.maxSeconds!) seconds reached"
+        }
+        if limitReached != nil { break }
     }
 
     let verdict: Verdict
     if !found.isEmpty {
         let ordered = system.model.properties.compactMap { property in found.first { $0.violation.property == property } }
         verdict = .violated(ordered.map { reconstruct(system, store, row: $0.row, action: $0.action, violation: $0.violation) })
-    } else if limitReached {
-        verdict = .incomplete(reason: "state limit of \(limit) reached")
+    } else if let limitReached {
+        verdict = .incomplete(reason: limitReached)
     } else {
         verdict = .holds
     }

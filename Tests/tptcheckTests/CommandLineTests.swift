@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// Runs the built `tptcheck` binary and checks the exit-code contract:
+/// 0 as expected, 1 unexpected verdict, 2 bad input, 3 inconclusive.
+@Suite struct CommandLineTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `tptcheck` executable next to the test bundle (same build folder).
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("tptcheck")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/tptcheck")
+    }
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repository
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+                   error: String(decoding: errData, as: UTF8.self))
+    }
+
+    func temporaryModel(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tptcheck-\(UUID().uuidString).tpt")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func bundled(_ name: String) throws -> String {
+        try String(contentsOf: Self.repository.appendingPathComponent("Models/\(name).tpt"), encoding: .utf8)
+    }
+
+    @Test func exitZeroWhenEveryVerdictIsAsExpected() throws {
+        let result = try run(["check", "Models/tpt-bug-no-shootdown.tpt", "Models/nested-bug-no-flush.tpt"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("tpt-bug-no-shootdown"))
+        #expect(result.output.contains("violated by isolation"))
+        #expect(result.output.contains("as expected"))
+    }
+
+    @Test func exitOneWhenAVerdictIsUnexpected() throws {
+        let path = try temporaryModel(try bundled("tpt-bug-no-shootdown")
+            .replacingOccurrences(of: "expect violated by isolation", with: "expect holds"))
+        let result = try run(["check", path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("UNEXPECTED: expected holds"))
+        // The unexpected counterexample is printed as a step table.
+        #expect(result.output.contains("VIOLATES isolation"))
+    }
+
+    @Test func exitOneWhenTheWrongPropertyBreaks() throws {
+        let path = try temporaryModel(try bundled("tpt-bug-no-scrub")
+            .replacingOccurrences(of: "expect violated by no_data_leak", with: "expect violated by isolation"))
+        #expect(try run(["check", path]).status == 1)
+    }
+
+    @Test func exitTwoWithLocationForABadModel() throws {
+        let path = try temporaryModel(try bundled("tpt").replacingOccurrences(of: "shootdown(f)", with: "shootdown(g)"))
+        let result = try run(["check", path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("\(path):23:18: unknown name 'g'"))
+        #expect(result.output.isEmpty, "no partial result")
+    }
+
+    @Test func exitTwoForMissingFilesAndBadOptions() throws {
+        #expect(try run(["check", "Models/no-such-model.tpt"]).status == 2)
+        #expect(try run(["check", "--max-states", "zero", "Models"]).status == 2)
+        #expect(try run(["frobnicate"]).status == 2)
+    }
+
+    @Test func exitThreeAndIncompleteAtTheStateLimit() throws {
+        let result = try run(["check", "--max-states", "100", "Models/tpt.tpt"])
+        #expect(result.status == 3)
+        #expect(result.output.contains("incomplete"))
+        #expect(!result.output.contains("holds"))
+    }
+
+    @Test func jsonReportCarriesVerdictAndCounterexample() throws {
+        let result = try run(["check", "--json", "Models/tpt-bug-no-scrub.tpt"])
+        #expect(result.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let model = (report?["models"] as? [[String: Any]])?.first
+        #expect(model?["verdict"] as? String == "violated")
+        #expect(model?["violated"] as? [String] == ["no_data_leak"])
+        let trace = (model?["counterexamples"] as? [[String: Any]])?.first
+        #expect((trace?["steps"] as? [Any])?.count == 4)
+    }
+}
