@@ -64,6 +64,9 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     var transitions = 0
     var found: [(row: Int, action: Action, violation: Violation)] = []
     var limitReached: String?
+    // One state's successors, inserted together so their cache misses overlap.
+    var successors: [PackedState] = []
+    successors.reserveCapacity(1024)
     let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }
 
     while head < store.count {
@@ -73,19 +76,24 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
             levelEnd = store.count
         }
         let row = head
+        successors.removeAll(keepingCapacity: true)
         system.forEachSuccessor(of: store.state(at: row)) { action, next, violation in
             transitions += 1
             if let violation {
                 if !found.contains(where: { $0.violation.property == violation.property }) {
                     found.append((row, action, violation))
                 }
-                return true
-            }
-            if found.isEmpty && store.insert(next, parent: row) && store.count >= limit {
-                limitReached = "state limit of \(limit) reached"
-                return false
+            } else if found.isEmpty {
+                successors.append(next)
             }
             return true
+        }
+        successors.withUnsafeBufferPointer { batch in
+            if let base = batch.baseAddress { store.prefetch(base, count: batch.count) }
+            for next in batch where store.insert(next, parent: row) && store.count >= limit {
+                limitReached = "state limit of \(limit) reached"
+                break
+            }
         }
         head += 1
         if let deadline, head & 0xFFFF == 0, found.isEmpty, DispatchTime.now().uptimeNanoseconds > deadline {

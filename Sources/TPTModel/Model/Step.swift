@@ -30,11 +30,11 @@ public enum Step: Sendable, Equatable {
 }
 
 /// A condition over the state and a rule's parameters.
-public indirect enum Guard: Sendable, Equatable {
+public enum Guard: Sendable, Equatable {
     case always
-    case not(Guard)
-    case and(Guard, Guard)
-    case or(Guard, Guard)
+    indirect case not(Guard)
+    indirect case and(Guard, Guard)
+    indirect case or(Guard, Guard)
     /// The frame's tag equals the value.
     case tagIs(frame: Operand, TagValue)
     /// The frame is tagged for some VM.

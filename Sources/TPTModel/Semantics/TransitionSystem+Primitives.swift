@@ -57,14 +57,23 @@ extension TransitionSystem {
     /// Whether a guard holds in a state for a choice of rule parameters.
     public func holds(_ condition: Guard, _ bindings: Bindings, in s: PackedState) -> Bool {
         switch condition {
-        case .always:
-            return true
         case .not(let inner):
             return !holds(inner, bindings, in: s)
         case .and(let left, let right):
             return holds(left, bindings, in: s) && holds(right, bindings, in: s)
         case .or(let left, let right):
             return holds(left, bindings, in: s) || holds(right, bindings, in: s)
+        default:
+            return conditionHolds(condition, bindings, in: s)
+        }
+    }
+
+    /// The meaning of each condition that does not combine others.
+    @inline(__always)
+    func conditionHolds(_ condition: Guard, _ bindings: Bindings, in s: PackedState) -> Bool {
+        switch condition {
+        case .always:
+            return true
         case .tagIs(let frame, let value):
             return tag(s, frame.value(bindings)) == tagCode(value, bindings)
         case .tagIsVM(let frame):
@@ -83,12 +92,16 @@ extension TransitionSystem {
             for thread in 0..<configuration.hostThreads {
                 let rule = s[layout.threadRule[thread]]
                 if rule == 0 { continue }
-                for (index, parameter) in model.rules[rule - 1].parameters.enumerated()
-                    where parameter.type == .frame && s[layout.threadParameter[thread * layout.maxRuleParameters + index]] == f {
-                    return true
+                var mask = rules.frameParameters[rule - 1]
+                while mask != 0 {
+                    let index = mask.trailingZeroBitCount
+                    mask &= mask - 1
+                    if s[layout.threadParameter[thread * layout.maxRuleParameters + index]] == f { return true }
                 }
             }
             return false
+        case .not, .and, .or:
+            return holds(condition, bindings, in: s)
         }
     }
 }

@@ -122,41 +122,42 @@ extension TransitionSystem {
             idleThread = thread
             break
         }
-        for (ruleIndex, rule) in model.rules.enumerated() {
-            if !rule.isAtomic && idleThread < 0 { continue }
+        for rule in rules.isAtomic.indices {
+            let isAtomic = rules.isAtomic[rule]
+            if !isAtomic && idleThread < 0 { continue }
+            let firstStep = rules.stepStart[rule], stepCount = rules.stepCount[rule]
             var bindings = Bindings()
-            let domains = ruleDomains[ruleIndex]
             repeat {
-                if holds(rule.guardCondition, bindings, in: s) {
+                if guardHolds(rule: rule, bindings, in: s) {
                     var next = s
-                    if rule.isAtomic {
-                        for step in rule.steps { apply(step, bindings, to: &next) }
+                    if isAtomic {
+                        for step in firstStep..<(firstStep + stepCount) { apply(rules.steps[step], bindings, to: &next) }
                     } else {
-                        apply(rule.steps[0], bindings, to: &next)
-                        if rule.steps.count > 1 {
-                            next[layout.threadRule[idleThread]] = 1 + ruleIndex
+                        apply(rules.steps[firstStep], bindings, to: &next)
+                        if stepCount > 1 {
+                            next[layout.threadRule[idleThread]] = 1 + rule
                             next[layout.threadStep[idleThread]] = 1
-                            for index in rule.parameters.indices {
+                            for index in 0..<rules.domainCount[rule] {
                                 next[layout.threadParameter[idleThread * layout.maxRuleParameters + index]] = bindings[index]
                             }
                             normalizeThreads(&next)
                         }
                     }
                     if next != s {
-                        let action = Action(kind: .startRule, subject: Int16(ruleIndex), bindings: bindings)
+                        let action = Action(kind: .startRule, subject: Int16(rule), bindings: bindings)
                         guard body(action, next, nil) else { return false }
                     }
                 }
-            } while advance(&bindings, domains)
+            } while advance(&bindings, rule: rule)
         }
         for thread in 0..<threads {
             let ruleCode = s[layout.threadRule[thread]]
             if ruleCode == 0 { continue }
-            let rule = model.rules[ruleCode - 1]
+            let rule = ruleCode - 1
             let step = s[layout.threadStep[thread]]
             var next = s
-            apply(rule.steps[step], threadBindings(s, thread), to: &next)
-            if step + 1 == rule.steps.count {
+            apply(rules.steps[rules.stepStart[rule] + step], threadBindings(s, thread), to: &next)
+            if step + 1 == rules.stepCount[rule] {
                 clearThread(&next, thread)
             } else {
                 next[layout.threadStep[thread]] = step + 1
@@ -167,11 +168,13 @@ extension TransitionSystem {
         return true
     }
 
-    /// Steps an odometer over parameter values; false once every choice was made.
-    private func advance(_ bindings: inout Bindings, _ domains: [Int]) -> Bool {
-        for index in domains.indices {
+    /// Steps an odometer over a rule's parameter values; false once every choice was made.
+    @inline(__always)
+    private func advance(_ bindings: inout Bindings, rule: Int) -> Bool {
+        let start = rules.domainStart[rule]
+        for index in 0..<rules.domainCount[rule] {
             bindings[index] += 1
-            if bindings[index] < domains[index] { return true }
+            if bindings[index] < rules.domains[start + index] { return true }
             bindings[index] = 0
         }
         return false

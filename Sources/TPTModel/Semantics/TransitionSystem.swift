@@ -13,8 +13,7 @@ public final class TransitionSystem: Sendable {
     let pages: Int
     let checksIsolation: Bool
     let checksLeak: Bool
-    /// For each rule, how many values each parameter ranges over.
-    let ruleDomains: [[Int]]
+    let rules: RuleTable
 
     public init(model: Model) {
         self.model = model
@@ -27,15 +26,7 @@ public final class TransitionSystem: Sendable {
                              rules: model.rules.count)
         checksIsolation = model.properties.contains(.isolation)
         checksLeak = model.properties.contains(.noDataLeak)
-        ruleDomains = model.rules.map { rule in
-            rule.parameters.map { parameter in
-                switch parameter.type {
-                case .frame: return c.frames
-                case .vm: return c.vms
-                case .gpage: return c.gpages
-                }
-            }
-        }
+        rules = RuleTable(model.rules, configuration: c)
     }
 
     /// All frames free and clean, no roots, empty TLBs, then the model's `init` steps.
