@@ -95,6 +95,26 @@ let validModel = """
         }
     }
 
+    @Test func deeplyNestedExpressionsAreAnErrorNotACrash() {
+        let deep = String(repeating: "(", count: 10_000) + "true" + String(repeating: ")", count: 10_000)
+        let error = diagnostic(replacing: "tag(f) is vm", with: deep)
+        #expect(error?.message == "expression is nested more than 32 levels deep")
+        #expect(error?.location.line == 11)
+    }
+
+    @Test func guardsEvaluateAsWritten() throws {
+        let text = validModel.replacingOccurrences(of: "when tag(f) is vm",
+                                                   with: "when not (tag(f) == free or tag(f) == host) and not not true")
+        let model = try parseModel(text, file: "t.tpt")
+        let system = TransitionSystem(model: model)
+        let s = system.initialState()
+        // f0 belongs to vm0, f2 is free.
+        #expect(system.guardHolds(rule: 1, Bindings([0]), in: s))
+        #expect(!system.guardHolds(rule: 1, Bindings([2]), in: s))
+        #expect(system.holds(model.rules[1].guardCondition, Bindings([0]), in: s))
+        #expect(!system.holds(model.rules[1].guardCondition, Bindings([2]), in: s))
+    }
+
     @Test func nestedOnlyStepsAreRejectedUnderTPT() {
         let error = diagnostic(replacing: "do set_tag(f, v)", with: "do nested_map(v, g0, f)")
         #expect(error?.message == "'nested_map' exists only under scheme nested")

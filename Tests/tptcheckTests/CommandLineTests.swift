@@ -82,6 +82,14 @@ import Testing
         #expect(result.output.isEmpty, "no partial result")
     }
 
+    @Test func exitTwoForABinaryFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tptcheck-\(UUID().uuidString).tpt")
+        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: url)
+        let result = try run(["check", url.path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("\(url.path):1:1: file is not valid UTF-8"))
+    }
+
     @Test func exitTwoForMissingFilesAndBadOptions() throws {
         #expect(try run(["check", "Models/no-such-model.tpt"]).status == 2)
         #expect(try run(["check", "--max-states", "zero", "Models"]).status == 2)

@@ -23,6 +23,9 @@ let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "
 struct Parser {
     private var tokens: [Token]
     private var position = 0
+    /// Expression nesting so far: bounded, so no input can exhaust the stack.
+    private var depth = 0
+    static let maxDepth = 32
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -206,6 +209,11 @@ struct Parser {
     }
 
     private mutating func parseExpression() throws(Diagnostic) -> ExpressionSyntax {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth {
+            throw error("expression is nested more than \(Self.maxDepth) levels deep")
+        }
         var left = try parseAnd()
         while current.isWord("or") {
             let location = advance().location
@@ -226,7 +234,13 @@ struct Parser {
     private mutating func parseUnary() throws(Diagnostic) -> ExpressionSyntax {
         if current.isWord("not") {
             let location = advance().location
-            return .not(try parseUnary(), location)
+            var negations = 1
+            while current.isWord("not") {
+                _ = advance()
+                negations += 1
+            }
+            let operand = try parseUnary()
+            return negations % 2 == 1 ? .not(operand, location) : operand
         }
         let left = try parsePrimary()
         if current.isSymbol("==") || current.isSymbol("!=") {
