@@ -24,7 +24,7 @@ extension TransitionSystem {
 
     func pageName(_ page: Int) -> String { "p\(page)" }
 
-    func operandName(_ operand: Operand, _ type: ValueType, _ rule: Rule?, _ bindings: Bindings) -> String {
+    func operandName(_ operand: Operand, _ type: ValueType, _ bindings: Bindings) -> String {
         let value = operand.value(bindings)
         switch type {
         case .frame: return frameName(value)
@@ -35,7 +35,7 @@ extension TransitionSystem {
 
     /// A step with its operands filled in, e.g. `set_tag(f2, free)`.
     public func describe(_ step: Step, _ bindings: Bindings) -> String {
-        func name(_ operand: Operand, _ type: ValueType) -> String { operandName(operand, type, nil, bindings) }
+        func name(_ operand: Operand, _ type: ValueType) -> String { operandName(operand, type, bindings) }
         func tagText(_ value: TagValue) -> String {
             switch value {
             case .free: return "free"
@@ -61,7 +61,7 @@ extension TransitionSystem {
 
     func ruleCall(_ rule: Rule, _ bindings: Bindings) -> String {
         let arguments = rule.parameters.enumerated().map { index, parameter in
-            operandName(.parameter(index), parameter.type, rule, bindings)
+            operandName(.parameter(index), parameter.type, bindings)
         }
         return "\(rule.name)(\(arguments.joined(separator: ", ")))"
     }

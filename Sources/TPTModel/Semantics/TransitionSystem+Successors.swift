@@ -44,22 +44,17 @@ extension TransitionSystem {
                         }
                         continue
                     }
-                    do {
-                        var frames = walked.reached
-                        while frames != 0 {
-                            let frame = frames.trailingZeroBitCount
-                            frames &= frames - 1
-                            read.frame = Int16(frame)
-                            let code = tlbCode(page: page, frame: frame, writable: true)
-                            let last = base + c.tlb - 1
-                            // A fill takes the free entry; with none free, any entry may be the victim.
-                            let victims = s[layout.tlb[last]] == 0 ? last...last : base...last
-                            for victim in victims {
-                                var filled = s
-                                filled[layout.tlb[victim]] = code
-                                normalizeTLB(&filled, base: base)
-                                guard access(s, from: filled, read, writable: true, route: .walk, body) else { return false }
-                            }
+                    for frame in SetBits(walked.reached) {
+                        read.frame = Int16(frame)
+                        let code = tlbCode(page: page, frame: frame, writable: true)
+                        let last = base + c.tlb - 1
+                        // A fill takes the free entry; with none free, any entry may be the victim.
+                        let victims = s[layout.tlb[last]] == 0 ? last...last : base...last
+                        for victim in victims {
+                            var filled = s
+                            filled[layout.tlb[victim]] = code
+                            normalizeTLB(&filled, base: base)
+                            guard access(s, from: filled, read, writable: true, route: .walk, body) else { return false }
                         }
                     }
                 }

@@ -53,10 +53,7 @@ extension TransitionSystem {
         let ownTag = Self.tagCode(vm: vm)
         for level in 0..<configuration.levels {
             var next: UInt32 = 0
-            var remaining = targetSet
-            while remaining != 0 {
-                let target = remaining.trailingZeroBitCount
-                remaining &= remaining - 1
+            for target in SetBits(targetSet) {
                 guard let frame = hostFrame(s, vm: vm, target: target),
                       tagCheckPasses(s, vm: vm, frame: frame, isLeaf: false) else { continue }
                 // The walker reads the frame as a page-table node.
@@ -76,10 +73,7 @@ extension TransitionSystem {
             targetSet = next
         }
         var reached: UInt32 = 0
-        var remaining = targetSet
-        while remaining != 0 {
-            let target = remaining.trailingZeroBitCount
-            remaining &= remaining - 1
+        for target in SetBits(targetSet) {
             if let frame = hostFrame(s, vm: vm, target: target),
                tagCheckPasses(s, vm: vm, frame: frame, isLeaf: true) {
                 reached |= 1 << UInt32(frame)
@@ -87,5 +81,20 @@ extension TransitionSystem {
         }
         outcome.reached = reached
         return outcome
+    }
+}
+
+/// The members of a small set kept as bits, lowest first.
+struct SetBits: Sequence, IteratorProtocol {
+    var remaining: UInt32
+
+    init(_ bits: UInt32) { remaining = bits }
+
+    @inline(__always)
+    mutating func next() -> Int? {
+        guard remaining != 0 else { return nil }
+        let member = remaining.trailingZeroBitCount
+        remaining &= remaining - 1
+        return member
     }
 }
