@@ -30,6 +30,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Print every counterexample, not only unexpected ones.")
     var traces = false
 
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file.", valueName: "file"))
+    var junit: String?
+
     func validate() throws {
         if let maxStates, maxStates < 1 {
             throw ValidationError("--max-states must be at least 1")
@@ -56,6 +59,9 @@ struct Check: ParsableCommand {
             }
         }
         let status = overallStatus(outcomes)
+        if let junit {
+            try writeOutput(junitReport(outcomes), to: junit)
+        }
         if json {
             print(jsonReport(outcomes, exitCode: status))
         }
@@ -66,5 +72,14 @@ struct Check: ParsableCommand {
         if outcomes.contains(where: { $0.status == .unexpected }) { return ExitStatus.unexpectedVerdict }
         if outcomes.contains(where: { $0.status == .incomplete }) { return ExitStatus.inconclusive }
         return ExitStatus.success
+    }
+}
+
+/// Writes a report file; failure to write is bad usage (exit 2), reported once.
+func writeOutput(_ text: String, to path: String) throws(InputError) {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw InputError(message: "\(path): cannot write: \(error.localizedDescription)")
     }
 }

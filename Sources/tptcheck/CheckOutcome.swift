@@ -72,7 +72,7 @@ func grouped(_ value: Int) -> String {
 func formatTable(_ counterexample: Counterexample, model: String) -> String {
     var lines: [String] = []
     lines.append("")
-    lines.append("Counterexample: \(model) violates \(counterexample.property.rawValue) in \(counterexample.steps.count) steps")
+    lines.append("Counterexample: \(model) violates \(counterexample.property.rawValue) in \(counterexample.steps.count) step\(counterexample.steps.count == 1 ? "" : "s")")
     lines.append("  initial state: " + counterexample.initialState.joined(separator: ", "))
     let actorWidth = max(5, counterexample.steps.map(\.actor.count).max() ?? 0) + 2
     let actionWidth = max(6, counterexample.steps.map(\.action.count).max() ?? 0) + 2
