@@ -114,3 +114,24 @@ import Testing
         #expect((trace?["steps"] as? [Any])?.count == 4)
     }
 }
+
+@Suite struct NecessityCommandTests {
+    let cli = CommandLineTests()
+
+    @Test func printsATableAndExitsZero() throws {
+        let result = try cli.run(["necessity", "Models/tpt.tpt"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("drop step 2: shootdown(f)"))
+        #expect(result.output.contains("needed      isolation"))
+    }
+
+    @Test func refusesAModelThatDoesNotHold() throws {
+        let result = try cli.run(["necessity", "Models/tpt-bug-no-scrub.tpt"])
+        #expect(result.status == 1)
+        #expect(result.error.contains("necessity needs a model that holds"))
+    }
+
+    @Test func stateLimitIsInconclusive() throws {
+        #expect(try cli.run(["necessity", "--max-states", "10", "Models/tpt.tpt"]).status == 3)
+    }
+}

@@ -35,7 +35,18 @@ extension TransitionSystem {
 
     /// A step with its operands filled in, e.g. `set_tag(f2, free)`.
     public func describe(_ step: Step, _ bindings: Bindings) -> String {
-        func name(_ operand: Operand, _ type: ValueType) -> String { operandName(operand, type, bindings) }
+        describe(step) { operand, type in operandName(operand, type, bindings) }
+    }
+
+    /// A step as written in its rule, e.g. `set_tag(f, free)`.
+    public func describe(_ step: Step, in rule: Rule) -> String {
+        describe(step) { operand, type in
+            if case .parameter(let index) = operand { return rule.parameters[index].name }
+            return operandName(operand, type, Bindings())
+        }
+    }
+
+    private func describe(_ step: Step, naming name: (Operand, ValueType) -> String) -> String {
         func tagText(_ value: TagValue) -> String {
             switch value {
             case .free: return "free"
