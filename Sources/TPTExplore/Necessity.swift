@@ -23,6 +23,8 @@ public struct NecessityFinding: Sendable {
 /// Re-checks a model once per step of each host rule without that step, and once
 /// per adjacent pair of steps of each interleaved rule with the pair swapped.
 ///
+/// Host bookkeeping (`set_owner`) is neither dropped nor moved: it states what the
+/// rule is for, and without it a rule only withholds memory, which is always safe.
 /// A rule whose only step is dropped is removed: it can no longer change anything.
 public func analyzeNecessity(_ model: Model, options: ExploreOptions = ExploreOptions()) -> [NecessityFinding] {
     let reference = TransitionSystem(model: model)
@@ -38,14 +40,15 @@ public func analyzeNecessity(_ model: Model, options: ExploreOptions = ExploreOp
             let result = explore(TransitionSystem(model: variant), options: options)
             findings.append(NecessityFinding(rule: rule.name, change: change, description: description, result: result))
         }
-        for index in rule.steps.indices {
+        for index in rule.steps.indices where !rule.steps[index].isBookkeeping {
             var steps = rule.steps
             steps.remove(at: index)
             check(steps, .drop(step: index),
                   "drop step \(index + 1): \(reference.describe(rule.steps[index], in: rule))")
         }
         guard !rule.isAtomic else { continue }
-        for index in rule.steps.indices.dropLast() where rule.steps[index] != rule.steps[index + 1] {
+        for index in rule.steps.indices.dropLast()
+            where rule.steps[index] != rule.steps[index + 1] && !rule.steps[index].isBookkeeping && !rule.steps[index + 1].isBookkeeping {
             var steps = rule.steps
             steps.swapAt(index, index + 1)
             check(steps, .swap(step: index),

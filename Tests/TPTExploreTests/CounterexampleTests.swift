@@ -39,58 +39,58 @@ import TPTExplore
         }
     }
 
-    /// tpt-bug-no-shootdown, by hand (5 steps):
+    /// tpt-bug-no-shootdown, by hand (6 steps):
     ///   1. vm0 reads p0: the walk through its root f0 reaches f0; the TLB caches p0 -> f0.
-    ///   2. host reclaim(f0) step 1: set_tag(f0, free).
-    ///   3. host reclaim(f0) step 2: scrub(f0); no shootdown, the entry survives.
-    ///   4. host assign(f0, vm1) (allowed now that the reclaim is done).
-    ///   5. vm0 reads p0 through the stale entry: f0 is tagged vm1.
+    ///   2. host reclaim(f0) step 1: set_owner(f0, free).
+    ///   3. host reclaim(f0) step 2: set_tag(f0, free).
+    ///   4. host reclaim(f0) step 3: scrub(f0); no shootdown, the entry survives.
+    ///   5. host assign(f0, vm1) (allowed now that the reclaim is done).
+    ///   6. vm0 reads p0 through the stale entry: f0 belongs to vm1.
     /// Nothing shorter exists: every-level tag checks mean walks reach only own
     /// frames, so the foreign frame must come through a stale entry, which takes a
-    /// fill, a retag, the rest of the reclaim, an assign, and the access.
+    /// fill, the whole reclaim (the assign waits for it), an assign, and the access.
     @Test func noShootdownShortestTrace() throws {
         let (system, trace) = try counterexample("tpt-bug-no-shootdown", .isolation)
         #expect(trace.steps.map(\.action) == [
-            "read p0 -> f0", "reclaim(f0) step 1/2: set_tag(f0, free)", "reclaim(f0) step 2/2: scrub(f0)",
-            "assign(f0, vm1)", "read p0 -> f0",
+            "read p0 -> f0", "reclaim(f0) step 1/3: set_owner(f0, free)", "reclaim(f0) step 2/3: set_tag(f0, free)",
+            "reclaim(f0) step 3/3: scrub(f0)", "assign(f0, vm1)", "read p0 -> f0",
         ])
-        #expect(trace.steps.map(\.actor) == ["vm0", "host", "host", "host", "vm0"])
-        #expect(trace.explanation == "vm0 reached f0 through a TLB entry, but f0 is tagged vm1")
+        #expect(trace.steps.map(\.actor) == ["vm0", "host", "host", "host", "host", "vm0"])
+        #expect(trace.explanation == "vm0 reached f0 through a TLB entry, but f0 belongs to vm1")
         replay(system, trace)
     }
 
-    /// tpt-bug-scrub-before-shootdown, by hand (7 steps):
+    /// tpt-bug-scrub-before-shootdown, by hand (8 steps):
     ///   1. vm0 reads p0 -> f0 (TLB caches it).
-    ///   2. reclaim(f0) step 1: set_tag(f0, free).
-    ///   3. reclaim(f0) step 2: scrub(f0).
-    ///   4. vm0 writes through the cached p0 -> f0 (f0 is free: allowed, but now dirty).
-    ///   5. reclaim(f0) step 3: shootdown(f0).
-    ///   6. assign(f0, vm1).
-    ///   7. vm1's walk reads f0 (now its own, dirty with vm0's entries): a leak.
+    ///   2-4. reclaim(f0): set_owner(f0, free), set_tag(f0, free), scrub(f0).
+    ///   5. vm0 writes through the cached p0 -> f0 (f0 is free: allowed, but now dirty).
+    ///   6. reclaim(f0) step 4: shootdown(f0).
+    ///   7. assign(f0, vm1).
+    ///   8. vm1's walk reads f0 (now its own, dirty with vm0's entries): a leak.
     @Test func scrubBeforeShootdownShortestTrace() throws {
         let (system, trace) = try counterexample("tpt-bug-scrub-before-shootdown", .noDataLeak)
-        #expect(trace.steps.count == 7)
-        #expect(trace.steps[3].action == "write p0 -> f0")
-        #expect(trace.steps[3].changes == ["writer f0: clean -> vm0"])
+        #expect(trace.steps.count == 8)
+        #expect(trace.steps[4].action == "write p0 -> f0")
+        #expect(trace.steps[4].changes == ["writer f0: clean -> vm0"])
         #expect(trace.steps.last?.actor == "vm1")
         replay(system, trace)
     }
 
-    /// tpt-bug-flush-before-retag, by hand (6 steps): reclaim(f0) shoots down
-    /// first; vm0 refills p0 -> f0 (f0 still tagged vm0, the walk passes); the
-    /// retag and scrub follow; assign(f0, vm1); vm0 reads through the refilled entry.
+    /// tpt-bug-flush-before-retag, by hand (7 steps): reclaim(f0) records f0 free
+    /// and shoots down; vm0 refills p0 -> f0 (f0 still tagged vm0, the walk passes);
+    /// the retag and scrub follow; assign(f0, vm1); vm0 reads through the refill.
     @Test func flushBeforeRetagShortestTrace() throws {
         let (system, trace) = try counterexample("tpt-bug-flush-before-retag", .isolation)
         #expect(trace.steps.map(\.action) == [
-            "reclaim(f0) step 1/3: shootdown(f0)", "read p0 -> f0", "reclaim(f0) step 2/3: set_tag(f0, free)",
-            "reclaim(f0) step 3/3: scrub(f0)", "assign(f0, vm1)", "read p0 -> f0",
+            "reclaim(f0) step 1/4: set_owner(f0, free)", "reclaim(f0) step 2/4: shootdown(f0)", "read p0 -> f0",
+            "reclaim(f0) step 3/4: set_tag(f0, free)", "reclaim(f0) step 4/4: scrub(f0)", "assign(f0, vm1)", "read p0 -> f0",
         ])
         replay(system, trace)
     }
 
     /// nested-bug-no-flush, by hand (6 steps): vm0 caches p0 -> f0; reclaim(vm0,
-    /// g0, f0) unmaps g0, retags and scrubs f0 (3 steps, no flush); assign(f0, vm1,
-    /// g1); vm0 reads through the stale combined entry.
+    /// g0, f0) records f0 free, unmaps g0 and scrubs f0 (3 steps, no flush);
+    /// assign(f0, vm1, g1); vm0 reads through the stale combined entry.
     @Test func nestedNoFlushShortestTrace() throws {
         let (system, trace) = try counterexample("nested-bug-no-flush", .isolation)
         #expect(trace.steps.count == 6)
@@ -99,7 +99,7 @@ import TPTExplore
     }
 
     /// host-bug-double-assign, by hand (2 steps): assign(f1, vm0, g1) takes vm1's
-    /// root frame without checking it is free; vm1's next walk reads f1, now tagged vm0.
+    /// root frame without checking it is free; vm1's next walk reads f1, now vm0's.
     @Test func doubleAssignShortestTrace() throws {
         let (system, trace) = try counterexample("host-bug-double-assign", .isolation)
         #expect(trace.steps.count == 2)
@@ -110,7 +110,7 @@ import TPTExplore
     @Test func leafOnlyCheckBreaksOnTheFirstWalk() throws {
         let (system, trace) = try counterexample("tpt-bug-leaf-only-check", .isolation)
         #expect(trace.steps.count == 1)
-        #expect(trace.explanation == "the walk for vm0 read f1 as its level-2 page table, but f1 is tagged vm1")
+        #expect(trace.explanation == "the walk for vm0 read f1 as its level-2 page table, but f1 belongs to vm1")
         replay(system, trace)
     }
 }

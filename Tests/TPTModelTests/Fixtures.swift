@@ -27,8 +27,8 @@ func tptSystem(walker: String = "tag at every level", tlb: Int = 1, extraInit: S
         config vms 2, vcpus 1, frames 4, levels 2, fanout 2, tlb \(tlb)
         walker checks \(walker)
         init
-          set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
-          set_tag(f1, vm1) set_writer(f1, vm1) set_root(vm1, f1)
+          set_owner(f0, vm0) set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
+          set_owner(f1, vm1) set_tag(f1, vm1) set_writer(f1, vm1) set_root(vm1, f1)
           \(extraInit)
         \(rules)
         check isolation, no_data_leak

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TPTModel
 
@@ -28,16 +29,17 @@ let validModel = """
         #expect(model.configuration.frames == 4)
         #expect(model.walkerCheck == .everyLevel)
         #expect(model.initialSteps == [
-            .setTag(frame: .constant(0), .vm(.constant(0))),
+            .setOwnership(.tag, frame: .constant(0), .vm(.constant(0))),
             .setWriter(frame: .constant(0), vm: .constant(0)),
             .setRoot(vm: .constant(0), target: .constant(0)),
         ])
         #expect(model.rules.map(\.name) == ["assign", "reclaim"])
         #expect(model.rules[0].isAtomic)
         #expect(!model.rules[1].isAtomic)
-        #expect(model.rules[0].guardCondition == .and(.tagIs(frame: .parameter(0), .free), .not(.inFlight(frame: .parameter(0)))))
+        #expect(model.rules[0].guardCondition == .and(.ownershipIs(.tag, frame: .parameter(0), .free), .not(.inFlight(frame: .parameter(0)))))
+        #expect(model.rules[1].guardCondition == .ownershipIsVM(.tag, frame: .parameter(0)))
         #expect(model.rules[1].steps == [
-            .setTag(frame: .parameter(0), .free), .shootdown(frame: .parameter(0)), .scrub(frame: .parameter(0)),
+            .setOwnership(.tag, frame: .parameter(0), .free), .shootdown(frame: .parameter(0)), .scrub(frame: .parameter(0)),
         ])
         #expect(model.properties == [.isolation, .noDataLeak])
         #expect(model.expectation == .violated(.isolation))
@@ -49,6 +51,16 @@ let validModel = """
             let model = try parseModel(text, file: url.lastPathComponent)
             #expect(model.name + ".tpt" == url.lastPathComponent)
         }
+    }
+
+    /// The annotated example in Models/README.md is a real model.
+    @Test func documentedExampleParses() throws {
+        let readme = try String(contentsOf: modelsDirectory().appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```\n// TPT with correct host rules."))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let model = try parseModel(String(readme[start.upperBound..<end.lowerBound]), file: "Models/README.md")
+        #expect(model.name == "tpt")
+        #expect(model.rules.map(\.name) == ["assign", "reclaim"])
     }
 
     /// Replaces the first occurrence of `old` in the valid model and returns the diagnostic.
@@ -113,6 +125,30 @@ let validModel = """
         #expect(!system.guardHolds(rule: 1, Bindings([2]), in: s))
         #expect(system.holds(model.rules[1].guardCondition, Bindings([0]), in: s))
         #expect(!system.holds(model.rules[1].guardCondition, Bindings([2]), in: s))
+    }
+
+    @Test func ownerAndTagAreDistinctRecords() throws {
+        let model = try parseModel(validModel.replacingOccurrences(of: "do set_tag(f, v)", with: "do set_owner(f, v) set_tag(f, v)")
+            .replacingOccurrences(of: "when tag(f) is vm", with: "when owner(f) is vm and tag(f) != host"), file: "t.tpt")
+        #expect(model.rules[0].steps == [
+            .setOwnership(.owner, frame: .parameter(0), .vm(.parameter(1))),
+            .setOwnership(.tag, frame: .parameter(0), .vm(.parameter(1))),
+        ])
+        #expect(model.rules[0].steps[0].isBookkeeping && !model.rules[0].steps[1].isBookkeeping)
+        #expect(model.rules[1].guardCondition == .and(.ownershipIsVM(.owner, frame: .parameter(0)),
+                                                      .not(.ownershipIs(.tag, frame: .parameter(0), .host))))
+    }
+
+    @Test func hardwareTagsExistOnlyUnderTPT() throws {
+        let walker = diagnostic(replacing: "scheme tpt", with: "scheme nested")
+        #expect(walker?.message == "the walker checks hardware tags only under scheme tpt (use 'walker checks nothing')")
+        #expect(walker?.location == SourceLocation(file: "bad.tpt", line: 4, column: 1))
+        let text = validModel.replacingOccurrences(of: "scheme tpt", with: "scheme nested")
+            .replacingOccurrences(of: "walker checks tag at every level", with: "walker checks nothing")
+        #expect(throws: Diagnostic("hardware tags exist only under scheme tpt (use owner for the host's record)",
+                                   at: SourceLocation(file: "bad.tpt", line: 6, column: 3))) {
+            try parseModel(text, file: "bad.tpt")
+        }
     }
 
     @Test func nestedOnlyStepsAreRejectedUnderTPT() {

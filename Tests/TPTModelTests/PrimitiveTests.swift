@@ -24,18 +24,22 @@ import Testing
         #expect(system.tag(s, 0) == TransitionSystem.tagCode(vm: 0))
         #expect(system.tag(s, 1) == TransitionSystem.tagCode(vm: 1))
         #expect(system.tag(s, 2) == TransitionSystem.freeTag)
+        #expect(system.owner(s, 1) == TransitionSystem.tagCode(vm: 1))
+        #expect(system.owner(s, 2) == TransitionSystem.freeTag)
         #expect(system.writer(s, 0) == 1)
         #expect(s[system.layout.root[0]] == 1)
         #expect(system.tlbContents(s, vm: 0) == "{}")
     }
 
-    @Test func setTagRetagsOneFrame() throws {
+    @Test func setTagAndSetOwnerChangeOneRecordOfOneFrame() throws {
         let system = try tptSystem()
         var s = system.initialState()
-        system.apply(.setTag(frame: .constant(2), .host), Bindings(), to: &s)
+        system.apply(.setOwnership(.tag, frame: .constant(2), .host), Bindings(), to: &s)
         #expect(system.tag(s, 2) == TransitionSystem.hostTag)
-        system.apply(.setTag(frame: .parameter(0), .vm(.parameter(1))), Bindings([3, 1]), to: &s)
-        #expect(system.tag(s, 3) == TransitionSystem.tagCode(vm: 1))
+        #expect(system.owner(s, 2) == TransitionSystem.freeTag)
+        system.apply(.setOwnership(.owner, frame: .parameter(0), .vm(.parameter(1))), Bindings([3, 1]), to: &s)
+        #expect(system.owner(s, 3) == TransitionSystem.tagCode(vm: 1))
+        #expect(system.tag(s, 3) == TransitionSystem.freeTag)
         #expect(system.tag(s, 0) == TransitionSystem.tagCode(vm: 0))
     }
 
@@ -71,7 +75,7 @@ import Testing
             model n
             scheme nested
             config vms 2, frames 4, gpages 2
-            init set_tag(f2, vm1) nested_map(vm1, g1, f2) set_root(vm1, g1)
+            init set_owner(f2, vm1) nested_map(vm1, g1, f2) set_root(vm1, g1)
             check isolation
             expect holds
             """)
@@ -92,23 +96,24 @@ import Testing
     @Test func guardsOverTagsAndInFlightRules() throws {
         let system = try tptSystem(rules: """
             rule reclaim(f: frame) interleaved
-              when tag(f) is vm
-              do set_tag(f, free) shootdown(f) scrub(f)
+              when owner(f) is vm
+              do set_owner(f, free) set_tag(f, free) shootdown(f) scrub(f)
             """)
         let s = system.initialState()
-        #expect(system.holds(.tagIsVM(frame: .constant(0)), Bindings(), in: s))
-        #expect(!system.holds(.tagIsVM(frame: .constant(2)), Bindings(), in: s))
-        #expect(system.holds(.tagIs(frame: .constant(2), .free), Bindings(), in: s))
-        #expect(system.holds(.tagIs(frame: .parameter(0), .vm(.parameter(1))), Bindings([1, 1]), in: s))
+        #expect(system.holds(.ownershipIsVM(.tag, frame: .constant(0)), Bindings(), in: s))
+        #expect(!system.holds(.ownershipIsVM(.owner, frame: .constant(2)), Bindings(), in: s))
+        #expect(system.holds(.ownershipIs(.tag, frame: .constant(2), .free), Bindings(), in: s))
+        #expect(system.holds(.ownershipIs(.owner, frame: .parameter(0), .vm(.parameter(1))), Bindings([1, 1]), in: s))
         #expect(!system.holds(.inFlight(frame: .constant(0)), Bindings(), in: s))
         // Start reclaiming f0: its first step runs and the rest is in flight.
         let started = system.successors(of: s).first { $0.action.kind == .startRule && $0.action.bindings[0] == 0 }!.state
-        #expect(system.tag(started, 0) == TransitionSystem.freeTag)
+        #expect(system.owner(started, 0) == TransitionSystem.freeTag)
+        #expect(system.tag(started, 0) == TransitionSystem.tagCode(vm: 0))
         #expect(system.holds(.inFlight(frame: .constant(0)), Bindings(), in: started))
         #expect(!system.holds(.inFlight(frame: .constant(1)), Bindings(), in: started))
-        // Two continuations later the rule is done.
+        // Three continuations later the rule is done.
         var state = started
-        for _ in 0..<2 {
+        for _ in 0..<3 {
             state = system.successors(of: state).first { $0.action.kind == .continueRule }!.state
         }
         #expect(!system.holds(.inFlight(frame: .constant(0)), Bindings(), in: state))
@@ -116,9 +121,9 @@ import Testing
     }
 
     @Test func everyLevelWalkReachesOnlyOwnFrames() throws {
-        let system = try tptSystem(extraInit: "set_tag(f2, vm0)")
+        let system = try tptSystem(extraInit: "set_owner(f2, vm0) set_tag(f2, vm0) set_owner(f3, vm0)")
         let outcome = system.walk(system.initialState(), vm: 0)
-        #expect(outcome.reached == 0b0101)  // f0 and f2
+        #expect(outcome.reached == 0b0101)  // f0 and f2; f3 is vm0's but not tagged for it yet
         #expect(!outcome.violates)
     }
 
@@ -145,7 +150,7 @@ import Testing
     }
 
     @Test func fullTLBFillMayEvictAnyEntry() throws {
-        let system = try tptSystem(tlb: 2, extraInit: "set_tag(f2, vm0)")
+        let system = try tptSystem(tlb: 2, extraInit: "set_owner(f2, vm0) set_tag(f2, vm0)")
         var s = take(system, system.initialState(), .read, vm: 0, page: 0, frame: 0)
         s = take(system, s, .read, vm: 0, page: 1, frame: 2)
         #expect(system.tlbContents(s, vm: 0) == "{p1->f2 rw, p0->f0 rw}")
@@ -156,7 +161,7 @@ import Testing
     }
 
     @Test func writeMakesTheGuestTheLastWriter() throws {
-        let system = try tptSystem(extraInit: "set_tag(f2, vm0)")
+        let system = try tptSystem(extraInit: "set_owner(f2, vm0) set_tag(f2, vm0)")
         let write = system.successors(of: system.initialState()).first {
             $0.action.kind == .write && $0.action.vm == 0 && $0.action.frame == 2
         }
@@ -168,14 +173,14 @@ import Testing
     @Test func accessThroughStaleEntryToAnotherVMsFrameBreaksIsolation() throws {
         let system = try tptSystem()
         var s = take(system, system.initialState(), .read, vm: 0, page: 0, frame: 0)
-        system.apply(.setTag(frame: .constant(0), .vm(.constant(1))), Bindings(), to: &s)
+        system.apply(.setOwnership(.owner, frame: .constant(0), .vm(.constant(1))), Bindings(), to: &s)
         let violations = system.successors(of: s).compactMap(\.violation)
         #expect(violations.contains(Violation(property: .isolation, vm: 0, frame: 0, route: .tlbHit,
                                               observed: TransitionSystem.tagCode(vm: 1))))
     }
 
     @Test func readingAnotherVMsDataLeaks() throws {
-        let system = try tptSystem(extraInit: "set_tag(f2, vm1) set_writer(f2, vm0)")
+        let system = try tptSystem(extraInit: "set_owner(f2, vm1) set_tag(f2, vm1) set_writer(f2, vm0)")
         let violations = system.successors(of: system.initialState()).compactMap(\.violation)
         #expect(violations.contains { $0.property == .noDataLeak && $0.vm == 1 && $0.frame == 2 })
         #expect(!violations.contains { $0.property == .isolation })

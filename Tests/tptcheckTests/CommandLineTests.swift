@@ -78,7 +78,7 @@ import Testing
         let path = try temporaryModel(try bundled("tpt").replacingOccurrences(of: "shootdown(f)", with: "shootdown(g)"))
         let result = try run(["check", path])
         #expect(result.status == 2)
-        #expect(result.error.contains("\(path):23:18: unknown name 'g'"))
+        #expect(result.error.contains("\(path):28:18: unknown name 'g'"))
         #expect(result.output.isEmpty, "no partial result")
     }
 
@@ -111,7 +111,7 @@ import Testing
         #expect(model?["verdict"] as? String == "violated")
         #expect(model?["violated"] as? [String] == ["no_data_leak"])
         let trace = (model?["counterexamples"] as? [[String: Any]])?.first
-        #expect((trace?["steps"] as? [Any])?.count == 4)
+        #expect((trace?["steps"] as? [Any])?.count == 5)
     }
 }
 
@@ -121,7 +121,7 @@ import Testing
     @Test func printsATableAndExitsZero() throws {
         let result = try cli.run(["necessity", "Models/tpt.tpt"])
         #expect(result.status == 0)
-        #expect(result.output.contains("drop step 2: shootdown(f)"))
+        #expect(result.output.contains("drop step 3: shootdown(f)"))
         #expect(result.output.contains("needed      isolation"))
     }
 

@@ -65,8 +65,8 @@ import Testing
         let junit = try parse(out)
         let isolation = try #require(junit.cases.first { $0.name.hasSuffix(".isolation") })
         #expect(isolation.outcome == "failure")
-        #expect(isolation.text.contains("isolation violated in 5 steps: vm0 reached f0 through a TLB entry, but f0 is tagged vm1"))
-        #expect(isolation.text.contains("4  host   assign(f0, vm1)"))
+        #expect(isolation.text.contains("isolation violated in 6 steps: vm0 reached f0 through a TLB entry, but f0 belongs to vm1"))
+        #expect(isolation.text.contains("5  host   assign(f0, vm1)"))
         #expect(junit.suites.first?["failures"] == "1")
     }
 

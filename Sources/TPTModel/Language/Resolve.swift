@@ -52,6 +52,9 @@ struct Resolver {
         }
 
         let walkerCheck = syntax.walker?.0 ?? (scheme == .tpt ? .everyLevel : .nothing)
+        if let (check, location) = syntax.walker, check != .nothing, scheme != .tpt {
+            throw Diagnostic("the walker checks hardware tags only under scheme tpt (use 'walker checks nothing')", at: location)
+        }
         let noParameters: [Parameter] = []
         var initialSteps: [Step] = []
         for call in syntax.initialSteps {
@@ -205,6 +208,15 @@ struct Resolver {
         return call.arguments
     }
 
+    /// `owner` exists under every scheme; hardware `tag`s only under tpt.
+    private func ownershipRecord(_ name: String, at location: SourceLocation) throws(Diagnostic) -> OwnershipRecord {
+        let record = OwnershipRecord(rawValue: name)!
+        if record == .tag && scheme != .tpt {
+            throw Diagnostic("hardware tags exist only under scheme tpt (use owner for the host's record)", at: location)
+        }
+        return record
+    }
+
     private func requireNested(_ call: CallSyntax) throws(Diagnostic) {
         if scheme != .nested {
             throw Diagnostic("'\(call.name)' exists only under scheme nested", at: call.location)
@@ -214,9 +226,10 @@ struct Resolver {
     private func resolveStep(_ call: CallSyntax, parameters: [Parameter]) throws(Diagnostic) -> Step {
         let p = parameters
         switch call.name {
-        case "set_tag":
-            let a = try arguments(call, 2, "frame, tag")
-            return .setTag(frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(a[1], parameters: p))
+        case "set_owner", "set_tag":
+            let record = try ownershipRecord(String(call.name.dropFirst(4)), at: call.location)
+            let a = try arguments(call, 2, "frame, \(record.rawValue)")
+            return .setOwnership(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(a[1], parameters: p))
         case "shootdown":
             let a = try arguments(call, 1, "frame")
             return .shootdown(frame: try resolveOperand(a[0], as: .frame, parameters: p))
@@ -246,7 +259,7 @@ struct Resolver {
             return .nestedUnmap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                 gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
         default:
-            throw Diagnostic("unknown step '\(call.name)' (expected set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap)", at: call.location)
+            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap)", at: call.location)
         }
     }
 
@@ -263,20 +276,22 @@ struct Resolver {
         case .or(let left, let right, _):
             return .or(try resolveGuard(left, parameters: p), try resolveGuard(right, parameters: p))
         case .isVM(let subject, _):
-            guard case .call(let call) = subject, call.name == "tag" else {
-                throw Diagnostic("'is vm' applies to tag(FRAME)", at: subject.location)
+            guard case .call(let call) = subject, call.name == "owner" || call.name == "tag" else {
+                throw Diagnostic("'is vm' applies to owner(FRAME) or tag(FRAME)", at: subject.location)
             }
+            let record = try ownershipRecord(call.name, at: call.location)
             let a = try arguments(call, 1, "frame")
-            return .tagIsVM(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+            return .ownershipIsVM(record, frame: try resolveOperand(a[0], as: .frame, parameters: p))
         case .compare(let equal, let left, let right, let location):
             guard case .call(let call) = left else {
-                throw Diagnostic("a comparison compares tag(FRAME) or nested(VM, GPAGE) with a value", at: location)
+                throw Diagnostic("a comparison compares owner(FRAME), tag(FRAME) or nested(VM, GPAGE) with a value", at: location)
             }
             let condition: Guard
             switch call.name {
-            case "tag":
+            case "owner", "tag":
+                let record = try ownershipRecord(call.name, at: call.location)
                 let a = try arguments(call, 1, "frame")
-                condition = .tagIs(frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p))
+                condition = .ownershipIs(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p))
             case "nested":
                 try requireNested(call)
                 let a = try arguments(call, 2, "vm, gpage")
@@ -285,7 +300,7 @@ struct Resolver {
                 condition = .nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                       gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame)
             default:
-                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take tag(FRAME) or nested(VM, GPAGE)", at: call.location)
+                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME) or nested(VM, GPAGE)", at: call.location)
             }
             return equal ? condition : .not(condition)
         case .call(let call):
@@ -298,7 +313,7 @@ struct Resolver {
                 let a = try arguments(call, 1, "frame")
                 return .inFlight(frame: try resolveOperand(a[0], as: .frame, parameters: p))
             default:
-                throw Diagnostic("unknown condition '\(call.name)' (expected tag(f) == ..., tag(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f))", at: call.location)
+                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f))", at: call.location)
             }
         case .name(let name, let location):
             throw Diagnostic("'\(name)' is not a condition", at: location)

@@ -1,4 +1,14 @@
-/// An owner tag value, as written in a step or compared in a guard.
+/// The two per-frame ownership records.
+///
+/// `owner` is the host's allocation record: who the frame belongs to. It is the
+/// ground truth the properties are stated in. `tag` is TPT's hardware tag, which
+/// the page walker checks; the host's rules must keep it in step with `owner`.
+/// Nested paging has no hardware tags, only owners.
+public enum OwnershipRecord: String, Sendable, CaseIterable {
+    case owner, tag
+}
+
+/// An ownership value, as written in a step or compared in a guard.
 public enum TagValue: Sendable, Equatable {
     case free
     case host
@@ -9,8 +19,8 @@ public enum TagValue: Sendable, Equatable {
 /// `Semantics+Primitives.swift`; the explicit checker executes it and a symbolic
 /// backend translates the same definition.
 public enum Step: Sendable, Equatable {
-    /// Give frame an owner tag.
-    case setTag(frame: Operand, TagValue)
+    /// Set a frame's owner (host bookkeeping) or its hardware tag.
+    case setOwnership(OwnershipRecord, frame: Operand, TagValue)
     /// Remove every TLB entry, of every vCPU, that maps the frame.
     case shootdown(frame: Operand)
     /// Remove every TLB entry of every vCPU of the VM.
@@ -27,6 +37,13 @@ public enum Step: Sendable, Equatable {
     case nestedMap(vm: Operand, gpage: Operand, frame: Operand)
     /// Remove a guest-physical page from a VM's nested table.
     case nestedUnmap(vm: Operand, gpage: Operand)
+
+    /// Host bookkeeping changes what the host intends, not what the hardware
+    /// enforces: `necessity` does not try dropping or reordering it.
+    public var isBookkeeping: Bool {
+        if case .setOwnership(.owner, _, _) = self { return true }
+        return false
+    }
 }
 
 /// A condition over the state and a rule's parameters.
@@ -35,10 +52,10 @@ public enum Guard: Sendable, Equatable {
     indirect case not(Guard)
     indirect case and(Guard, Guard)
     indirect case or(Guard, Guard)
-    /// The frame's tag equals the value.
-    case tagIs(frame: Operand, TagValue)
-    /// The frame is tagged for some VM.
-    case tagIsVM(frame: Operand)
+    /// The frame's owner (or tag) equals the value.
+    case ownershipIs(OwnershipRecord, frame: Operand, TagValue)
+    /// The frame's owner (or tag) is some VM.
+    case ownershipIsVM(OwnershipRecord, frame: Operand)
     /// The VM's nested entry for the page maps the frame (nil: is empty).
     case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
     /// Some nested entry of some VM maps the frame.

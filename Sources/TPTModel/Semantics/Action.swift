@@ -49,6 +49,6 @@ public struct Violation: Sendable, Equatable {
     public var vm: Int
     public var frame: Int
     public var route: Route
-    /// The frame's tag when it was reached (isolation), or its last writer (leak).
+    /// The frame's owner when it was reached (isolation), or its last writer (leak).
     public var observed: Int
 }

@@ -2,7 +2,8 @@
 /// for one configuration.
 ///
 /// Encodings (0 always means "nothing", so the all-zero state is all-free):
-/// - tag: 0 free, 1 host, 2 + v for VM v
+/// - owner (host record) and tag (TPT hardware; absent under nested): 0 free,
+///   1 host, 2 + v for VM v
 /// - writer (who wrote the frame last): 0 clean, 1 + v. What a guest wrote is
 ///   not stored: it is whatever the guest chose (see `TransitionSystem+Walk.swift`)
 /// - root: 0 none, 1 + target
@@ -11,6 +12,8 @@
 /// - nested entry: 0 empty, 1 + frame
 /// - host thread: rule 0 idle or 1 + rule index, the next step, the parameters
 public struct StateLayout: Sendable {
+    public let owner: [Field]
+    /// Hardware tags: tpt only, empty otherwise.
     public let tag: [Field]
     public let writer: [Field]
     public let root: [Field]
@@ -31,7 +34,8 @@ public struct StateLayout: Sendable {
     public init(scheme: Scheme, configuration c: Configuration, maxRuleParameters: Int, rules: Int) {
         var builder = Builder()
         let targets = scheme == .nested ? c.gpages : c.frames
-        tag = (0..<c.frames).map { _ in builder.field(values: c.vms + 2) }
+        owner = (0..<c.frames).map { _ in builder.field(values: c.vms + 2) }
+        tag = scheme == .tpt ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
         writer = (0..<c.frames).map { _ in builder.field(values: c.vms + 1) }
         root = (0..<c.vms).map { _ in builder.field(values: 1 + targets) }
         tlb = (0..<(c.vms * c.vcpus * c.tlb)).map { _ in builder.field(values: 1 + 2 * c.virtualPages * c.frames) }

@@ -56,7 +56,8 @@ extension TransitionSystem {
         }
         let targetType: ValueType = model.scheme == .nested ? .gpage : .frame
         switch step {
-        case .setTag(let frame, let value): return "set_tag(\(name(frame, .frame)), \(tagText(value)))"
+        case .setOwnership(let record, let frame, let value):
+            return "set_\(record.rawValue)(\(name(frame, .frame)), \(tagText(value)))"
         case .shootdown(let frame): return "shootdown(\(name(frame, .frame)))"
         case .flushTLB(let vm): return "flush_tlb(\(name(vm, .vm)))"
         case .scrub(let frame): return "scrub(\(name(frame, .frame)))"
@@ -104,7 +105,10 @@ extension TransitionSystem {
         let c = configuration
         var result: [(String, String)] = []
         for frame in 0..<c.frames {
-            result.append(("tag \(frameName(frame))", tagName(tag(s, frame))))
+            result.append(("owner \(frameName(frame))", tagName(owner(s, frame))))
+            if !layout.tag.isEmpty {
+                result.append(("tag \(frameName(frame))", tagName(tag(s, frame))))
+            }
             let frameWriter = writer(s, frame)
             result.append(("writer \(frameName(frame))", frameWriter == 0 ? "clean" : vmName(frameWriter - 1)))
         }
@@ -154,11 +158,11 @@ extension TransitionSystem {
         let frame = frameName(violation.frame)
         switch (violation.property, violation.route) {
         case (.isolation, .pageTableRead(let level)):
-            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) is tagged \(tagName(violation.observed))"
+            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) belongs to \(tagName(violation.observed))"
         case (.isolation, .tlbHit):
-            return "\(vm) reached \(frame) through a TLB entry, but \(frame) is tagged \(tagName(violation.observed))"
+            return "\(vm) reached \(frame) through a TLB entry, but \(frame) belongs to \(tagName(violation.observed))"
         case (.isolation, .walk):
-            return "\(vm) reached \(frame) through a page walk, but \(frame) is tagged \(tagName(violation.observed))"
+            return "\(vm) reached \(frame) through a page walk, but \(frame) belongs to \(tagName(violation.observed))"
         case (.noDataLeak, .pageTableRead(let level)):
             return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) holds entries written by \(vmName(violation.observed - 1))"
         case (.noDataLeak, .tlbHit), (.noDataLeak, .walk):

@@ -13,8 +13,8 @@ extension TransitionSystem {
     public func apply(_ step: Step, _ bindings: Bindings, to s: inout PackedState) {
         let c = configuration
         switch step {
-        case .setTag(let frame, let value):
-            s[layout.tag[frame.value(bindings)]] = tagCode(value, bindings)
+        case .setOwnership(let record, let frame, let value):
+            s[recordFields(record)[frame.value(bindings)]] = tagCode(value, bindings)
 
         case .shootdown(let frame):
             let target = frame.value(bindings)
@@ -74,10 +74,10 @@ extension TransitionSystem {
         switch condition {
         case .always:
             return true
-        case .tagIs(let frame, let value):
-            return tag(s, frame.value(bindings)) == tagCode(value, bindings)
-        case .tagIsVM(let frame):
-            return tag(s, frame.value(bindings)) >= 2
+        case .ownershipIs(let record, let frame, let value):
+            return s[recordFields(record)[frame.value(bindings)]] == tagCode(value, bindings)
+        case .ownershipIsVM(let record, let frame):
+            return s[recordFields(record)[frame.value(bindings)]] >= 2
         case .nestedIs(let vm, let gpage, let frame):
             let code = s[layout.nested[nestedIndex(vm.value(bindings), gpage.value(bindings))]]
             return code == (frame.map { 1 + $0.value(bindings) } ?? 0)

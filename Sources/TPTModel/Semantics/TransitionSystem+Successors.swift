@@ -81,13 +81,13 @@ extension TransitionSystem {
                         route: Violation.Route, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
         let vm = Int(read.vm)
         let frame = Int(read.frame)
-        let frameTag = tag(state, frame)
+        let frameOwner = owner(state, frame)
         let frameWriter = writer(state, frame)
-        let breaksIsolation = checksIsolation && frameTag != Self.tagCode(vm: vm) && frameTag != Self.freeTag
+        let breaksIsolation = checksIsolation && frameOwner != Self.tagCode(vm: vm) && frameOwner != Self.freeTag
         let leaks = checksLeak && frameWriter != 0 && frameWriter != 1 + vm
         if breaksIsolation || leaks {
             if breaksIsolation {
-                let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: frameTag)
+                let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: frameOwner)
                 guard body(read, state, violation) else { return false }
             }
             if leaks {

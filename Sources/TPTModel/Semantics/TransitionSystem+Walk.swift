@@ -57,10 +57,10 @@ extension TransitionSystem {
                 guard let frame = hostFrame(s, vm: vm, target: target),
                       tagCheckPasses(s, vm: vm, frame: frame, isLeaf: false) else { continue }
                 // The walker reads the frame as a page-table node.
-                let frameTag = tag(s, frame)
-                if checksIsolation && outcome.isolation == nil && frameTag != ownTag && frameTag != Self.freeTag {
+                let frameOwner = owner(s, frame)
+                if checksIsolation && outcome.isolation == nil && frameOwner != ownTag && frameOwner != Self.freeTag {
                     outcome.isolation = Violation(property: .isolation, vm: vm, frame: frame,
-                                                  route: .pageTableRead(level: level), observed: frameTag)
+                                                  route: .pageTableRead(level: level), observed: frameOwner)
                 }
                 let frameWriter = writer(s, frame)
                 if checksLeak && outcome.leak == nil && frameWriter != 0 && frameWriter != 1 + vm {

@@ -40,7 +40,11 @@ public final class TransitionSystem: Sendable {
 
     // MARK: Component access
 
+    @inline(__always) func owner(_ s: PackedState, _ frame: Int) -> Int { s[layout.owner[frame]] }
     @inline(__always) func tag(_ s: PackedState, _ frame: Int) -> Int { s[layout.tag[frame]] }
+    @inline(__always) func recordFields(_ record: OwnershipRecord) -> [Field] {
+        record == .owner ? layout.owner : layout.tag
+    }
     @inline(__always) func writer(_ s: PackedState, _ frame: Int) -> Int { s[layout.writer[frame]] }
     @inline(__always) func tlbIndex(_ vm: Int, _ vcpu: Int) -> Int {
         (vm * configuration.vcpus + vcpu) * configuration.tlb
