@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "TPTModelTests", dependencies: ["TPTModel"]),
         .testTarget(name: "TPTExploreTests", dependencies: ["TPTModel", "TPTExplore"]),
         .testTarget(name: "TPTZ3Tests", dependencies: ["TPTZ3"]),
-        .testTarget(name: "tptcheckTests", dependencies: ["tptcheck"]),
+        .testTarget(name: "tptcheckTests", dependencies: ["tptcheck", "TPTModel", "TPTExplore"]),
     ]
 )

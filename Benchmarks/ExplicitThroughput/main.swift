@@ -7,6 +7,7 @@ import TPTModel
 //
 //     swift run -c release tptbench              # the whole ladder, one process per configuration
 //     swift run -c release tptbench 2,4,2,2,2    # one configuration: vms,frames,levels,fanout,tlb
+//     swift run -c release tptbench --seconds=600 2,4,2,2,2   # with a longer time limit
 //
 // Each configuration runs in its own process so that peak memory (ru_maxrss) is
 // its own. A configuration that does not finish within the time limit is
@@ -15,7 +16,9 @@ import TPTModel
 let modelsDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Models")
-let timeLimit = 60.0
+/// `--seconds=N` changes the per-configuration time limit (default 60).
+let timeLimit = CommandLine.arguments.first { $0.hasPrefix("--seconds=") }.flatMap { Double($0.dropFirst(10)) } ?? 60
+let configurations = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 
 let ladder = [
     "2,4,2,2,1", "2,4,2,2,2", "2,5,2,2,1", "2,4,3,2,1", "3,5,2,2,1", "2,5,2,2,2", "2,6,2,2,1", "3,6,2,2,1",
@@ -60,13 +63,13 @@ print(pad("V,F,L,K,T", 12) + pad("verdict", 11) + ["states", "transitions", "dep
       "transitions/s", "peak MiB", "B/state", "packed B"].enumerated().map { index, title in
         String(repeating: " ", count: [12, 14, 6, 8, 12, 14, 10, 8, 9][index] + 1 - title.count) + title
       }.joined())
-if CommandLine.arguments.count > 1 {
-    for spec in CommandLine.arguments.dropFirst() { try runOne(spec) }
+if !configurations.isEmpty {
+    for spec in configurations { try runOne(spec) }
 } else {
     for spec in ladder {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [spec]
+        process.arguments = ["--seconds=\(timeLimit)", spec]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -3,7 +3,7 @@ import TPTModel
 
 /// Limits on one exploration.
 public struct ExploreOptions: Sendable {
-    /// Stop, inconclusive, once this many distinct states are stored.
+    /// Stop, inconclusive, once the search finds more distinct states than this.
     public var maxStates: Int?
     /// Stop, inconclusive, after about this many seconds.
     public var maxSeconds: Double?
@@ -55,14 +55,14 @@ public struct ExploreResult: Sendable {
 public func explore(_ system: TransitionSystem, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
     let start = DispatchTime.now().uptimeNanoseconds
     let store = StateStore(words: system.layout.words)
-    let limit = min(options.maxStates ?? StateStore.maxStates, StateStore.maxStates)
+    let limit = min(options.maxStates ?? StateStore.maxStates - 1, StateStore.maxStates - 1)
     _ = store.insert(system.initialState(), parent: nil)
 
     var head = 0
     var depth = 0
     var levelEnd = 1
     var transitions = 0
-    var found: [(row: Int, action: Action, violation: Violation)] = []
+    var found: [(row: Int, action: Action, violation: Violation, next: PackedState)] = []
     var limitReached: String?
     // One state's successors, inserted together so their cache misses overlap.
     var successors: [PackedState] = []
@@ -81,7 +81,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
             transitions += 1
             if let violation {
                 if !found.contains(where: { $0.violation.property == violation.property }) {
-                    found.append((row, action, violation))
+                    found.append((row, action, violation, next))
                 }
             } else if found.isEmpty {
                 successors.append(next)
@@ -90,8 +90,8 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
         }
         successors.withUnsafeBufferPointer { batch in
             if let base = batch.baseAddress { store.prefetch(base, count: batch.count) }
-            for next in batch where store.insert(next, parent: row) && store.count >= limit {
-                limitReached = "state limit of \(limit) reached"
+            for next in batch where store.insert(next, parent: row) && store.count > limit {
+                limitReached = "more than \(limit) states"
                 break
             }
         }
@@ -105,7 +105,9 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     let verdict: Verdict
     if !found.isEmpty {
         let ordered = system.model.properties.compactMap { property in found.first { $0.violation.property == property } }
-        verdict = .violated(ordered.map { reconstruct(system, store, row: $0.row, action: $0.action, violation: $0.violation) })
+        verdict = .violated(ordered.map {
+            reconstruct(system, store, row: $0.row, action: $0.action, violation: $0.violation, violatingState: $0.next)
+        })
     } else if let limitReached {
         verdict = .incomplete(reason: limitReached)
     } else {

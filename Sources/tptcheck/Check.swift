@@ -24,7 +24,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Print results as JSON.")
     var json = false
 
-    @Option(help: "Stop, inconclusive (exit 3), after storing this many distinct states.")
+    @Option(help: "Stop, inconclusive (exit 3), when a model has more distinct states than this.")
     var maxStates: Int?
 
     @Flag(help: "Print every counterexample, not only unexpected ones.")
@@ -32,6 +32,10 @@ struct Check: ParsableCommand {
 
     @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file.", valueName: "file"))
     var junit: String?
+
+    @Option(help: ArgumentHelp("Write each counterexample to this directory in the ITF trace format (MODEL.PROPERTY.itf.json).",
+                               valueName: "dir"))
+    var itf: String?
 
     func validate() throws {
         if let maxStates, maxStates < 1 {
@@ -62,6 +66,9 @@ struct Check: ParsableCommand {
         if let junit {
             try writeOutput(junitReport(outcomes), to: junit)
         }
+        if let itf {
+            try writeTraces(outcomes, to: itf)
+        }
         if json {
             print(jsonReport(outcomes, exitCode: status))
         }
@@ -81,5 +88,24 @@ func writeOutput(_ text: String, to path: String) throws(InputError) {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
         throw InputError(message: "\(path): cannot write: \(error.localizedDescription)")
+    }
+}
+
+/// Writes every counterexample as `DIR/MODEL.PROPERTY.itf.json`.
+func writeTraces(_ outcomes: [CheckOutcome], to directory: String) throws(InputError) {
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+        throw InputError(message: "\(directory): cannot create directory: \(error.localizedDescription)")
+    }
+    for outcome in outcomes {
+        guard case .violated(let counterexamples) = outcome.result.verdict else { continue }
+        for counterexample in counterexamples {
+            let path = (directory as NSString).appendingPathComponent("\(outcome.model.name).\(counterexample.property.rawValue).itf.json")
+            let data = counterexample.itf(model: outcome.model.name, source: outcome.model.file)
+            guard FileManager.default.createFile(atPath: path, contents: data) else {
+                throw InputError(message: "\(path): cannot write")
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ struct Necessity: ParsableCommand {
     @Flag(help: "Print results as JSON.")
     var json = false
 
-    @Option(help: "Stop each exploration, inconclusive, after storing this many distinct states.")
+    @Option(help: "Stop each exploration, inconclusive, when it finds more distinct states than this.")
     var maxStates: Int?
 
     func validate() throws {

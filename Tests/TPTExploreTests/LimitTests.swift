@@ -9,8 +9,27 @@ import TPTModel
             Issue.record("expected incomplete, got \(result.verdict)")
             return
         }
-        #expect(reason.contains("500"))
-        #expect(result.states == 500)
+        #expect(reason == "more than 500 states")
+        #expect(result.states == 501)
+    }
+
+    @Test func aLimitAsLargeAsTheStateSpaceIsNoLimit() throws {
+        var model = try loadBundledModel("tpt")
+        model.configuration.frames = 3
+        let system = TransitionSystem(model: model)
+        let exact = explore(system)
+        guard case .holds = exact.verdict else {
+            Issue.record("the three-frame tpt model should hold, got \(exact.verdict)")
+            return
+        }
+        guard case .holds = explore(system, options: ExploreOptions(maxStates: exact.states)).verdict else {
+            Issue.record("a limit equal to the state count must not make the verdict incomplete")
+            return
+        }
+        guard case .incomplete = explore(system, options: ExploreOptions(maxStates: exact.states - 1)).verdict else {
+            Issue.record("a limit one below the state count must make the verdict incomplete")
+            return
+        }
     }
 
     @Test func violationFoundBeforeTheLimitIsConclusive() throws {

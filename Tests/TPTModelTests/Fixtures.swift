@@ -48,6 +48,6 @@ extension TransitionSystem {
     }
 
     func tlbContents(_ state: PackedState, vm: Int) -> String {
-        components(of: state).first { $0.name == "tlb vm\(vm)" }!.value
+        components(of: state).first { $0.name == "tlb vm\(vm)" }!.value.description
     }
 }

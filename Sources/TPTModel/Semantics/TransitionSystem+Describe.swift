@@ -100,21 +100,67 @@ extension TransitionSystem {
         }
     }
 
+    /// The name of an action's kind, or of the rule it runs.
+    public func name(of action: Action, in state: PackedState) -> String {
+        switch action.kind {
+        case .read: return "read"
+        case .write: return "write"
+        case .invalidatePage: return "invlpg"
+        case .flush: return "flush"
+        case .loadRoot: return "load_root"
+        case .startRule: return model.rules[Int(action.subject)].name
+        case .continueRule: return model.rules[state[layout.threadRule[Int(action.subject)]] - 1].name
+        }
+    }
+
+    /// An action's parameters, named: the page and frame of an access, a rule's
+    /// arguments and the step it runs.
+    public func parameters(of action: Action, in state: PackedState) -> [StateComponent] {
+        func text(_ name: String, _ value: String) -> StateComponent { StateComponent(name: name, value: .text(value)) }
+        switch action.kind {
+        case .read, .write:
+            return [text("page", pageName(Int(action.subject))), text("frame", frameName(Int(action.frame)))]
+        case .invalidatePage:
+            return [text("page", pageName(Int(action.subject)))]
+        case .flush:
+            return []
+        case .loadRoot:
+            return [text("root", targetName(Int(action.subject)))]
+        case .startRule, .continueRule:
+            let ruleIndex: Int, bindings: Bindings, step: Int
+            if action.kind == .startRule {
+                (ruleIndex, bindings, step) = (Int(action.subject), action.bindings, 0)
+            } else {
+                let thread = Int(action.subject)
+                (ruleIndex, bindings, step) = (state[layout.threadRule[thread]] - 1, threadBindings(state, thread), state[layout.threadStep[thread]])
+            }
+            let rule = model.rules[ruleIndex]
+            var result = rule.parameters.enumerated().map { index, parameter in
+                text(parameter.name, operandName(.parameter(index), parameter.type, bindings))
+            }
+            if !rule.isAtomic {
+                result.append(text("step", "\(step + 1)/\(rule.steps.count)"))
+                result.append(text("primitive", describe(rule.steps[step], bindings)))
+            }
+            return result
+        }
+    }
+
     /// Every component of a state, named, in a fixed order.
-    public func components(of s: PackedState) -> [(name: String, value: String)] {
+    public func components(of s: PackedState) -> [StateComponent] {
         let c = configuration
-        var result: [(String, String)] = []
+        var result: [StateComponent] = []
         for frame in 0..<c.frames {
-            result.append(("owner \(frameName(frame))", tagName(owner(s, frame))))
+            result.append(StateComponent(name: "owner \(frameName(frame))", value: .text(tagName(owner(s, frame)))))
             if !layout.tag.isEmpty {
-                result.append(("tag \(frameName(frame))", tagName(tag(s, frame))))
+                result.append(StateComponent(name: "tag \(frameName(frame))", value: .text(tagName(tag(s, frame)))))
             }
             let frameWriter = writer(s, frame)
-            result.append(("writer \(frameName(frame))", frameWriter == 0 ? "clean" : vmName(frameWriter - 1)))
+            result.append(StateComponent(name: "writer \(frameName(frame))", value: .text(frameWriter == 0 ? "clean" : vmName(frameWriter - 1))))
         }
         for vm in 0..<c.vms {
             let root = s[layout.root[vm]]
-            result.append(("root \(vmName(vm))", root == 0 ? "none" : targetName(root - 1)))
+            result.append(StateComponent(name: "root \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
             for vcpu in 0..<c.vcpus {
                 let base = tlbIndex(vm, vcpu)
                 let entries = (base..<(base + c.tlb)).compactMap { index -> String? in
@@ -124,12 +170,12 @@ extension TransitionSystem {
                     return "\(pageName(page))->\(frameName(frame)) \(writable ? "rw" : "ro")"
                 }
                 let name = c.vcpus == 1 ? "tlb \(vmName(vm))" : "tlb \(vmName(vm)).cpu\(vcpu)"
-                result.append((name, "{" + entries.joined(separator: ", ") + "}"))
+                result.append(StateComponent(name: name, value: .set(entries)))
             }
             if model.scheme == .nested {
                 for gpage in 0..<c.gpages {
                     let code = s[layout.nested[nestedIndex(vm, gpage)]]
-                    result.append(("nested \(vmName(vm)) g\(gpage)", code == 0 ? "empty" : frameName(code - 1)))
+                    result.append(StateComponent(name: "nested \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
                 }
             }
         }
@@ -140,7 +186,7 @@ extension TransitionSystem {
                 let rule = model.rules[ruleCode - 1]
                 text = "\(ruleCall(rule, threadBindings(s, thread))) at step \(s[layout.threadStep[thread]] + 1)/\(rule.steps.count)"
             }
-            result.append((c.hostThreads == 1 ? "host" : "host thread \(thread)", text))
+            result.append(StateComponent(name: c.hostThreads == 1 ? "host" : "host thread \(thread)", value: .text(text)))
         }
         return result
     }
@@ -151,7 +197,9 @@ extension TransitionSystem {
             old.value == new.value ? nil : "\(old.name): \(old.value) -> \(new.value)"
         }
     }
+}
 
+extension TransitionSystem {
     /// Why a transition broke a property, in one sentence.
     public func explain(_ violation: Violation) -> String {
         let vm = vmName(violation.vm)
