@@ -107,6 +107,20 @@ import TPTExplore
         replay(system, trace)
     }
 
+    /// shadow-bug-missed-trap, by hand (9 steps): vm0 maps p0 to g0 (trapped: the
+    /// shadow says p0 -> f0); vm0 unmaps p0, untrapped (the shadow still says f0);
+    /// reclaim(vm0, g0, f0) runs its five steps, and its zap, looking for entries
+    /// that the guest table maps to g0, finds none; assign(f0, vm1, g1); vm0 reads
+    /// p0 through the stale shadow entry.
+    @Test func missedTrapShortestTrace() throws {
+        let (system, trace) = try counterexample("shadow-bug-missed-trap", .isolation)
+        #expect(trace.steps.count == 9)
+        #expect(trace.steps[1].action == "write pte p0 := empty (NOT trapped)")
+        #expect(trace.steps[4].action == "reclaim(vm0, g0, f0) step 3/5: shadow_zap(vm0, g0)")
+        #expect(trace.explanation == "vm0 reached f0 through a page walk, but f0 belongs to vm1")
+        replay(system, trace)
+    }
+
     @Test func leafOnlyCheckBreaksOnTheFirstWalk() throws {
         let (system, trace) = try counterexample("tpt-bug-leaf-only-check", .isolation)
         #expect(trace.steps.count == 1)

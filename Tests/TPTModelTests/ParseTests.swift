@@ -151,9 +151,18 @@ let validModel = """
         }
     }
 
+    @Test func schemeSpecificDeclarationsAreChecked() {
+        #expect(diagnostic(replacing: "walker checks tag at every level", with: "trap pte_writes always")?.message
+                == "'trap pte_writes' applies only under scheme shadow")
+        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do shadow_zap(v, f)")?.message
+                == "'shadow_zap' exists only under scheme shadow")
+        #expect(diagnostic(replacing: "walker checks tag at every level", with: "trap pte_writes never")?.message
+                == "expected 'always' or 'sometimes' after 'trap pte_writes', found 'never'")
+    }
+
     @Test func nestedOnlyStepsAreRejectedUnderTPT() {
         let error = diagnostic(replacing: "do set_tag(f, v)", with: "do nested_map(v, g0, f)")
-        #expect(error?.message == "'nested_map' exists only under scheme nested")
+        #expect(error?.message == "'nested_map' exists only under schemes nested and shadow")
     }
 
     @Test func expectationMustNameACheckedProperty() {

@@ -186,3 +186,75 @@ import Testing
         #expect(!violations.contains { $0.property == .isolation })
     }
 }
+
+/// Shadow paging: trapped and untrapped guest page-table writes, hidden faults,
+/// and the reclaim's zap through the guest table.
+@Suite struct ShadowTests {
+    func shadowSystem(traps: String = "always") throws -> TransitionSystem {
+        try system("""
+            model s
+            scheme shadow
+            config vms 2, vcpus 1, frames 4, levels 1, fanout 2, tlb 1, gpages 2
+            trap pte_writes \(traps)
+            init set_owner(f0, vm0) nested_map(vm0, g0, f0) set_owner(f2, vm0) nested_map(vm0, g1, f2)
+                 set_owner(f1, vm1) nested_map(vm1, g0, f1)
+            check isolation, no_data_leak
+            expect holds
+            """)
+    }
+
+    func value(_ system: TransitionSystem, _ state: PackedState, _ name: String) -> String {
+        system.components(of: state).first { $0.name == name }!.value.description
+    }
+
+    func entryWrite(_ system: TransitionSystem, _ state: PackedState, page: Int, entry: Int, trapped: Bool) -> PackedState? {
+        system.successors(of: state).first {
+            $0.action.kind == .writeEntry && $0.action.vm == 0 && Int($0.action.subject) == page
+                && Int($0.action.frame) == entry && $0.action.trapped == trapped
+        }?.state
+    }
+
+    @Test func trappedWriteSyncsTheShadowThroughTheP2M() throws {
+        let system = try shadowSystem()
+        let s = try #require(entryWrite(system, system.initialState(), page: 1, entry: 2, trapped: true))
+        #expect(value(system, s, "gpt vm0 p1") == "g1")
+        #expect(value(system, s, "shadow vm0 p1") == "f2")
+        // Under `always`, no write goes through untrapped.
+        #expect(entryWrite(system, system.initialState(), page: 1, entry: 2, trapped: false) == nil)
+    }
+
+    @Test func untrappedWriteLeavesTheShadowStale() throws {
+        let system = try shadowSystem(traps: "sometimes")
+        let mapped = try #require(entryWrite(system, system.initialState(), page: 0, entry: 1, trapped: true))
+        let stale = try #require(entryWrite(system, mapped, page: 0, entry: 2, trapped: false))
+        #expect(value(system, stale, "gpt vm0 p0") == "g1")
+        #expect(value(system, stale, "shadow vm0 p0") == "f0")
+    }
+
+    @Test func hiddenFaultFillsAnEmptyShadowEntry() throws {
+        let system = try shadowSystem()
+        var s = system.initialState()
+        // The guest maps p0 to g0 while g0 is unmapped in the p2m: the shadow stays empty.
+        system.apply(.nestedUnmap(vm: .constant(0), gpage: .constant(0)), Bindings(), to: &s)
+        s = try #require(entryWrite(system, s, page: 0, entry: 1, trapped: true))
+        #expect(value(system, s, "shadow vm0 p0") == "empty")
+        #expect(!system.successors(of: s).contains { $0.action.kind == .read && $0.action.vm == 0 && $0.action.subject == 0 })
+        // Once g0 is backed again, a read of p0 syncs the shadow and fills the TLB.
+        system.apply(.nestedMap(vm: .constant(0), gpage: .constant(0), frame: .constant(0)), Bindings(), to: &s)
+        let read = try #require(system.successors(of: s).first {
+            $0.action.kind == .read && $0.action.vm == 0 && $0.action.subject == 0
+        })
+        #expect(read.action.frame == 0)
+        #expect(value(system, read.state, "shadow vm0 p0") == "f0")
+        #expect(system.tlbContents(read.state, vm: 0) == "{p0->f0 rw}")
+    }
+
+    @Test func zapFindsShadowEntriesThroughTheGuestTable() throws {
+        let system = try shadowSystem()
+        var s = try #require(entryWrite(system, system.initialState(), page: 0, entry: 1, trapped: true))
+        s = try #require(entryWrite(system, s, page: 1, entry: 2, trapped: true))
+        system.apply(.shadowZap(vm: .constant(0), gpage: .constant(0)), Bindings(), to: &s)
+        #expect(value(system, s, "shadow vm0 p0") == "empty")
+        #expect(value(system, s, "shadow vm0 p1") == "f2")
+    }
+}

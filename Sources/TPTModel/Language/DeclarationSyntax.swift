@@ -4,6 +4,7 @@ struct ModelSyntax {
     var scheme: (String, SourceLocation)?
     var settings: [(name: String, value: Int, location: SourceLocation)] = []
     var walker: (WalkerCheck, SourceLocation)?
+    var traps: (PTEWriteTraps, SourceLocation)?
     var initialSteps: [CallSyntax] = []
     var rules: [RuleSyntax] = []
     var checks: [(String, SourceLocation)] = []

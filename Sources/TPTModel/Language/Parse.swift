@@ -1,5 +1,5 @@
 /// Words that start a declaration; a list of steps ends at the next one.
-let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "init", "rule", "check", "expect"]
+let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "trap", "init", "rule", "check", "expect"]
 
 /// A hand-written recursive-descent parser for `.tpt` files.
 ///
@@ -9,6 +9,7 @@ let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "
 ///     declaration := 'model' NAME | 'scheme' NAME
 ///                  | 'config' NAME NUMBER (',' NAME NUMBER)*
 ///                  | 'walker' 'checks' ('tag' 'at' 'every' 'level' | 'tag' 'at' 'leaf' | 'nothing')
+///                  | 'trap' 'pte_writes' ('always' | 'sometimes')
 ///                  | 'init' call+
 ///                  | 'rule' NAME '(' (NAME ':' TYPE (',' NAME ':' TYPE)*)? ')'
 ///                        ('atomic' | 'interleaved') ('when' expr)? 'do' call+
@@ -100,6 +101,14 @@ struct Parser {
             case "walker":
                 try once(model.walker)
                 model.walker = (try parseWalkerCheck(), keyword.location)
+            case "trap":
+                try once(model.traps)
+                try expectWord("pte_writes", context: "after 'trap'")
+                let (word, location) = try name("'always' or 'sometimes'")
+                guard let traps = PTEWriteTraps(rawValue: word) else {
+                    throw Diagnostic("expected 'always' or 'sometimes' after 'trap pte_writes', found '\(word)'", at: location)
+                }
+                model.traps = (traps, keyword.location)
             case "init":
                 if !model.initialSteps.isEmpty { throw error("'init' is declared twice", at: keyword) }
                 model.initialSteps = try parseSteps(after: "init")

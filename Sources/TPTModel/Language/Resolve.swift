@@ -55,6 +55,9 @@ struct Resolver {
         if let (check, location) = syntax.walker, check != .nothing, scheme != .tpt {
             throw Diagnostic("the walker checks hardware tags only under scheme tpt (use 'walker checks nothing')", at: location)
         }
+        if let (_, location) = syntax.traps, scheme != .shadow {
+            throw Diagnostic("'trap pte_writes' applies only under scheme shadow", at: location)
+        }
         let noParameters: [Parameter] = []
         var initialSteps: [Step] = []
         for call in syntax.initialSteps {
@@ -100,7 +103,7 @@ struct Resolver {
         }
 
         return Model(name: name, file: file, scheme: scheme, configuration: configuration,
-                     walkerCheck: walkerCheck, initialSteps: initialSteps, rules: rules,
+                     walkerCheck: walkerCheck, pteWriteTraps: syntax.traps?.0 ?? .always, initialSteps: initialSteps, rules: rules,
                      properties: properties, expectation: expectation)
     }
 
@@ -117,8 +120,8 @@ struct Resolver {
             guard let type = ValueType(rawValue: typeName) else {
                 throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage)", at: location)
             }
-            if type == .gpage && scheme != .nested {
-                throw Diagnostic("parameter type 'gpage' exists only under scheme nested", at: location)
+            if type == .gpage && !scheme.hasGuestPhysicalMap {
+                throw Diagnostic("parameter type 'gpage' exists only under schemes nested and shadow", at: location)
             }
             if parameters.contains(where: { $0.name == name }) {
                 throw Diagnostic("parameter '\(name)' is declared twice", at: location)
@@ -154,7 +157,7 @@ struct Resolver {
 
     /// The type of a page-table entry's or root's target: a frame under tpt, a
     /// guest-physical page under nested paging.
-    private var targetType: ValueType { scheme == .nested ? .gpage : .frame }
+    private var targetType: ValueType { scheme == .tpt ? .frame : .gpage }
 
     private static let literalPrefixes: [(prefix: String, type: ValueType)] = [("vm", .vm), ("f", .frame), ("g", .gpage)]
 
@@ -218,8 +221,14 @@ struct Resolver {
     }
 
     private func requireNested(_ call: CallSyntax) throws(Diagnostic) {
-        if scheme != .nested {
-            throw Diagnostic("'\(call.name)' exists only under scheme nested", at: call.location)
+        if !scheme.hasGuestPhysicalMap {
+            throw Diagnostic("'\(call.name)' exists only under schemes nested and shadow", at: call.location)
+        }
+    }
+
+    private func require(_ required: Scheme, _ call: CallSyntax) throws(Diagnostic) {
+        if scheme != required {
+            throw Diagnostic("'\(call.name)' exists only under scheme \(required.rawValue)", at: call.location)
         }
     }
 
@@ -244,6 +253,9 @@ struct Resolver {
             return .setWriter(frame: try resolveOperand(a[0], as: .frame, parameters: p),
                               vm: try resolveOperand(a[1], as: .vm, parameters: p))
         case "set_root":
+            if !scheme.walksGuestTables {
+                throw Diagnostic("'set_root' does not apply under scheme shadow: the hardware walks the shadow", at: call.location)
+            }
             let a = try arguments(call, 2, "vm, \(targetType.rawValue)")
             return .setRoot(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                             target: try resolveOperand(a[1], as: targetType, parameters: p))
@@ -258,8 +270,13 @@ struct Resolver {
             let a = try arguments(call, 2, "vm, gpage")
             return .nestedUnmap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                 gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
+        case "shadow_zap":
+            try require(.shadow, call)
+            let a = try arguments(call, 2, "vm, gpage")
+            return .shadowZap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                              gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
         default:
-            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap)", at: call.location)
+            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap)", at: call.location)
         }
     }
 

@@ -10,6 +10,8 @@ public struct Model: Sendable {
     public var scheme: Scheme
     public var configuration: Configuration
     public var walkerCheck: WalkerCheck
+    /// Shadow paging: whether every guest page-table write traps to the host.
+    public var pteWriteTraps: PTEWriteTraps
     /// Steps applied once, in order, to the all-free state to give the initial state.
     public var initialSteps: [Step]
     public var rules: [Rule]
@@ -25,6 +27,26 @@ public enum Scheme: String, Sendable, CaseIterable {
     /// Two-dimensional paging: guest tables map to guest-physical pages, the host's
     /// nested table maps those to host frames.
     case nested
+    /// Shadow paging: the guest's table maps to guest-physical pages; the host
+    /// keeps a shadow table (virtual page to host frame) that the hardware uses,
+    /// re-synced on every trapped guest page-table write and on hidden faults.
+    case shadow
+
+    /// Whether the host keeps a guest-physical to host-frame table: the nested
+    /// table the walker uses, or under shadow paging the p2m the shadow is built from.
+    public var hasGuestPhysicalMap: Bool { self != .tpt }
+    /// Whether the hardware walks page tables in the guest's frames (tpt, nested),
+    /// rather than a host-made shadow.
+    public var walksGuestTables: Bool { self != .shadow }
+}
+
+/// Whether guest page-table writes trap (shadow paging).
+public enum PTEWriteTraps: String, Sendable, CaseIterable {
+    /// Every write traps and the host re-syncs the shadow entry.
+    case always
+    /// A write may also go through untrapped, leaving the shadow stale (a bug:
+    /// say, a page-table page the host did not write-protect).
+    case sometimes
 }
 
 /// Which tag checks the hardware page walker makes.

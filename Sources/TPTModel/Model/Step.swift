@@ -37,6 +37,10 @@ public enum Step: Sendable, Equatable {
     case nestedMap(vm: Operand, gpage: Operand, frame: Operand)
     /// Remove a guest-physical page from a VM's nested table.
     case nestedUnmap(vm: Operand, gpage: Operand)
+    /// Shadow paging: clear the VM's shadow entries for every virtual page its
+    /// guest table maps to the guest-physical page (found through the guest table,
+    /// as a real hypervisor's reverse map is).
+    case shadowZap(vm: Operand, gpage: Operand)
 
     /// Host bookkeeping changes what the host intends, not what the hardware
     /// enforces: `necessity` does not try dropping or reordering it.

@@ -13,6 +13,9 @@ public struct Action: Hashable, Sendable {
         case flush
         /// A guest loads a new root (CR3): any value, the guest is untrusted.
         case loadRoot
+        /// Shadow paging: the guest writes its page-table entry for a virtual page
+        /// (`frame` holds the new entry: 0 empty, 1 + guest-physical page).
+        case writeEntry
         /// The host starts a rule: checks the guard, runs the first step (or all
         /// steps, for an atomic rule).
         case startRule
@@ -28,6 +31,8 @@ public struct Action: Hashable, Sendable {
     public var subject: Int16 = 0
     /// The frame a read or write reached (the walk's choice, on a TLB miss).
     public var frame: Int16 = 0
+    /// Shadow paging: whether a page-table write trapped to the host.
+    public var trapped = false
     /// Parameters of a started rule.
     public var bindings = Bindings()
 

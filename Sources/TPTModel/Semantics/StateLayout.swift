@@ -9,7 +9,9 @@
 /// - root: 0 none, 1 + target
 /// - TLB entry: 0 empty, 1 + 2 * (page * frames + frame) + writable;
 ///   the entries of one vCPU are kept sorted, largest first, so a TLB is a set
-/// - nested entry: 0 empty, 1 + frame
+/// - nested (or p2m) entry: 0 empty, 1 + frame
+/// - shadow paging, per VM and virtual page: the guest table's entry (0 empty,
+///   1 + guest-physical page) and the shadow entry (0 empty, 1 + frame)
 /// - host thread: rule 0 idle or 1 + rule index, the next step, the parameters
 public struct StateLayout: Sendable {
     public let owner: [Field]
@@ -19,8 +21,11 @@ public struct StateLayout: Sendable {
     public let root: [Field]
     /// Index: (vm * vcpus + vcpu) * tlb + entry.
     public let tlb: [Field]
-    /// Index: vm * gpages + gpage (nested scheme only).
+    /// Index: vm * gpages + gpage (nested and shadow schemes).
     public let nested: [Field]
+    /// Index: vm * pages + page (shadow scheme only).
+    public let guestEntry: [Field]
+    public let shadowEntry: [Field]
     public let threadRule: [Field]
     public let threadStep: [Field]
     /// Index: thread * maxRuleParameters + parameter.
@@ -33,14 +38,17 @@ public struct StateLayout: Sendable {
 
     public init(scheme: Scheme, configuration c: Configuration, maxRuleParameters: Int, rules: Int) {
         var builder = Builder()
-        let targets = scheme == .nested ? c.gpages : c.frames
+        let targets = scheme == .tpt ? c.frames : c.gpages
         owner = (0..<c.frames).map { _ in builder.field(values: c.vms + 2) }
         tag = scheme == .tpt ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
         writer = (0..<c.frames).map { _ in builder.field(values: c.vms + 1) }
-        root = (0..<c.vms).map { _ in builder.field(values: 1 + targets) }
+        root = scheme.walksGuestTables ? (0..<c.vms).map { _ in builder.field(values: 1 + targets) } : []
         tlb = (0..<(c.vms * c.vcpus * c.tlb)).map { _ in builder.field(values: 1 + 2 * c.virtualPages * c.frames) }
-        nested = scheme == .nested ? (0..<(c.vms * c.gpages)).map { _ in builder.field(values: 1 + c.frames) } : []
-        let parameterValues = max(c.frames, c.vms, scheme == .nested ? c.gpages : 1)
+        nested = scheme.hasGuestPhysicalMap ? (0..<(c.vms * c.gpages)).map { _ in builder.field(values: 1 + c.frames) } : []
+        let shadowed = scheme == .shadow ? c.vms * c.virtualPages : 0
+        guestEntry = (0..<shadowed).map { _ in builder.field(values: 1 + c.gpages) }
+        shadowEntry = (0..<shadowed).map { _ in builder.field(values: 1 + c.frames) }
+        let parameterValues = max(c.frames, c.vms, scheme.hasGuestPhysicalMap ? c.gpages : 1)
         threadRule = (0..<c.hostThreads).map { _ in builder.field(values: 1 + rules) }
         threadStep = (0..<c.hostThreads).map { _ in builder.field(values: 16) }
         threadParameter = (0..<(c.hostThreads * maxRuleParameters)).map { _ in builder.field(values: parameterValues) }

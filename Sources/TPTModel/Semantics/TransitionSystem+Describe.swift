@@ -5,12 +5,15 @@ extension TransitionSystem {
     public func vmName(_ vm: Int) -> String { "vm\(vm)" }
 
     func targetName(_ target: Int) -> String {
-        model.scheme == .nested ? "g\(target)" : "f\(target)"
+        model.scheme == .tpt ? "f\(target)" : "g\(target)"
     }
+
+    /// A shadow-paging guest entry: `empty` or a guest-physical page.
+    func guestEntryName(_ code: Int) -> String { code == 0 ? "empty" : "g\(code - 1)" }
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
-        if configuration.vcpus == 1 || action.kind == .loadRoot { return vmName(Int(action.vm)) }
+        if configuration.vcpus == 1 || action.kind == .loadRoot || action.kind == .writeEntry { return vmName(Int(action.vm)) }
         return "\(vmName(Int(action.vm))).cpu\(action.vcpu)"
     }
 
@@ -54,7 +57,7 @@ extension TransitionSystem {
             case .vm(let vm): return name(vm, .vm)
             }
         }
-        let targetType: ValueType = model.scheme == .nested ? .gpage : .frame
+        let targetType: ValueType = model.scheme == .tpt ? .frame : .gpage
         switch step {
         case .setOwnership(let record, let frame, let value):
             return "set_\(record.rawValue)(\(name(frame, .frame)), \(tagText(value)))"
@@ -68,6 +71,8 @@ extension TransitionSystem {
             return "nested_map(\(name(vm, .vm)), \(name(gpage, .gpage)), \(name(frame, .frame)))"
         case .nestedUnmap(let vm, let gpage):
             return "nested_unmap(\(name(vm, .vm)), \(name(gpage, .gpage)))"
+        case .shadowZap(let vm, let gpage):
+            return "shadow_zap(\(name(vm, .vm)), \(name(gpage, .gpage)))"
         }
     }
 
@@ -86,6 +91,9 @@ extension TransitionSystem {
         case .invalidatePage: return "invlpg \(pageName(Int(action.subject)))"
         case .flush: return "flush TLB"
         case .loadRoot: return "load root \(targetName(Int(action.subject)))"
+        case .writeEntry:
+            return "write pte \(pageName(Int(action.subject))) := \(guestEntryName(Int(action.frame)))"
+                + (action.trapped ? " (trapped)" : " (NOT trapped)")
         case .startRule:
             let rule = model.rules[Int(action.subject)]
             let call = ruleCall(rule, action.bindings)
@@ -108,6 +116,7 @@ extension TransitionSystem {
         case .invalidatePage: return "invlpg"
         case .flush: return "flush"
         case .loadRoot: return "load_root"
+        case .writeEntry: return "write_pte"
         case .startRule: return model.rules[Int(action.subject)].name
         case .continueRule: return model.rules[state[layout.threadRule[Int(action.subject)]] - 1].name
         }
@@ -126,6 +135,9 @@ extension TransitionSystem {
             return []
         case .loadRoot:
             return [text("root", targetName(Int(action.subject)))]
+        case .writeEntry:
+            return [text("page", pageName(Int(action.subject))), text("entry", guestEntryName(Int(action.frame))),
+                    text("trapped", action.trapped ? "yes" : "no")]
         case .startRule, .continueRule:
             let ruleIndex: Int, bindings: Bindings, step: Int
             if action.kind == .startRule {
@@ -159,8 +171,16 @@ extension TransitionSystem {
             result.append(StateComponent(name: "writer \(frameName(frame))", value: .text(frameWriter == 0 ? "clean" : vmName(frameWriter - 1))))
         }
         for vm in 0..<c.vms {
-            let root = s[layout.root[vm]]
-            result.append(StateComponent(name: "root \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
+            if !layout.root.isEmpty {
+                let root = s[layout.root[vm]]
+                result.append(StateComponent(name: "root \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
+            }
+            for page in 0..<(layout.guestEntry.isEmpty ? 0 : pages) {
+                let guest = s[layout.guestEntry[pageIndex(vm, page)]]
+                let shadow = s[layout.shadowEntry[pageIndex(vm, page)]]
+                result.append(StateComponent(name: "gpt \(vmName(vm)) \(pageName(page))", value: .text(guestEntryName(guest))))
+                result.append(StateComponent(name: "shadow \(vmName(vm)) \(pageName(page))", value: .text(shadow == 0 ? "empty" : frameName(shadow - 1))))
+            }
             for vcpu in 0..<c.vcpus {
                 let base = tlbIndex(vm, vcpu)
                 let entries = (base..<(base + c.tlb)).compactMap { index -> String? in
@@ -172,10 +192,11 @@ extension TransitionSystem {
                 let name = c.vcpus == 1 ? "tlb \(vmName(vm))" : "tlb \(vmName(vm)).cpu\(vcpu)"
                 result.append(StateComponent(name: name, value: .set(entries)))
             }
-            if model.scheme == .nested {
+            if model.scheme.hasGuestPhysicalMap {
+                let table = model.scheme == .nested ? "nested" : "p2m"
                 for gpage in 0..<c.gpages {
                     let code = s[layout.nested[nestedIndex(vm, gpage)]]
-                    result.append(StateComponent(name: "nested \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
+                    result.append(StateComponent(name: "\(table) \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
                 }
             }
         }

@@ -51,7 +51,21 @@ extension TransitionSystem {
 
         case .nestedUnmap(let vm, let gpage):
             s[layout.nested[nestedIndex(vm.value(bindings), gpage.value(bindings))]] = 0
+
+        case .shadowZap(let vm, let gpage):
+            let v = vm.value(bindings), code = 1 + gpage.value(bindings)
+            for page in 0..<pages where s[layout.guestEntry[pageIndex(v, page)]] == code {
+                s[layout.shadowEntry[pageIndex(v, page)]] = 0
+            }
         }
+    }
+
+    /// Shadow paging: the host copies the guest's entry for a page into the shadow,
+    /// translating its guest-physical page through the p2m (empty if unmapped).
+    /// Runs on every trapped guest page-table write and on every hidden fault.
+    func shadowSync(_ s: inout PackedState, vm: Int, page: Int) {
+        let guestCode = s[layout.guestEntry[pageIndex(vm, page)]]
+        s[layout.shadowEntry[pageIndex(vm, page)]] = guestCode == 0 ? 0 : s[layout.nested[nestedIndex(vm, guestCode - 1)]]
     }
 
     /// Whether a guard holds in a state for a choice of rule parameters.

@@ -12,7 +12,7 @@ extension TransitionSystem {
         let c = configuration
         for vm in 0..<c.vms {
             // Guest-written entries may name anything, so one walk serves every page.
-            let walked = walk(s, vm: vm)
+            let walked = model.scheme.walksGuestTables ? walk(s, vm: vm) : WalkOutcome()
             for vcpu in 0..<c.vcpus {
                 let base = tlbIndex(vm, vcpu)
                 for page in 0..<pages {
@@ -36,6 +36,21 @@ extension TransitionSystem {
                         guard body(read, invalidated, nil) else { return false }
                         continue
                     }
+                    if !model.scheme.walksGuestTables {
+                        // Shadow paging: the hardware walks the shadow. An empty
+                        // shadow entry is a hidden fault: the host syncs it from the
+                        // guest's entry and the p2m, then the access goes on.
+                        var synced = s
+                        if synced[layout.shadowEntry[pageIndex(vm, page)]] == 0 {
+                            shadowSync(&synced, vm: vm, page: page)
+                        }
+                        let code = synced[layout.shadowEntry[pageIndex(vm, page)]]
+                        if code != 0 {
+                            read.frame = Int16(code - 1)
+                            guard fill(s, from: synced, read, tlbBase: base, body) else { return false }
+                        }
+                        continue
+                    }
                     if walked.violates {
                         for violation in [walked.isolation, walked.leak] {
                             guard let violation else { continue }
@@ -46,16 +61,7 @@ extension TransitionSystem {
                     }
                     for frame in SetBits(walked.reached) {
                         read.frame = Int16(frame)
-                        let code = tlbCode(page: page, frame: frame, writable: true)
-                        let last = base + c.tlb - 1
-                        // A fill takes the free entry; with none free, any entry may be the victim.
-                        let victims = s[layout.tlb[last]] == 0 ? last...last : base...last
-                        for victim in victims {
-                            var filled = s
-                            filled[layout.tlb[victim]] = code
-                            normalizeTLB(&filled, base: base)
-                            guard access(s, from: filled, read, writable: true, route: .walk, body) else { return false }
-                        }
+                        guard fill(s, from: s, read, tlbBase: base, body) else { return false }
                     }
                 }
                 if s[layout.tlb[base]] != 0 {
@@ -64,14 +70,58 @@ extension TransitionSystem {
                     guard body(Action(kind: .flush, vm: Int8(vm), vcpu: Int8(vcpu)), flushed, nil) else { return false }
                 }
             }
-            let rootCode = s[layout.root[vm]]
-            for target in 0..<targets where rootCode != 1 + target {
-                var loaded = s
-                loaded[layout.root[vm]] = 1 + target
-                guard body(Action(kind: .loadRoot, vm: Int8(vm), subject: Int16(target)), loaded, nil) else { return false }
+            if model.scheme.walksGuestTables {
+                let rootCode = s[layout.root[vm]]
+                for target in 0..<targets where rootCode != 1 + target {
+                    var loaded = s
+                    loaded[layout.root[vm]] = 1 + target
+                    guard body(Action(kind: .loadRoot, vm: Int8(vm), subject: Int16(target)), loaded, nil) else { return false }
+                }
+            } else {
+                guard guestEntryWrites(s, vm: vm, body) else { return false }
             }
         }
         return hostSuccessors(of: s, body)
+    }
+
+    /// Shadow paging: the guest writes any entry (empty, or any guest-physical
+    /// page) for any virtual page. The write traps and the host re-syncs the shadow
+    /// entry; under `trap pte_writes sometimes` it may also go through untrapped.
+    private func guestEntryWrites(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        for page in 0..<pages {
+            let field = layout.guestEntry[pageIndex(vm, page)]
+            for value in 0...targets where value != s[field] {
+                var untrapped = s
+                untrapped[field] = value
+                var trapped = untrapped
+                shadowSync(&trapped, vm: vm, page: page)
+                var action = Action(kind: .writeEntry, vm: Int8(vm), subject: Int16(page), frame: Int16(value), trapped: true)
+                guard body(action, trapped, nil) else { return false }
+                if model.pteWriteTraps == .sometimes && untrapped != trapped {
+                    action.trapped = false
+                    guard body(action, untrapped, nil) else { return false }
+                }
+            }
+        }
+        return true
+    }
+
+    /// A TLB miss that resolved to `read.frame`: fill the entry (a full TLB may
+    /// evict any entry), then access. `state` may already differ from `original`
+    /// (a shadow sync on a hidden fault).
+    @inline(__always)
+    private func fill(_ original: PackedState, from state: PackedState, _ read: Action, tlbBase base: Int,
+                      _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        let code = tlbCode(page: Int(read.subject), frame: Int(read.frame), writable: true)
+        let last = base + configuration.tlb - 1
+        let victims = state[layout.tlb[last]] == 0 ? last...last : base...last
+        for victim in victims {
+            var filled = state
+            filled[layout.tlb[victim]] = code
+            normalizeTLB(&filled, base: base)
+            guard access(original, from: filled, read, writable: true, route: .walk, body) else { return false }
+        }
+        return true
     }
 
     /// A guest access that reached `read.frame` (the TLB possibly just filled, in

@@ -24,7 +24,7 @@ extension TransitionSystem {
     /// its nested-table entry under nested paging (nil: not mapped, an EPT fault).
     @inline(__always)
     func hostFrame(_ s: PackedState, vm: Int, target: Int) -> Int? {
-        guard model.scheme == .nested else { return target }
+        guard model.scheme.hasGuestPhysicalMap else { return target }
         let code = s[layout.nested[nestedIndex(vm, target)]]
         return code == 0 ? nil : code - 1
     }

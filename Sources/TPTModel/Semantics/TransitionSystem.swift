@@ -19,7 +19,7 @@ public final class TransitionSystem: Sendable {
         self.model = model
         configuration = model.configuration
         let c = model.configuration
-        targets = model.scheme == .nested ? c.gpages : c.frames
+        targets = model.scheme == .tpt ? c.frames : c.gpages
         pages = c.virtualPages
         layout = StateLayout(scheme: model.scheme, configuration: c,
                              maxRuleParameters: max(1, model.rules.map(\.parameters.count).max() ?? 1),
@@ -50,6 +50,7 @@ public final class TransitionSystem: Sendable {
         (vm * configuration.vcpus + vcpu) * configuration.tlb
     }
     @inline(__always) func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm * configuration.gpages + gpage }
+    @inline(__always) func pageIndex(_ vm: Int, _ page: Int) -> Int { vm * pages + page }
 
     @inline(__always) static func tagCode(vm: Int) -> Int { 2 + vm }
     static let freeTag = 0
