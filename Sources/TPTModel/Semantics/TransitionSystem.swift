@@ -7,8 +7,8 @@ public final class TransitionSystem: Sendable {
     public let model: Model
     public let layout: StateLayout
     let configuration: Configuration
-    /// Values a page-table entry or root can point at: frames (tpt) or
-    /// guest-physical pages (nested).
+    /// Values a guest page-table entry or root can point at: frames (tpt) or
+    /// guest-physical pages (nested, shadow).
     let targets: Int
     let pages: Int
     let checksIsolation: Bool
