@@ -104,7 +104,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
 
     let verdict: Verdict
     if !found.isEmpty {
-        let ordered = system.model.properties.compactMap { property in found.first { $0.violation.property == property } }
+        let ordered = system.properties.compactMap { property in found.first { $0.violation.property == property } }
         verdict = .violated(ordered.map {
             reconstruct(system, store, row: $0.row, action: $0.action, violation: $0.violation, violatingState: $0.next)
         })

@@ -23,7 +23,7 @@ public struct NecessityFinding: Sendable {
 /// Re-checks a model once per step of each host rule without that step, and once
 /// per adjacent pair of steps of each interleaved rule with the pair swapped.
 ///
-/// Host bookkeeping (`set_owner`) is neither dropped nor moved: it states what the
+/// Host bookkeeping (`set_owner`, and the p2m under tpt and pv) is neither dropped nor moved: it states what the
 /// rule is for, and without it a rule only withholds memory, which is always safe.
 /// A rule whose only step is dropped is removed: it can no longer change anything.
 public func analyzeNecessity(_ model: Model, options: ExploreOptions = ExploreOptions()) -> [NecessityFinding] {
@@ -37,10 +37,10 @@ public func analyzeNecessity(_ model: Model, options: ExploreOptions = ExploreOp
             } else {
                 variant.rules[ruleIndex].steps = steps
             }
-            let result = explore(TransitionSystem(model: variant), options: options)
+            let result = checkModel(variant, options: options)
             findings.append(NecessityFinding(rule: rule.name, change: change, description: description, result: result))
         }
-        for index in rule.steps.indices where !rule.steps[index].isBookkeeping {
+        for index in rule.steps.indices where !rule.steps[index].isBookkeeping(under: model.scheme) {
             var steps = rule.steps
             steps.remove(at: index)
             check(steps, .drop(step: index),
@@ -48,7 +48,8 @@ public func analyzeNecessity(_ model: Model, options: ExploreOptions = ExploreOp
         }
         guard !rule.isAtomic else { continue }
         for index in rule.steps.indices.dropLast()
-            where rule.steps[index] != rule.steps[index + 1] && !rule.steps[index].isBookkeeping && !rule.steps[index + 1].isBookkeeping {
+            where rule.steps[index] != rule.steps[index + 1] && !rule.steps[index].isBookkeeping(under: model.scheme)
+                && !rule.steps[index + 1].isBookkeeping(under: model.scheme) {
             var steps = rule.steps
             steps.swapAt(index, index + 1)
             check(steps, .swap(step: index),

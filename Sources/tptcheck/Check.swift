@@ -49,8 +49,7 @@ struct Check: ParsableCommand {
         var outcomes: [CheckOutcome] = []
         if !json { print(CheckOutcome.header) }
         for model in models {
-            let system = TransitionSystem(model: model)
-            let outcome = CheckOutcome(model: model, result: explore(system, options: options))
+            let outcome = CheckOutcome(model: model, result: checkModel(model, options: options))
             outcomes.append(outcome)
             if !json {
                 print(outcome.line)

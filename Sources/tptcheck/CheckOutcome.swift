@@ -12,13 +12,8 @@ struct CheckOutcome {
     var result: ExploreResult
 
     var status: Status {
-        switch (result.verdict, model.expectation) {
-        case (.incomplete, _): return .incomplete
-        case (.holds, .holds): return .expected
-        case (.violated, .violated(let property)):
-            return result.verdict.violatedProperties.contains(property) ? .expected : .unexpected
-        default: return .unexpected
-        }
+        if case .incomplete = result.verdict { return .incomplete }
+        return model.expectation.isMet(byViolating: result.verdict.violatedProperties) ? .expected : .unexpected
     }
 
     var verdictText: String {
@@ -39,11 +34,11 @@ struct CheckOutcome {
         }
     }
 
-    static let header = pad("model", 32) + pad("verdict", 32) + lpad("states", 12) + lpad("transitions", 14)
+    static let header = pad("model", 32) + pad("verdict", 46) + lpad("states", 12) + lpad("transitions", 14)
         + lpad("depth", 7) + lpad("seconds", 9) + "  result"
 
     var line: String {
-        Self.pad(model.name, 32) + Self.pad(verdictText, 32) + Self.lpad(grouped(result.states), 12)
+        Self.pad(model.name, 32) + Self.pad(verdictText, 46) + Self.lpad(grouped(result.states), 12)
             + Self.lpad(grouped(result.transitions), 14) + Self.lpad(String(result.depth), 7)
             + Self.lpad(String(format: "%.2f", result.seconds), 9) + "  " + statusText
     }

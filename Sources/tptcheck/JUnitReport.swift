@@ -19,7 +19,8 @@ func junitReport(_ outcomes: [CheckOutcome]) -> String {
         var failures = 0, skipped = 0
         for property in model.properties {
             let name = "classname=\"\(xmlEscape(model.name))\" name=\"\(property.rawValue)\""
-            let expectedViolated = model.expectation == .violated(property)
+            let expectedViolated: Bool
+            if case .violated(let expected) = model.expectation { expectedViolated = expected.contains(property) } else { expectedViolated = false }
             switch outcome.result.verdict {
             case .incomplete(let reason):
                 skipped += 1

@@ -36,7 +36,7 @@ struct Necessity: ParsableCommand {
     func run() throws {
         guard let model = try loadModels([file]).first else { return }
         let options = ExploreOptions(maxStates: maxStates)
-        let base = explore(TransitionSystem(model: model), options: options)
+        let base = checkModel(model, options: options)
         switch base.verdict {
         case .holds:
             break
@@ -55,13 +55,17 @@ struct Necessity: ParsableCommand {
             print("\(model.name) holds (\(grouped(base.states)) states); each change below is checked from scratch:")
             let ruleWidth = max(6, findings.map(\.rule.count).max() ?? 0) + 2
             let changeWidth = max(8, findings.map(\.description.count).max() ?? 0) + 2
+            func breaks(_ finding: NecessityFinding) -> String {
+                finding.result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", ")
+            }
+            let breaksWidth = max(8, (findings.map { breaks($0).count }.max() ?? 0) + 2)
             print(CheckOutcome.pad("rule", ruleWidth) + CheckOutcome.pad("change", changeWidth)
-                  + CheckOutcome.pad("verdict", 12) + CheckOutcome.pad("breaks", 26) + CheckOutcome.lpad("length", 6)
+                  + CheckOutcome.pad("verdict", 12) + CheckOutcome.pad("breaks", breaksWidth) + CheckOutcome.lpad("length", 6)
                   + CheckOutcome.lpad("states", 14))
             for finding in findings {
                 print(CheckOutcome.pad(finding.rule, ruleWidth) + CheckOutcome.pad(finding.description, changeWidth)
                       + CheckOutcome.pad(verdictWord(finding), 12)
-                      + CheckOutcome.pad(finding.result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", "), 26)
+                      + CheckOutcome.pad(breaks(finding), breaksWidth)
                       + CheckOutcome.lpad(finding.isNeeded ? String(finding.result.depth) : "-", 6)
                       + CheckOutcome.lpad(grouped(finding.result.states), 14))
             }

@@ -39,51 +39,56 @@ import TPTExplore
         }
     }
 
-    /// tpt-bug-no-shootdown, by hand (6 steps):
+    /// tpt-bug-no-shootdown, by hand (8 steps):
     ///   1. vm0 reads p0: the walk through its root f0 reaches f0; the TLB caches p0 -> f0.
-    ///   2. host reclaim(f0) step 1: set_owner(f0, free).
-    ///   3. host reclaim(f0) step 2: set_tag(f0, free).
-    ///   4. host reclaim(f0) step 3: scrub(f0); no shootdown, the entry survives.
-    ///   5. host assign(f0, vm1) (allowed now that the reclaim is done).
-    ///   6. vm0 reads p0 through the stale entry: f0 belongs to vm1.
+    ///   2. host reclaim(vm0, g0, f0) step 1: set_owner(f0, free).
+    ///   3. step 2: set_tag(f0, free).
+    ///   4. step 3: scrub(f0); no shootdown, the entry survives.
+    ///   5-6. steps 4 and 5: the guest's revoke, and g0 leaves the p2m.
+    ///   7. host assign(f0, vm1, g1) (allowed now that the reclaim is done).
+    ///   8. vm0 reads p0 through the stale entry: f0 belongs to vm1.
     /// Nothing shorter exists: every-level tag checks mean walks reach only own
     /// frames, so the foreign frame must come through a stale entry, which takes a
     /// fill, the whole reclaim (the assign waits for it), an assign, and the access.
     @Test func noShootdownShortestTrace() throws {
         let (system, trace) = try counterexample("tpt-bug-no-shootdown", .isolation)
         #expect(trace.steps.map(\.action) == [
-            "read p0 -> f0", "reclaim(f0) step 1/3: set_owner(f0, free)", "reclaim(f0) step 2/3: set_tag(f0, free)",
-            "reclaim(f0) step 3/3: scrub(f0)", "assign(f0, vm1)", "read p0 -> f0",
+            "read p0 -> f0", "reclaim(vm0, g0, f0) step 1/5: set_owner(f0, free)", "reclaim(vm0, g0, f0) step 2/5: set_tag(f0, free)",
+            "reclaim(vm0, g0, f0) step 3/5: scrub(f0)", "reclaim(vm0, g0, f0) step 4/5: revoke(f0)",
+            "reclaim(vm0, g0, f0) step 5/5: nested_unmap(vm0, g0)", "assign(f0, vm1, g1)", "read p0 -> f0",
         ])
-        #expect(trace.steps.map(\.actor) == ["vm0", "host", "host", "host", "host", "vm0"])
+        #expect(trace.steps.map(\.actor) == ["vm0", "host", "host", "host", "host", "host", "host", "vm0"])
         #expect(trace.explanation == "vm0 reached f0 through a TLB entry, but f0 belongs to vm1")
         replay(system, trace)
     }
 
-    /// tpt-bug-scrub-before-shootdown, by hand (8 steps):
+    /// tpt-bug-scrub-before-shootdown, by hand (10 steps):
     ///   1. vm0 reads p0 -> f0 (TLB caches it).
-    ///   2-4. reclaim(f0): set_owner(f0, free), set_tag(f0, free), scrub(f0).
+    ///   2-4. reclaim(vm0, g0, f0): set_owner(f0, free), set_tag(f0, free), scrub(f0).
     ///   5. vm0 writes through the cached p0 -> f0 (f0 is free: allowed, but now dirty).
-    ///   6. reclaim(f0) step 4: shootdown(f0).
-    ///   7. assign(f0, vm1).
-    ///   8. vm1's walk reads f0 (now its own, dirty with vm0's entries): a leak.
+    ///   6-8. shootdown(f0), revoke(f0), nested_unmap(vm0, g0).
+    ///   9. assign(f0, vm1, g1).
+    ///   10. vm1's walk reads f0 (now its own, dirty with vm0's entries): a leak.
     @Test func scrubBeforeShootdownShortestTrace() throws {
         let (system, trace) = try counterexample("tpt-bug-scrub-before-shootdown", .noDataLeak)
-        #expect(trace.steps.count == 8)
+        #expect(trace.steps.count == 10)
         #expect(trace.steps[4].action == "write p0 -> f0")
         #expect(trace.steps[4].changes == ["writer f0: clean -> vm0"])
         #expect(trace.steps.last?.actor == "vm1")
         replay(system, trace)
     }
 
-    /// tpt-bug-flush-before-retag, by hand (7 steps): reclaim(f0) records f0 free
-    /// and shoots down; vm0 refills p0 -> f0 (f0 still tagged vm0, the walk passes);
-    /// the retag and scrub follow; assign(f0, vm1); vm0 reads through the refill.
+    /// tpt-bug-flush-before-retag, by hand (9 steps): reclaim(vm0, g0, f0) records
+    /// f0 free and shoots down; vm0 refills p0 -> f0 (f0 still tagged vm0, the walk
+    /// passes); the retag, scrub, revoke and unmap follow; assign(f0, vm1, g1); vm0
+    /// reads through the refill.
     @Test func flushBeforeRetagShortestTrace() throws {
         let (system, trace) = try counterexample("tpt-bug-flush-before-retag", .isolation)
         #expect(trace.steps.map(\.action) == [
-            "reclaim(f0) step 1/4: set_owner(f0, free)", "reclaim(f0) step 2/4: shootdown(f0)", "read p0 -> f0",
-            "reclaim(f0) step 3/4: set_tag(f0, free)", "reclaim(f0) step 4/4: scrub(f0)", "assign(f0, vm1)", "read p0 -> f0",
+            "reclaim(vm0, g0, f0) step 1/6: set_owner(f0, free)", "reclaim(vm0, g0, f0) step 2/6: shootdown(f0)", "read p0 -> f0",
+            "reclaim(vm0, g0, f0) step 3/6: set_tag(f0, free)", "reclaim(vm0, g0, f0) step 4/6: scrub(f0)",
+            "reclaim(vm0, g0, f0) step 5/6: revoke(f0)", "reclaim(vm0, g0, f0) step 6/6: nested_unmap(vm0, g0)",
+            "assign(f0, vm1, g1)", "read p0 -> f0",
         ])
         replay(system, trace)
     }

@@ -42,7 +42,7 @@ let validModel = """
             .setOwnership(.tag, frame: .parameter(0), .free), .shootdown(frame: .parameter(0)), .scrub(frame: .parameter(0)),
         ])
         #expect(model.properties == [.isolation, .noDataLeak])
-        #expect(model.expectation == .violated(.isolation))
+        #expect(model.expectation == .violated([.isolation]))
     }
 
     @Test func parsesEveryBundledModel() throws {
@@ -134,7 +134,7 @@ let validModel = """
             .setOwnership(.owner, frame: .parameter(0), .vm(.parameter(1))),
             .setOwnership(.tag, frame: .parameter(0), .vm(.parameter(1))),
         ])
-        #expect(model.rules[0].steps[0].isBookkeeping && !model.rules[0].steps[1].isBookkeeping)
+        #expect(model.rules[0].steps[0].isBookkeeping(under: model.scheme) && !model.rules[0].steps[1].isBookkeeping(under: model.scheme))
         #expect(model.rules[1].guardCondition == .and(.ownershipIsVM(.owner, frame: .parameter(0)),
                                                       .not(.ownershipIs(.tag, frame: .parameter(0), .host))))
     }
@@ -160,9 +160,21 @@ let validModel = """
                 == "expected 'always' or 'sometimes' after 'trap pte_writes', found 'never'")
     }
 
-    @Test func nestedOnlyStepsAreRejectedUnderTPT() {
-        let error = diagnostic(replacing: "do set_tag(f, v)", with: "do nested_map(v, g0, f)")
-        #expect(error?.message == "'nested_map' exists only under schemes nested and shadow")
+    @Test func schemeSpecificStepsAreRejectedElsewhere() {
+        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do pin(f)")?.message == "'pin' exists only under scheme pv")
+        #expect(diagnostic(replacing: "when tag(f) == free", with: "when pinned(f)")?.message == "'pinned' exists only under scheme pv")
+        #expect(diagnostic(replacing: "walker checks tag at every level", with: "hypercall checks owner")?.message
+                == "'hypercall checks' applies only under scheme pv")
+    }
+
+    @Test func expectationMayNameSeveralProperties() throws {
+        let model = try parseModel(validModel.replacingOccurrences(of: "expect violated by isolation",
+                                                                   with: "expect violated by isolation, no_data_leak"), file: "m.tpt")
+        #expect(model.expectation == .violated([.isolation, .noDataLeak]))
+        #expect(model.expectation.isMet(byViolating: [.noDataLeak, .isolation]))
+        #expect(!model.expectation.isMet(byViolating: [.isolation]))
+        #expect(diagnostic(replacing: "expect violated by isolation", with: "expect violated by isolation, isolation")?.message
+                == "property 'isolation' is named twice")
     }
 
     @Test func expectationMustNameACheckedProperty() {

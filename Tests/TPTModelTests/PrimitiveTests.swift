@@ -207,6 +207,7 @@ import Testing
         system.components(of: state).first { $0.name == name }!.value.description
     }
 
+    /// `entry` as encoded in the state: 0 empty, 1 + 2 * guest-physical page + writable.
     func entryWrite(_ system: TransitionSystem, _ state: PackedState, page: Int, entry: Int, trapped: Bool) -> PackedState? {
         system.successors(of: state).first {
             $0.action.kind == .writeEntry && $0.action.vm == 0 && Int($0.action.subject) == page
@@ -216,19 +217,19 @@ import Testing
 
     @Test func trappedWriteSyncsTheShadowThroughTheP2M() throws {
         let system = try shadowSystem()
-        let s = try #require(entryWrite(system, system.initialState(), page: 1, entry: 2, trapped: true))
-        #expect(value(system, s, "gpt vm0 p1") == "g1")
-        #expect(value(system, s, "shadow vm0 p1") == "f2")
+        let s = try #require(entryWrite(system, system.initialState(), page: 1, entry: 4, trapped: true))
+        #expect(value(system, s, "gpt vm0 p1") == "g1 rw")
+        #expect(value(system, s, "shadow vm0 p1") == "f2 rw")
         // Under `always`, no write goes through untrapped.
-        #expect(entryWrite(system, system.initialState(), page: 1, entry: 2, trapped: false) == nil)
+        #expect(entryWrite(system, system.initialState(), page: 1, entry: 4, trapped: false) == nil)
     }
 
     @Test func untrappedWriteLeavesTheShadowStale() throws {
         let system = try shadowSystem(traps: "sometimes")
-        let mapped = try #require(entryWrite(system, system.initialState(), page: 0, entry: 1, trapped: true))
-        let stale = try #require(entryWrite(system, mapped, page: 0, entry: 2, trapped: false))
-        #expect(value(system, stale, "gpt vm0 p0") == "g1")
-        #expect(value(system, stale, "shadow vm0 p0") == "f0")
+        let mapped = try #require(entryWrite(system, system.initialState(), page: 0, entry: 2, trapped: true))
+        let stale = try #require(entryWrite(system, mapped, page: 0, entry: 4, trapped: false))
+        #expect(value(system, stale, "gpt vm0 p0") == "g1 rw")
+        #expect(value(system, stale, "shadow vm0 p0") == "f0 rw")
     }
 
     @Test func hiddenFaultFillsAnEmptyShadowEntry() throws {
@@ -236,7 +237,7 @@ import Testing
         var s = system.initialState()
         // The guest maps p0 to g0 while g0 is unmapped in the p2m: the shadow stays empty.
         system.apply(.nestedUnmap(vm: .constant(0), gpage: .constant(0)), Bindings(), to: &s)
-        s = try #require(entryWrite(system, s, page: 0, entry: 1, trapped: true))
+        s = try #require(entryWrite(system, s, page: 0, entry: 2, trapped: true))
         #expect(value(system, s, "shadow vm0 p0") == "empty")
         #expect(!system.successors(of: s).contains { $0.action.kind == .read && $0.action.vm == 0 && $0.action.subject == 0 })
         // Once g0 is backed again, a read of p0 syncs the shadow and fills the TLB.
@@ -245,16 +246,16 @@ import Testing
             $0.action.kind == .read && $0.action.vm == 0 && $0.action.subject == 0
         })
         #expect(read.action.frame == 0)
-        #expect(value(system, read.state, "shadow vm0 p0") == "f0")
+        #expect(value(system, read.state, "shadow vm0 p0") == "f0 rw")
         #expect(system.tlbContents(read.state, vm: 0) == "{p0->f0 rw}")
     }
 
     @Test func zapFindsShadowEntriesThroughTheGuestTable() throws {
         let system = try shadowSystem()
-        var s = try #require(entryWrite(system, system.initialState(), page: 0, entry: 1, trapped: true))
-        s = try #require(entryWrite(system, s, page: 1, entry: 2, trapped: true))
+        var s = try #require(entryWrite(system, system.initialState(), page: 0, entry: 2, trapped: true))
+        s = try #require(entryWrite(system, s, page: 1, entry: 4, trapped: true))
         system.apply(.shadowZap(vm: .constant(0), gpage: .constant(0)), Bindings(), to: &s)
         #expect(value(system, s, "shadow vm0 p0") == "empty")
-        #expect(value(system, s, "shadow vm0 p1") == "f2")
+        #expect(value(system, s, "shadow vm0 p1") == "f2 rw")
     }
 }

@@ -75,10 +75,10 @@ import Testing
     }
 
     @Test func exitTwoWithLocationForABadModel() throws {
-        let path = try temporaryModel(try bundled("tpt").replacingOccurrences(of: "shootdown(f)", with: "shootdown(g)"))
+        let path = try temporaryModel(try bundled("tpt").replacingOccurrences(of: "shootdown(f)", with: "shootdown(h)"))
         let result = try run(["check", path])
         #expect(result.status == 2)
-        #expect(result.error.contains("\(path):28:18: unknown name 'g'"))
+        #expect(result.error.contains("\(path):34:18: unknown name 'h'"))
         #expect(result.output.isEmpty, "no partial result")
     }
 
@@ -111,7 +111,7 @@ import Testing
         #expect(model?["verdict"] as? String == "violated")
         #expect(model?["violated"] as? [String] == ["no_data_leak"])
         let trace = (model?["counterexamples"] as? [[String: Any]])?.first
-        #expect((trace?["steps"] as? [Any])?.count == 5)
+        #expect((trace?["steps"] as? [Any])?.count == 7)
     }
 }
 
@@ -119,7 +119,7 @@ import Testing
     let cli = CommandLineTests()
 
     @Test func printsATableAndExitsZero() throws {
-        let result = try cli.run(["necessity", "Models/tpt.tpt"])
+        let result = try cli.run(["necessity", "Models/pv.tpt"])
         #expect(result.status == 0)
         #expect(result.output.contains("drop step 3: shootdown(f)"))
         #expect(result.output.contains("needed      isolation"))

@@ -33,7 +33,7 @@ import TPTModel
     @Test func statesCarryActionsParametersAndTheViolation() throws {
         let trace = try counterexample("tpt-bug-no-shootdown")
         let parsed = try ITFTrace(itf: trace.itf(model: "tpt-bug-no-shootdown", source: "x.tpt"))
-        #expect(parsed.states.count == 7)
+        #expect(parsed.states.count == 9)
         #expect(parsed.states[0].action == "init")
         #expect(parsed.states[1].action == "read")
         #expect(parsed.states[1].parameters == [StateComponent(name: "frame", value: .text("f0")),
@@ -41,14 +41,15 @@ import TPTModel
         #expect(parsed.states[1].components.contains(StateComponent(name: "tlb vm0", value: .set(["p0->f0 rw"]))))
         #expect(parsed.states[2].action == "reclaim")
         #expect(parsed.states[2].parameters.contains(StateComponent(name: "primitive", value: .text("set_owner(f0, free)"))))
-        #expect(parsed.states[5].parameters == [StateComponent(name: "f", value: .text("f0")),
+        #expect(parsed.states[7].parameters == [StateComponent(name: "f", value: .text("f0")),
+                                                StateComponent(name: "g", value: .text("g1")),
                                                 StateComponent(name: "v", value: .text("vm1"))])
-        #expect(parsed.states[6].violation.hasPrefix("isolation: vm0 reached f0"))
-        #expect(parsed.states[5].violation == "")
+        #expect(parsed.states[8].violation.hasPrefix("isolation: vm0 reached f0"))
+        #expect(parsed.states[7].violation == "")
         // The document declares the ITF format and every variable.
         let document = try #require(try JSONSerialization.jsonObject(with: trace.itf(model: "m", source: "x.tpt")) as? [String: Any])
         #expect((document["#meta"] as? [String: Any])?["format"] as? String == "ITF")
-        #expect(document["vars"] as? [String] == ["owner", "tag", "writer", "root", "tlb", "host", "action", "actor", "parameters", "violation"])
+        #expect(document["vars"] as? [String] == ["owner", "tag", "writer", "root", "tlb", "p2m", "host", "action", "actor", "parameters", "violation"])
     }
 
     @Test func malformedITFIsAnError() {

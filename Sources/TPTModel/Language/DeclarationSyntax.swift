@@ -5,6 +5,7 @@ struct ModelSyntax {
     var settings: [(name: String, value: Int, location: SourceLocation)] = []
     var walker: (WalkerCheck, SourceLocation)?
     var traps: (PTEWriteTraps, SourceLocation)?
+    var hypercallChecks: (HypercallChecks, SourceLocation)?
     var initialSteps: [CallSyntax] = []
     var rules: [RuleSyntax] = []
     var checks: [(String, SourceLocation)] = []
@@ -23,5 +24,5 @@ struct RuleSyntax {
 
 enum ExpectationSyntax {
     case holds
-    case violated(String, SourceLocation)
+    case violated([(String, SourceLocation)])
 }

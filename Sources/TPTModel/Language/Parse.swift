@@ -1,5 +1,5 @@
 /// Words that start a declaration; a list of steps ends at the next one.
-let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "trap", "init", "rule", "check", "expect"]
+let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "trap", "hypercall", "init", "rule", "check", "expect"]
 
 /// A hand-written recursive-descent parser for `.tpt` files.
 ///
@@ -109,6 +109,25 @@ struct Parser {
                     throw Diagnostic("expected 'always' or 'sometimes' after 'trap pte_writes', found '\(word)'", at: location)
                 }
                 model.traps = (traps, keyword.location)
+            case "hypercall":
+                try once(model.hypercallChecks)
+                try expectWord("checks", context: "after 'hypercall'")
+                var checks: HypercallChecks = []
+                if current.isWord("nothing") {
+                    _ = advance()
+                } else {
+                    repeat {
+                        if current.isSymbol(",") { _ = advance() }
+                        let (word, location) = try name("'owner' or 'read_only_tables'")
+                        switch word {
+                        case "owner": checks.insert(.owner)
+                        case "read_only_tables": checks.insert(.readOnlyTables)
+                        default:
+                            throw Diagnostic("unknown hypercall check '\(word)' (expected owner, read_only_tables, or nothing)", at: location)
+                        }
+                    } while current.isSymbol(",")
+                }
+                model.hypercallChecks = (checks, keyword.location)
             case "init":
                 if !model.initialSteps.isEmpty { throw error("'init' is declared twice", at: keyword) }
                 model.initialSteps = try parseSteps(after: "init")
@@ -128,8 +147,12 @@ struct Parser {
                 } else if current.isWord("violated") {
                     _ = advance()
                     try expectWord("by", context: "after 'violated'")
-                    let (property, location) = try name("a property name")
-                    model.expectation = (.violated(property, location), keyword.location)
+                    var properties: [(String, SourceLocation)] = []
+                    repeat {
+                        if current.isSymbol(",") { _ = advance() }
+                        properties.append(try name("a property name"))
+                    } while current.isSymbol(",")
+                    model.expectation = (.violated(properties), keyword.location)
                 } else {
                     throw error("expected 'holds' or 'violated by PROPERTY' after 'expect', found \(current.text)")
                 }

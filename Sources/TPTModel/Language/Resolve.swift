@@ -45,7 +45,9 @@ struct Resolver {
             }
             configuration[keyPath: entry.keyPath] = value
         }
-        let bits = StateLayout(scheme: scheme, configuration: configuration, maxRuleParameters: Rule.maxParameters, rules: 15).bits
+        let bits = [TransitionSystem.View.safety, .equivalence].map {
+            StateLayout(scheme: scheme, configuration: configuration, view: $0, maxRuleParameters: Rule.maxParameters, rules: 15).bits
+        }.max()!
         if bits > PackedState.capacityBits {
             throw Diagnostic("this configuration needs \(bits) bits of state; at most \(PackedState.capacityBits) fit in a packed state",
                              at: syntax.settings.first?.location ?? fileStart)
@@ -57,6 +59,9 @@ struct Resolver {
         }
         if let (_, location) = syntax.traps, scheme != .shadow {
             throw Diagnostic("'trap pte_writes' applies only under scheme shadow", at: location)
+        }
+        if let (_, location) = syntax.hypercallChecks, scheme != .pv {
+            throw Diagnostic("'hypercall checks' applies only under scheme pv", at: location)
         }
         let noParameters: [Parameter] = []
         var initialSteps: [Step] = []
@@ -81,6 +86,9 @@ struct Resolver {
             if properties.contains(property) {
                 throw Diagnostic("property '\(propertyName)' is checked twice", at: location)
             }
+            if property == .equivalence && scheme == .nested {
+                throw Diagnostic("'\(propertyName)' compares a scheme with nested paging; under scheme nested there is nothing to compare", at: location)
+            }
             properties.append(property)
         }
         if properties.isEmpty {
@@ -94,16 +102,24 @@ struct Resolver {
         switch expectationSyntax {
         case .holds:
             expectation = .holds
-        case .violated(let propertyName, let location):
-            let property = try resolveProperty(propertyName, at: location)
-            guard properties.contains(property) else {
-                throw Diagnostic("expected violation of '\(propertyName)', which the model does not check", at: location)
+        case .violated(let names):
+            var expected: [Property] = []
+            for (propertyName, location) in names {
+                let property = try resolveProperty(propertyName, at: location)
+                guard properties.contains(property) else {
+                    throw Diagnostic("expected violation of '\(propertyName)', which the model does not check", at: location)
+                }
+                if expected.contains(property) {
+                    throw Diagnostic("property '\(propertyName)' is named twice", at: location)
+                }
+                expected.append(property)
             }
-            expectation = .violated(property)
+            expectation = .violated(expected)
         }
 
         return Model(name: name, file: file, scheme: scheme, configuration: configuration,
-                     walkerCheck: walkerCheck, pteWriteTraps: syntax.traps?.0 ?? .always, initialSteps: initialSteps, rules: rules,
+                     walkerCheck: walkerCheck, pteWriteTraps: syntax.traps?.0 ?? .always,
+                     hypercallChecks: syntax.hypercallChecks?.0 ?? .all, initialSteps: initialSteps, rules: rules,
                      properties: properties, expectation: expectation)
     }
 
@@ -119,9 +135,6 @@ struct Resolver {
         for (name, typeName, location) in syntax.parameters {
             guard let type = ValueType(rawValue: typeName) else {
                 throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage)", at: location)
-            }
-            if type == .gpage && !scheme.hasGuestPhysicalMap {
-                throw Diagnostic("parameter type 'gpage' exists only under schemes nested and shadow", at: location)
             }
             if parameters.contains(where: { $0.name == name }) {
                 throw Diagnostic("parameter '\(name)' is declared twice", at: location)
@@ -155,9 +168,9 @@ struct Resolver {
         }
     }
 
-    /// The type of a page-table entry's or root's target: a frame under tpt, a
-    /// guest-physical page under nested paging.
-    private var targetType: ValueType { scheme == .tpt ? .frame : .gpage }
+    /// The type of a page-table entry's or root's target: a frame under tpt and
+    /// pv, a guest-physical page under nested paging.
+    private var targetType: ValueType { scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
 
     private static let literalPrefixes: [(prefix: String, type: ValueType)] = [("vm", .vm), ("f", .frame), ("g", .gpage)]
 
@@ -220,12 +233,6 @@ struct Resolver {
         return record
     }
 
-    private func requireNested(_ call: CallSyntax) throws(Diagnostic) {
-        if !scheme.hasGuestPhysicalMap {
-            throw Diagnostic("'\(call.name)' exists only under schemes nested and shadow", at: call.location)
-        }
-    }
-
     private func require(_ required: Scheme, _ call: CallSyntax) throws(Diagnostic) {
         if scheme != required {
             throw Diagnostic("'\(call.name)' exists only under scheme \(required.rawValue)", at: call.location)
@@ -253,20 +260,18 @@ struct Resolver {
             return .setWriter(frame: try resolveOperand(a[0], as: .frame, parameters: p),
                               vm: try resolveOperand(a[1], as: .vm, parameters: p))
         case "set_root":
-            if !scheme.walksGuestTables {
+            if scheme == .shadow {
                 throw Diagnostic("'set_root' does not apply under scheme shadow: the hardware walks the shadow", at: call.location)
             }
             let a = try arguments(call, 2, "vm, \(targetType.rawValue)")
             return .setRoot(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                             target: try resolveOperand(a[1], as: targetType, parameters: p))
         case "nested_map":
-            try requireNested(call)
             let a = try arguments(call, 3, "vm, gpage, frame")
             return .nestedMap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                               gpage: try resolveOperand(a[1], as: .gpage, parameters: p),
                               frame: try resolveOperand(a[2], as: .frame, parameters: p))
         case "nested_unmap":
-            try requireNested(call)
             let a = try arguments(call, 2, "vm, gpage")
             return .nestedUnmap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                 gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
@@ -275,8 +280,18 @@ struct Resolver {
             let a = try arguments(call, 2, "vm, gpage")
             return .shadowZap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                               gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
+        case "pin", "unpin":
+            try require(.pv, call)
+            let frame = try resolveOperand(try arguments(call, 1, "frame")[0], as: .frame, parameters: p)
+            return call.name == "pin" ? .pin(frame: frame) : .unpin(frame: frame)
+        case "revoke":
+            if scheme == .nested {
+                throw Diagnostic("'revoke' removes host-made entries (shadow, pv, or a TPT guest's 1-D entries); nested paging has none", at: call.location)
+            }
+            let a = try arguments(call, 1, "frame")
+            return .revoke(frame: try resolveOperand(a[0], as: .frame, parameters: p))
         default:
-            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap)", at: call.location)
+            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke)", at: call.location)
         }
     }
 
@@ -310,8 +325,7 @@ struct Resolver {
                 let a = try arguments(call, 1, "frame")
                 condition = .ownershipIs(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p))
             case "nested":
-                try requireNested(call)
-                let a = try arguments(call, 2, "vm, gpage")
+                    let a = try arguments(call, 2, "vm, gpage")
                 let frame: Operand?
                 if case .name("empty", _) = right { frame = nil } else { frame = try resolveOperand(right, as: .frame, parameters: p) }
                 condition = .nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
@@ -323,14 +337,17 @@ struct Resolver {
         case .call(let call):
             switch call.name {
             case "mapped":
-                try requireNested(call)
-                let a = try arguments(call, 1, "frame")
+                    let a = try arguments(call, 1, "frame")
                 return .mapped(frame: try resolveOperand(a[0], as: .frame, parameters: p))
             case "in_flight":
                 let a = try arguments(call, 1, "frame")
                 return .inFlight(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+            case "pinned":
+                try require(.pv, call)
+                let a = try arguments(call, 1, "frame")
+                return .pinned(frame: try resolveOperand(a[0], as: .frame, parameters: p))
             default:
-                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f))", at: call.location)
+                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f), pinned(f))", at: call.location)
             }
         case .name(let name, let location):
             throw Diagnostic("'\(name)' is not a condition", at: location)

@@ -12,6 +12,8 @@ public struct Model: Sendable {
     public var walkerCheck: WalkerCheck
     /// Shadow paging: whether every guest page-table write traps to the host.
     public var pteWriteTraps: PTEWriteTraps
+    /// Paravirtual paging: what the host checks before it accepts a page-table update.
+    public var hypercallChecks: HypercallChecks
     /// Steps applied once, in order, to the all-free state to give the initial state.
     public var initialSteps: [Step]
     public var rules: [Rule]
@@ -31,13 +33,31 @@ public enum Scheme: String, Sendable, CaseIterable {
     /// keeps a shadow table (virtual page to host frame) that the hardware uses,
     /// re-synced on every trapped guest page-table write and on hidden faults.
     case shadow
+    /// Paravirtual paging (Xen PV style): the guest's table maps virtual pages to
+    /// host frames, but the guest changes it only through hypercalls that the host
+    /// validates; page-table frames are pinned and never mapped writable.
+    case pv
 
-    /// Whether the host keeps a guest-physical to host-frame table: the nested
-    /// table the walker uses, or under shadow paging the p2m the shadow is built from.
-    public var hasGuestPhysicalMap: Bool { self != .tpt }
-    /// Whether the hardware walks page tables in the guest's frames (tpt, nested),
-    /// rather than a host-made shadow.
-    public var walksGuestTables: Bool { self != .shadow }
+    /// Whether the hardware walks page tables the guest writes directly (tpt,
+    /// nested), which the checker treats as holding any entries at all. Under
+    /// shadow and pv paging the hardware uses per-page entries only the host
+    /// writes: the shadow table, or the validated pv table.
+    public var walksGuestTables: Bool { self == .tpt || self == .nested }
+    /// Whether the guest's own page-table entries name guest-physical pages
+    /// (nested, shadow) rather than host frames (tpt, pv).
+    public var guestTablesNameGuestPhysical: Bool { self == .nested || self == .shadow }
+}
+
+/// What a paravirtual host checks before it accepts a guest's page-table update.
+public struct HypercallChecks: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The frame the new entry names belongs to the calling VM.
+    public static let owner = HypercallChecks(rawValue: 1)
+    /// A writable entry never names a pinned (page-table) frame.
+    public static let readOnlyTables = HypercallChecks(rawValue: 2)
+    public static let all: HypercallChecks = [.owner, .readOnlyTables]
 }
 
 /// Whether guest page-table writes trap (shadow paging).
@@ -66,17 +86,35 @@ public enum Property: String, Sendable, CaseIterable, Codable {
     case isolation
     /// No VM reads data (or page-table entries) last written by another VM.
     case noDataLeak = "no_data_leak"
+    /// A cooperating guest sees, for every virtual page, the same outcome (the
+    /// same frame with the same permission, or a fault) as the same guest under
+    /// nested paging with the same host allocation decisions. Checked on a product
+    /// of the two (`TransitionSystem.View.equivalence`).
+    case equivalence = "equivalent_to_nested"
+
+    /// Safety properties hold against any guest and are checked on the model's
+    /// own state space; equivalence is checked on the product with nested paging.
+    public var isSafety: Bool { self != .equivalence }
 }
 
 /// The verdict a model's author expects.
 public enum Expectation: Sendable, Equatable, CustomStringConvertible {
     case holds
-    case violated(Property)
+    /// Each of these properties is broken (others may be too).
+    case violated([Property])
 
     public var description: String {
         switch self {
         case .holds: return "holds"
-        case .violated(let property): return "violated by \(property.rawValue)"
+        case .violated(let properties): return "violated by \(properties.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+
+    /// Whether a verdict that breaks these properties (none: holds) is the expected one.
+    public func isMet(byViolating broken: [Property]) -> Bool {
+        switch self {
+        case .holds: return broken.isEmpty
+        case .violated(let expected): return !broken.isEmpty && expected.allSatisfy(broken.contains)
         }
     }
 }

@@ -41,12 +41,26 @@ public enum Step: Sendable, Equatable {
     /// guest table maps to the guest-physical page (found through the guest table,
     /// as a real hypervisor's reverse map is).
     case shadowZap(vm: Operand, gpage: Operand)
+    /// Paravirtual paging: mark the frame as a page table. From then on the host
+    /// refuses writable mappings of it (when its hypercalls check that).
+    case pin(frame: Operand)
+    /// Paravirtual paging: the frame is no longer a page table.
+    case unpin(frame: Operand)
+    /// Remove every host-made entry that names the frame, in every VM: the
+    /// validated pv table's, the shadow table's, and (in the equivalence product)
+    /// the cooperating TPT guest's 1-D entries.
+    case revoke(frame: Operand)
 
-    /// Host bookkeeping changes what the host intends, not what the hardware
-    /// enforces: `necessity` does not try dropping or reordering it.
-    public var isBookkeeping: Bool {
-        if case .setOwnership(.owner, _, _) = self { return true }
-        return false
+    /// Host bookkeeping changes the host's own records, which no hardware and no
+    /// guest reads: the owner record, and the p2m under tpt and pv (nested
+    /// paging's hardware walks it; shadow paging's host builds the shadow from
+    /// it). `necessity` neither drops nor moves it.
+    public func isBookkeeping(under scheme: Scheme) -> Bool {
+        switch self {
+        case .setOwnership(.owner, _, _): return true
+        case .nestedMap, .nestedUnmap: return scheme == .tpt || scheme == .pv
+        default: return false
+        }
     }
 }
 
@@ -66,4 +80,6 @@ public enum Guard: Sendable, Equatable {
     case mapped(frame: Operand)
     /// An interleaved rule that has not finished names the frame as a parameter.
     case inFlight(frame: Operand)
+    /// The frame is pinned as a page table (paravirtual paging).
+    case pinned(frame: Operand)
 }

@@ -13,9 +13,17 @@ public struct Action: Hashable, Sendable {
         case flush
         /// A guest loads a new root (CR3): any value, the guest is untrusted.
         case loadRoot
-        /// Shadow paging: the guest writes its page-table entry for a virtual page
-        /// (`frame` holds the new entry: 0 empty, 1 + guest-physical page).
+        /// The guest writes its page-table entry for a virtual page (`frame` holds
+        /// the new entry: 0 empty, 1 + 2 * guest-physical page + writable); shadow
+        /// paging, and every scheme in the equivalence product.
         case writeEntry
+        /// Paravirtual paging: the guest asks the host to set its entry for a
+        /// virtual page (`frame` holds it: 0 empty, 1 + 2 * frame + writable).
+        case hypercall
+        /// Equivalence product: a guest vCPU accesses a virtual page under both
+        /// schemes (`frame` and `reference` hold the two outcomes: 0 a fault,
+        /// 1 + 2 * frame + writable).
+        case translate
         /// The host starts a rule: checks the guard, runs the first step (or all
         /// steps, for an atomic rule).
         case startRule
@@ -33,6 +41,8 @@ public struct Action: Hashable, Sendable {
     public var frame: Int16 = 0
     /// Shadow paging: whether a page-table write trapped to the host.
     public var trapped = false
+    /// Equivalence product: the nested-paging reference's outcome of a translation.
+    public var reference: Int16 = 0
     /// Parameters of a started rule.
     public var bindings = Bindings()
 

@@ -1,31 +1,39 @@
 /// Places every component of the state into bit fields of a `PackedState`, sized
-/// for one configuration.
+/// for one configuration and view.
 ///
 /// Encodings (0 always means "nothing", so the all-zero state is all-free):
-/// - owner (host record) and tag (TPT hardware; absent under nested): 0 free,
-///   1 host, 2 + v for VM v
+/// - owner (host record) and tag (TPT hardware; tpt only): 0 free, 1 host, 2 + v
 /// - writer (who wrote the frame last): 0 clean, 1 + v. What a guest wrote is
 ///   not stored: it is whatever the guest chose (see `TransitionSystem+Walk.swift`)
-/// - root: 0 none, 1 + target
+/// - pinned (pv only): 1 while the frame is a page table
+/// - root: 0 none, 1 + target (tpt, nested, pv; not in the equivalence view)
 /// - TLB entry: 0 empty, 1 + 2 * (page * frames + frame) + writable;
 ///   the entries of one vCPU are kept sorted, largest first, so a TLB is a set
-/// - nested (or p2m) entry: 0 empty, 1 + frame
-/// - shadow paging, per VM and virtual page: the guest table's entry (0 empty,
-///   1 + guest-physical page) and the shadow entry (0 empty, 1 + frame)
-/// - host thread: rule 0 idle or 1 + rule index, the next step, the parameters
+/// - nested entry (the nested table, or the host's p2m under the other schemes):
+///   0 empty, 1 + frame
+/// - per VM and virtual page, where the view has them: the guest's entry
+///   (0 empty, 1 + 2 * guest-physical page + writable) and the direct entry the
+///   hardware uses (0 empty, 1 + 2 * frame + writable)
+/// - equivalence view only: the reference nested-paging TLB, encoded as the TLB
+/// - host thread (safety view only): rule 0 idle or 1 + rule index, the next
+///   step, the parameters
 public struct StateLayout: Sendable {
     public let owner: [Field]
     /// Hardware tags: tpt only, empty otherwise.
     public let tag: [Field]
     public let writer: [Field]
+    /// Pinned page-table frames: pv only.
+    public let pinned: [Field]
     public let root: [Field]
     /// Index: (vm * vcpus + vcpu) * tlb + entry.
     public let tlb: [Field]
-    /// Index: vm * gpages + gpage (nested and shadow schemes).
+    /// The TLB of the nested-paging reference, indexed as `tlb` (equivalence view only).
+    public let referenceTLB: [Field]
+    /// Index: vm * gpages + gpage.
     public let nested: [Field]
-    /// Index: vm * pages + page (shadow scheme only).
+    /// Index: vm * pages + page.
     public let guestEntry: [Field]
-    public let shadowEntry: [Field]
+    public let directEntry: [Field]
     public let threadRule: [Field]
     public let threadStep: [Field]
     /// Index: thread * maxRuleParameters + parameter.
@@ -36,22 +44,31 @@ public struct StateLayout: Sendable {
     /// Bits used, including the padding that keeps fields within one word.
     public let bits: Int
 
-    public init(scheme: Scheme, configuration c: Configuration, maxRuleParameters: Int, rules: Int) {
+    public init(scheme: Scheme, configuration c: Configuration, view: TransitionSystem.View = .safety,
+                pages: Int? = nil, maxRuleParameters: Int, rules: Int) {
         var builder = Builder()
-        let targets = scheme == .tpt ? c.frames : c.gpages
+        let pages = pages ?? c.virtualPages
+        let equivalence = view == .equivalence
         owner = (0..<c.frames).map { _ in builder.field(values: c.vms + 2) }
         tag = scheme == .tpt ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
         writer = (0..<c.frames).map { _ in builder.field(values: c.vms + 1) }
-        root = scheme.walksGuestTables ? (0..<c.vms).map { _ in builder.field(values: 1 + targets) } : []
-        tlb = (0..<(c.vms * c.vcpus * c.tlb)).map { _ in builder.field(values: 1 + 2 * c.virtualPages * c.frames) }
-        nested = scheme.hasGuestPhysicalMap ? (0..<(c.vms * c.gpages)).map { _ in builder.field(values: 1 + c.frames) } : []
-        let shadowed = scheme == .shadow ? c.vms * c.virtualPages : 0
-        guestEntry = (0..<shadowed).map { _ in builder.field(values: 1 + c.gpages) }
-        shadowEntry = (0..<shadowed).map { _ in builder.field(values: 1 + c.frames) }
-        let parameterValues = max(c.frames, c.vms, scheme.hasGuestPhysicalMap ? c.gpages : 1)
-        threadRule = (0..<c.hostThreads).map { _ in builder.field(values: 1 + rules) }
-        threadStep = (0..<c.hostThreads).map { _ in builder.field(values: 16) }
-        threadParameter = (0..<(c.hostThreads * maxRuleParameters)).map { _ in builder.field(values: parameterValues) }
+        pinned = scheme == .pv ? (0..<c.frames).map { _ in builder.field(values: 2) } : []
+        let hasRoot = !equivalence && scheme != .shadow
+        let targets = scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
+        root = hasRoot ? (0..<c.vms).map { _ in builder.field(values: 1 + targets) } : []
+        let tlbEntries = c.vms * c.vcpus * c.tlb
+        tlb = (0..<tlbEntries).map { _ in builder.field(values: 1 + 2 * pages * c.frames) }
+        referenceTLB = equivalence ? (0..<tlbEntries).map { _ in builder.field(values: 1 + 2 * pages * c.frames) } : []
+        nested = (0..<(c.vms * c.gpages)).map { _ in builder.field(values: 1 + c.frames) }
+        let hasGuestEntries = equivalence || scheme == .shadow
+        let hasDirectEntries = equivalence || scheme == .shadow || scheme == .pv
+        guestEntry = hasGuestEntries ? (0..<(c.vms * pages)).map { _ in builder.field(values: 1 + 2 * c.gpages) } : []
+        directEntry = hasDirectEntries ? (0..<(c.vms * pages)).map { _ in builder.field(values: 1 + 2 * c.frames) } : []
+        let parameterValues = max(c.frames, c.vms, c.gpages)
+        let threads = equivalence ? 0 : c.hostThreads
+        threadRule = (0..<threads).map { _ in builder.field(values: 1 + rules) }
+        threadStep = (0..<threads).map { _ in builder.field(values: 16) }
+        threadParameter = (0..<(threads * maxRuleParameters)).map { _ in builder.field(values: parameterValues) }
         self.maxRuleParameters = maxRuleParameters
         words = builder.word + (builder.shift > 0 ? 1 : 0)
         bits = builder.word * 64 + builder.shift

@@ -5,15 +5,31 @@ extension TransitionSystem {
     public func vmName(_ vm: Int) -> String { "vm\(vm)" }
 
     func targetName(_ target: Int) -> String {
-        model.scheme == .tpt ? "f\(target)" : "g\(target)"
+        model.scheme.guestTablesNameGuestPhysical ? "g\(target)" : "f\(target)"
     }
 
-    /// A shadow-paging guest entry: `empty` or a guest-physical page.
-    func guestEntryName(_ code: Int) -> String { code == 0 ? "empty" : "g\(code - 1)" }
+    /// A guest entry: `empty` or a guest-physical page with its permission.
+    func guestEntryName(_ code: Int) -> String {
+        code == 0 ? "empty" : "g\(Self.entryTarget(code)) \(Self.entryIsWritable(code) ? "rw" : "ro")"
+    }
+
+    /// A direct entry or a translation's outcome: a frame with its permission.
+    func frameEntryName(_ code: Int, empty: String = "empty") -> String {
+        code == 0 ? empty : "\(frameName(Self.entryTarget(code))) \(Self.entryIsWritable(code) ? "rw" : "ro")"
+    }
+
+    /// What the direct entries are called under the model's scheme.
+    private var directEntryTable: String {
+        switch model.scheme {
+        case .shadow: return "shadow"
+        case .pv: return "pv pte"
+        case .tpt, .nested: return "1-D pte"
+        }
+    }
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
-        if configuration.vcpus == 1 || action.kind == .loadRoot || action.kind == .writeEntry { return vmName(Int(action.vm)) }
+        if configuration.vcpus == 1 || [.loadRoot, .writeEntry, .hypercall].contains(action.kind) { return vmName(Int(action.vm)) }
         return "\(vmName(Int(action.vm))).cpu\(action.vcpu)"
     }
 
@@ -57,7 +73,7 @@ extension TransitionSystem {
             case .vm(let vm): return name(vm, .vm)
             }
         }
-        let targetType: ValueType = model.scheme == .tpt ? .frame : .gpage
+        let targetType: ValueType = model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
         switch step {
         case .setOwnership(let record, let frame, let value):
             return "set_\(record.rawValue)(\(name(frame, .frame)), \(tagText(value)))"
@@ -73,6 +89,9 @@ extension TransitionSystem {
             return "nested_unmap(\(name(vm, .vm)), \(name(gpage, .gpage)))"
         case .shadowZap(let vm, let gpage):
             return "shadow_zap(\(name(vm, .vm)), \(name(gpage, .gpage)))"
+        case .pin(let frame): return "pin(\(name(frame, .frame)))"
+        case .unpin(let frame): return "unpin(\(name(frame, .frame)))"
+        case .revoke(let frame): return "revoke(\(name(frame, .frame)))"
         }
     }
 
@@ -92,12 +111,18 @@ extension TransitionSystem {
         case .flush: return "flush TLB"
         case .loadRoot: return "load root \(targetName(Int(action.subject)))"
         case .writeEntry:
-            return "write pte \(pageName(Int(action.subject))) := \(guestEntryName(Int(action.frame)))"
-                + (action.trapped ? " (trapped)" : " (NOT trapped)")
+            let written = "write pte \(pageName(Int(action.subject))) := \(guestEntryName(Int(action.frame)))"
+            if model.scheme != .shadow { return written }
+            return written + (action.trapped ? " (trapped)" : " (NOT trapped)")
+        case .hypercall:
+            return "hypercall: set pte \(pageName(Int(action.subject))) := \(frameEntryName(Int(action.frame)))"
+        case .translate:
+            return "access \(pageName(Int(action.subject))): \(model.scheme.rawValue) \(frameEntryName(Int(action.frame), empty: "fault")) | "
+                + "nested \(frameEntryName(Int(action.reference), empty: "fault"))"
         case .startRule:
             let rule = model.rules[Int(action.subject)]
             let call = ruleCall(rule, action.bindings)
-            if rule.isAtomic || rule.steps.count == 1 { return call }
+            if rule.isAtomic || rule.steps.count == 1 || view == .equivalence { return call }
             return "\(call) step 1/\(rule.steps.count): \(describe(rule.steps[0], action.bindings))"
         case .continueRule:
             let thread = Int(action.subject)
@@ -117,6 +142,8 @@ extension TransitionSystem {
         case .flush: return "flush"
         case .loadRoot: return "load_root"
         case .writeEntry: return "write_pte"
+        case .hypercall: return "hypercall"
+        case .translate: return "access"
         case .startRule: return model.rules[Int(action.subject)].name
         case .continueRule: return model.rules[state[layout.threadRule[Int(action.subject)]] - 1].name
         }
@@ -136,8 +163,14 @@ extension TransitionSystem {
         case .loadRoot:
             return [text("root", targetName(Int(action.subject)))]
         case .writeEntry:
-            return [text("page", pageName(Int(action.subject))), text("entry", guestEntryName(Int(action.frame))),
-                    text("trapped", action.trapped ? "yes" : "no")]
+            let written = [text("page", pageName(Int(action.subject))), text("entry", guestEntryName(Int(action.frame)))]
+            return model.scheme == .shadow ? written + [text("trapped", action.trapped ? "yes" : "no")] : written
+        case .hypercall:
+            return [text("page", pageName(Int(action.subject))), text("entry", frameEntryName(Int(action.frame)))]
+        case .translate:
+            return [text("page", pageName(Int(action.subject))),
+                    text(model.scheme.rawValue, frameEntryName(Int(action.frame), empty: "fault")),
+                    text("nested", frameEntryName(Int(action.reference), empty: "fault"))]
         case .startRule, .continueRule:
             let ruleIndex: Int, bindings: Bindings, step: Int
             if action.kind == .startRule {
@@ -150,7 +183,7 @@ extension TransitionSystem {
             var result = rule.parameters.enumerated().map { index, parameter in
                 text(parameter.name, operandName(.parameter(index), parameter.type, bindings))
             }
-            if !rule.isAtomic {
+            if !rule.isAtomic && view == .safety {
                 result.append(text("step", "\(step + 1)/\(rule.steps.count)"))
                 result.append(text("primitive", describe(rule.steps[step], bindings)))
             }
@@ -169,47 +202,57 @@ extension TransitionSystem {
             }
             let frameWriter = writer(s, frame)
             result.append(StateComponent(name: "writer \(frameName(frame))", value: .text(frameWriter == 0 ? "clean" : vmName(frameWriter - 1))))
+            if !layout.pinned.isEmpty {
+                result.append(StateComponent(name: "pinned \(frameName(frame))", value: .text(s[layout.pinned[frame]] != 0 ? "yes" : "no")))
+            }
         }
         for vm in 0..<c.vms {
             if !layout.root.isEmpty {
                 let root = s[layout.root[vm]]
                 result.append(StateComponent(name: "root \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
             }
-            for page in 0..<(layout.guestEntry.isEmpty ? 0 : pages) {
-                let guest = s[layout.guestEntry[pageIndex(vm, page)]]
-                let shadow = s[layout.shadowEntry[pageIndex(vm, page)]]
-                result.append(StateComponent(name: "gpt \(vmName(vm)) \(pageName(page))", value: .text(guestEntryName(guest))))
-                result.append(StateComponent(name: "shadow \(vmName(vm)) \(pageName(page))", value: .text(shadow == 0 ? "empty" : frameName(shadow - 1))))
+            for page in 0..<pages {
+                if !layout.guestEntry.isEmpty {
+                    let guest = s[layout.guestEntry[pageIndex(vm, page)]]
+                    result.append(StateComponent(name: "gpt \(vmName(vm)) \(pageName(page))", value: .text(guestEntryName(guest))))
+                }
+                if !layout.directEntry.isEmpty {
+                    let direct = s[layout.directEntry[pageIndex(vm, page)]]
+                    result.append(StateComponent(name: "\(directEntryTable) \(vmName(vm)) \(pageName(page))", value: .text(frameEntryName(direct))))
+                }
             }
             for vcpu in 0..<c.vcpus {
-                let base = tlbIndex(vm, vcpu)
-                let entries = (base..<(base + c.tlb)).compactMap { index -> String? in
-                    let code = s[layout.tlb[index]]
-                    guard code != 0 else { return nil }
-                    let (page, frame, writable) = tlbEntry(code)
-                    return "\(pageName(page))->\(frameName(frame)) \(writable ? "rw" : "ro")"
-                }
                 let name = c.vcpus == 1 ? "tlb \(vmName(vm))" : "tlb \(vmName(vm)).cpu\(vcpu)"
-                result.append(StateComponent(name: name, value: .set(entries)))
-            }
-            if model.scheme.hasGuestPhysicalMap {
-                let table = model.scheme == .nested ? "nested" : "p2m"
-                for gpage in 0..<c.gpages {
-                    let code = s[layout.nested[nestedIndex(vm, gpage)]]
-                    result.append(StateComponent(name: "\(table) \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
+                result.append(StateComponent(name: name, value: .set(tlbContents(s, layout.tlb, base: tlbIndex(vm, vcpu)))))
+                if !layout.referenceTLB.isEmpty {
+                    result.append(StateComponent(name: "nested " + name, value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
                 }
+            }
+            let table = model.scheme == .nested ? "nested" : "p2m"
+            for gpage in 0..<c.gpages {
+                let code = s[layout.nested[nestedIndex(vm, gpage)]]
+                result.append(StateComponent(name: "\(table) \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
             }
         }
-        for thread in 0..<c.hostThreads {
+        for thread in 0..<layout.threadRule.count {
             let ruleCode = s[layout.threadRule[thread]]
             var text = "idle"
             if ruleCode != 0 {
                 let rule = model.rules[ruleCode - 1]
                 text = "\(ruleCall(rule, threadBindings(s, thread))) at step \(s[layout.threadStep[thread]] + 1)/\(rule.steps.count)"
             }
-            result.append(StateComponent(name: c.hostThreads == 1 ? "host" : "host thread \(thread)", value: .text(text)))
+            result.append(StateComponent(name: layout.threadRule.count == 1 ? "host" : "host thread \(thread)", value: .text(text)))
         }
         return result
+    }
+
+    private func tlbContents(_ s: PackedState, _ fields: [Field], base: Int) -> [String] {
+        (base..<(base + configuration.tlb)).compactMap { index -> String? in
+            let code = s[fields[index]]
+            guard code != 0 else { return nil }
+            let (page, frame, writable) = tlbEntry(code)
+            return "\(pageName(page))->\(frameName(frame)) \(writable ? "rw" : "ro")"
+        }
     }
 
     /// What differs between two states, as `name: old -> new` lines.
@@ -237,6 +280,11 @@ extension TransitionSystem {
         case (.noDataLeak, .tlbHit), (.noDataLeak, .walk):
             let how = violation.route == .tlbHit ? "a TLB entry" : "a page walk"
             return "\(vm) read \(frame) through \(how), but \(frame) holds data written by \(vmName(violation.observed - 1))"
+        case (.equivalence, _):
+            let how = violation.route == .tlbHit ? "through a TLB entry" : "on a TLB miss"
+            let reached = violation.frame < 0 ? "faults" : "reaches \(frame)"
+            return "\(vm)'s access \(how) \(reached) under \(model.scheme.rawValue), but under nested paging "
+                + (violation.observed == 0 ? "it faults" : "it reaches \(frameEntryName(violation.observed))")
         }
     }
 }

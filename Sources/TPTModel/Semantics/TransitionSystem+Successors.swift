@@ -10,22 +10,19 @@ extension TransitionSystem {
     @discardableResult
     public func forEachSuccessor(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
         let c = configuration
+        let walksGuestTables = view == .safety && model.scheme.walksGuestTables
         for vm in 0..<c.vms {
             // Guest-written entries may name anything, so one walk serves every page.
-            let walked = model.scheme.walksGuestTables ? walk(s, vm: vm) : WalkOutcome()
+            let walked = walksGuestTables ? walk(s, vm: vm) : WalkOutcome()
             for vcpu in 0..<c.vcpus {
                 let base = tlbIndex(vm, vcpu)
                 for page in 0..<pages {
-                    var read = Action(kind: .read, vm: Int8(vm), vcpu: Int8(vcpu), subject: Int16(page))
-                    var hit = -1
-                    for index in base..<(base + c.tlb) {
-                        let code = s[layout.tlb[index]]
-                        if code != 0 && tlbEntry(code).page == page {
-                            hit = index
-                            break
-                        }
+                    if view == .equivalence {
+                        guard equivalenceAccess(s, vm: vm, vcpu: vcpu, page: page, body) else { return false }
+                        continue
                     }
-                    if hit >= 0 {
+                    var read = Action(kind: .read, vm: Int8(vm), vcpu: Int8(vcpu), subject: Int16(page))
+                    if let hit = tlbHit(s, base: base, page: page) {
                         let (_, frame, writable) = tlbEntry(s[layout.tlb[hit]])
                         read.frame = Int16(frame)
                         guard access(s, from: s, read, writable: writable, route: .tlbHit, body) else { return false }
@@ -36,71 +33,114 @@ extension TransitionSystem {
                         guard body(read, invalidated, nil) else { return false }
                         continue
                     }
-                    if !model.scheme.walksGuestTables {
-                        // Shadow paging: the hardware walks the shadow. An empty
-                        // shadow entry is a hidden fault: the host syncs it from the
-                        // guest's entry and the p2m, then the access goes on.
+                    if model.scheme == .shadow {
+                        // The hardware walks the shadow. An empty shadow entry is a
+                        // hidden fault: the host syncs it from the guest's entry and
+                        // the p2m, then the access goes on.
                         var synced = s
-                        if synced[layout.shadowEntry[pageIndex(vm, page)]] == 0 {
-                            shadowSync(&synced, vm: vm, page: page)
+                        if synced[layout.directEntry[pageIndex(vm, page)]] == 0 {
+                            syncDirectEntry(&synced, vm: vm, page: page)
                         }
-                        let code = synced[layout.shadowEntry[pageIndex(vm, page)]]
+                        let code = synced[layout.directEntry[pageIndex(vm, page)]]
                         if code != 0 {
-                            read.frame = Int16(code - 1)
-                            guard fill(s, from: synced, read, tlbBase: base, body) else { return false }
+                            read.frame = Int16(Self.entryTarget(code))
+                            guard fill(s, from: synced, read, writable: Self.entryIsWritable(code), tlbBase: base, body) else { return false }
                         }
                         continue
                     }
-                    if walked.violates {
-                        for violation in [walked.isolation, walked.leak] {
+                    let outcome = walksGuestTables ? walked : pvWalk(s, vm: vm, page: page)
+                    if outcome.violates {
+                        for violation in [outcome.isolation, outcome.leak] {
                             guard let violation else { continue }
                             read.frame = Int16(violation.frame)
                             guard body(read, s, violation) else { return false }
                         }
                         continue
                     }
-                    for frame in SetBits(walked.reached) {
+                    for frame in SetBits(outcome.reached) {
                         read.frame = Int16(frame)
-                        guard fill(s, from: s, read, tlbBase: base, body) else { return false }
+                        guard fill(s, from: s, read, writable: outcome.writable, tlbBase: base, body) else { return false }
                     }
                 }
-                if s[layout.tlb[base]] != 0 {
+                if s[layout.tlb[base]] != 0 || (view == .equivalence && s[layout.referenceTLB[base]] != 0) {
                     var flushed = s
-                    for index in base..<(base + c.tlb) { flushed[layout.tlb[index]] = 0 }
+                    for index in base..<(base + c.tlb) {
+                        flushed[layout.tlb[index]] = 0
+                        if view == .equivalence { flushed[layout.referenceTLB[index]] = 0 }
+                    }
                     guard body(Action(kind: .flush, vm: Int8(vm), vcpu: Int8(vcpu)), flushed, nil) else { return false }
                 }
             }
-            if model.scheme.walksGuestTables {
+            if view == .equivalence || model.scheme == .shadow {
+                guard guestEntryWrites(s, vm: vm, body) else { return false }
+            } else if model.scheme == .pv {
+                guard hypercalls(s, vm: vm, body) else { return false }
+            } else {
                 let rootCode = s[layout.root[vm]]
                 for target in 0..<targets where rootCode != 1 + target {
                     var loaded = s
                     loaded[layout.root[vm]] = 1 + target
                     guard body(Action(kind: .loadRoot, vm: Int8(vm), subject: Int16(target)), loaded, nil) else { return false }
                 }
-            } else {
-                guard guestEntryWrites(s, vm: vm, body) else { return false }
             }
         }
         return hostSuccessors(of: s, body)
     }
 
-    /// Shadow paging: the guest writes any entry (empty, or any guest-physical
-    /// page) for any virtual page. The write traps and the host re-syncs the shadow
-    /// entry; under `trap pte_writes sometimes` it may also go through untrapped.
+    /// The TLB slot of a vCPU (from `base`) that maps the page, if any.
+    @inline(__always)
+    func tlbHit(_ s: PackedState, base: Int, page: Int) -> Int? {
+        for index in base..<(base + configuration.tlb) {
+            let code = s[layout.tlb[index]]
+            if code != 0 && tlbEntry(code).page == page { return index }
+        }
+        return nil
+    }
+
+    /// The guest writes any entry (empty, or any guest-physical page, read-only
+    /// or writable) for any virtual page, and the direct entry is synced: by the
+    /// shadow-paging host on the trap, by a pv hypercall, or by a TPT guest
+    /// itself. Under `trap pte_writes sometimes` a shadow write may also go
+    /// through untrapped. In the equivalence view a pv guest, cooperating, never
+    /// asks for a writable mapping of a page-table frame. In the safety view the
+    /// guest writes only writable entries: a read-only one allows a subset of
+    /// what the writable one allows, so it cannot add a violation.
     private func guestEntryWrites(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
         for page in 0..<pages {
             let field = layout.guestEntry[pageIndex(vm, page)]
-            for value in 0...targets where value != s[field] {
+            for value in 0...(2 * configuration.gpages) where value != s[field] {
+                if view == .safety && value != 0 && !Self.entryIsWritable(value) { continue }
+                if view == .equivalence && model.scheme == .pv && Self.entryIsWritable(value) {
+                    let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(value))]]
+                    if nestedCode != 0 && s[layout.pinned[nestedCode - 1]] != 0 { continue }
+                }
                 var untrapped = s
                 untrapped[field] = value
+                if view == .equivalence { invalidatePage(&untrapped, vm: vm, page: page) }
                 var trapped = untrapped
-                shadowSync(&trapped, vm: vm, page: page)
+                syncDirectEntry(&trapped, vm: vm, page: page)
                 var action = Action(kind: .writeEntry, vm: Int8(vm), subject: Int16(page), frame: Int16(value), trapped: true)
                 guard body(action, trapped, nil) else { return false }
-                if model.pteWriteTraps == .sometimes && untrapped != trapped {
+                if model.scheme == .shadow && model.pteWriteTraps == .sometimes && untrapped != trapped {
                     action.trapped = false
                     guard body(action, untrapped, nil) else { return false }
                 }
+            }
+        }
+        return true
+    }
+
+    /// Paravirtual paging: the guest asks the host to set any entry (empty, or
+    /// any frame, read-only or writable) for any virtual page; the host applies
+    /// the ones its checks accept.
+    private func hypercalls(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        for page in 0..<pages {
+            let field = layout.directEntry[pageIndex(vm, page)]
+            for value in 0...(2 * configuration.frames) where value != s[field] && hypercallAccepts(s, vm: vm, entry: value) {
+                var updated = s
+                updated[field] = value
+                let action = Action(kind: .hypercall, vm: Int8(vm), subject: Int16(page), frame: Int16(value))
+                guard body(action, updated, nil) else { return false }
             }
         }
         return true
@@ -110,16 +150,16 @@ extension TransitionSystem {
     /// evict any entry), then access. `state` may already differ from `original`
     /// (a shadow sync on a hidden fault).
     @inline(__always)
-    private func fill(_ original: PackedState, from state: PackedState, _ read: Action, tlbBase base: Int,
+    private func fill(_ original: PackedState, from state: PackedState, _ read: Action, writable: Bool, tlbBase base: Int,
                       _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        let code = tlbCode(page: Int(read.subject), frame: Int(read.frame), writable: true)
+        let code = tlbCode(page: Int(read.subject), frame: Int(read.frame), writable: writable)
         let last = base + configuration.tlb - 1
         let victims = state[layout.tlb[last]] == 0 ? last...last : base...last
         for victim in victims {
             var filled = state
             filled[layout.tlb[victim]] = code
             normalizeTLB(&filled, base: base)
-            guard access(original, from: filled, read, writable: true, route: .walk, body) else { return false }
+            guard access(original, from: filled, read, writable: writable, route: .walk, body) else { return false }
         }
         return true
     }
@@ -161,14 +201,17 @@ extension TransitionSystem {
     }
 
     private func hostSuccessors(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        let threads = configuration.hostThreads
+        let threads = layout.threadRule.count
         var idleThread = -1
         for thread in 0..<threads where s[layout.threadRule[thread]] == 0 {
             idleThread = thread
             break
         }
         for rule in rules.isAtomic.indices {
-            let isAtomic = rules.isAtomic[rule]
+            // The equivalence product runs every rule as one step: equivalence is
+            // about translations between host operations, the windows inside
+            // them are isolation's and no_data_leak's business.
+            let isAtomic = view == .equivalence || rules.isAtomic[rule]
             if !isAtomic && idleThread < 0 { continue }
             let firstStep = rules.stepStart[rule], stepCount = rules.stepCount[rule]
             var bindings = Bindings()
@@ -188,6 +231,7 @@ extension TransitionSystem {
                             normalizeThreads(&next)
                         }
                     }
+                    if view == .equivalence { flushReferenceTLBs(from: s, to: &next) }
                     if next != s {
                         let action = Action(kind: .startRule, subject: Int16(rule), bindings: bindings)
                         guard body(action, next, nil) else { return false }
@@ -249,7 +293,7 @@ extension TransitionSystem {
 
     /// Host threads are interchangeable: keep busy ones sorted, largest first, idle last.
     private func normalizeThreads(_ s: inout PackedState) {
-        let threads = configuration.hostThreads
+        let threads = layout.threadRule.count
         if threads < 2 { return }
         for i in 1..<threads {
             var j = i

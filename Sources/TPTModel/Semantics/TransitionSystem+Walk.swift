@@ -12,6 +12,8 @@ extension TransitionSystem {
     struct WalkOutcome {
         /// The frames the walk can reach (bit f set: frame f), empty on a fault.
         var reached: UInt32 = 0
+        /// Whether the reached frames are mapped writable.
+        var writable = true
         /// The first page-table read that breaks isolation, if some choice of entries makes one.
         var isolation: Violation?
         /// The first page-table read that leaks another VM's data, likewise.
@@ -24,7 +26,7 @@ extension TransitionSystem {
     /// its nested-table entry under nested paging (nil: not mapped, an EPT fault).
     @inline(__always)
     func hostFrame(_ s: PackedState, vm: Int, target: Int) -> Int? {
-        guard model.scheme.hasGuestPhysicalMap else { return target }
+        guard model.scheme.guestTablesNameGuestPhysical else { return target }
         let code = s[layout.nested[nestedIndex(vm, target)]]
         return code == 0 ? nil : code - 1
     }
@@ -80,6 +82,35 @@ extension TransitionSystem {
             }
         }
         outcome.reached = reached
+        return outcome
+    }
+
+    /// Paravirtual paging: the walker reads the VM's root frame. While no guest
+    /// has written it since the host validated it, it holds the validated entry
+    /// for the page; once a guest has written it (only possible through a
+    /// writable mapping of a page-table frame, which the host must refuse), it
+    /// holds anything, and the walk may reach any frame.
+    func pvWalk(_ s: PackedState, vm: Int, page: Int) -> WalkOutcome {
+        var outcome = WalkOutcome()
+        let rootCode = s[layout.root[vm]]
+        if rootCode == 0 { return outcome }
+        let root = rootCode - 1
+        let rootOwner = owner(s, root), rootWriter = writer(s, root)
+        if checksIsolation && rootOwner != Self.tagCode(vm: vm) && rootOwner != Self.freeTag {
+            outcome.isolation = Violation(property: .isolation, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: rootOwner)
+        }
+        if checksLeak && rootWriter != 0 && rootWriter != 1 + vm {
+            outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: rootWriter)
+        }
+        if rootWriter != 0 {
+            outcome.reached = (1 << UInt32(configuration.frames)) - 1
+            return outcome
+        }
+        let code = s[layout.directEntry[pageIndex(vm, page)]]
+        if code != 0 {
+            outcome.reached = 1 << UInt32(Self.entryTarget(code))
+            outcome.writable = Self.entryIsWritable(code)
+        }
         return outcome
     }
 }

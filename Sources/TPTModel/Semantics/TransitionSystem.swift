@@ -4,29 +4,51 @@
 /// This is the single definition of the semantics. The explicit checker calls it;
 /// every primitive step is defined once, in `TransitionSystem+Primitives.swift`.
 public final class TransitionSystem: Sendable {
+    /// Which question a state space answers.
+    public enum View: Sendable {
+        /// The model as written, against an untrusted guest that writes anything:
+        /// isolation and no_data_leak.
+        case safety
+        /// The product of the model with nested paging, for a cooperating guest
+        /// (`TransitionSystem+Equivalence.swift`): equivalent_to_nested.
+        case equivalence
+    }
+
     public let model: Model
+    public let view: View
     public let layout: StateLayout
     let configuration: Configuration
-    /// Values a guest page-table entry or root can point at: frames (tpt) or
+    /// Values a guest page-table entry or root can point at: frames (tpt, pv) or
     /// guest-physical pages (nested, shadow).
     let targets: Int
-    let pages: Int
+    /// Virtual pages per VM: the configuration's, or in the equivalence view the
+    /// tracked pages.
+    public let pages: Int
     let checksIsolation: Bool
     let checksLeak: Bool
     let rules: RuleTable
 
-    public init(model: Model) {
+    /// - Parameter trackedPages: in the equivalence view, how many virtual pages
+    ///   per VM to track. One suffices (see `TransitionSystem+Equivalence.swift`);
+    ///   tests track more to confirm it.
+    public init(model: Model, view: View = .safety, trackedPages: Int = 1) {
         self.model = model
+        self.view = view
         configuration = model.configuration
         let c = model.configuration
-        targets = model.scheme == .tpt ? c.frames : c.gpages
-        pages = c.virtualPages
-        layout = StateLayout(scheme: model.scheme, configuration: c,
+        targets = model.scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
+        pages = view == .safety ? c.virtualPages : min(trackedPages, c.virtualPages)
+        layout = StateLayout(scheme: model.scheme, configuration: c, view: view, pages: pages,
                              maxRuleParameters: max(1, model.rules.map(\.parameters.count).max() ?? 1),
                              rules: model.rules.count)
-        checksIsolation = model.properties.contains(.isolation)
-        checksLeak = model.properties.contains(.noDataLeak)
+        checksIsolation = view == .safety && model.properties.contains(.isolation)
+        checksLeak = view == .safety && model.properties.contains(.noDataLeak)
         rules = RuleTable(model.rules, configuration: c)
+    }
+
+    /// The properties this view decides, in the order the model checks them.
+    public var properties: [Property] {
+        model.properties.filter { view == .equivalence ? !$0.isSafety : $0.isSafety }
     }
 
     /// All frames free and clean, no roots, empty TLBs, then the model's `init` steps.
@@ -67,19 +89,21 @@ public final class TransitionSystem: Sendable {
         return (mapping / configuration.frames, mapping % configuration.frames, raw & 1 == 1)
     }
 
-    /// Keeps one vCPU's TLB entries sorted, largest first, so equal sets are equal states.
-    @inline(__always) func normalizeTLB(_ s: inout PackedState, base: Int) {
+    /// Keeps one vCPU's TLB entries (or, given `layout.referenceTLB`, its
+    /// reference TLB's) sorted, largest first, so equal sets are equal states.
+    @inline(__always) func normalizeTLB(_ s: inout PackedState, base: Int, _ fields: [Field]? = nil) {
+        let fields = fields ?? layout.tlb
         let count = configuration.tlb
         if count < 2 { return }
         // Insertion sort over at most four entries.
         for i in 1..<count {
             var j = i
             while j > 0 {
-                let above = s[layout.tlb[base + j - 1]]
-                let here = s[layout.tlb[base + j]]
+                let above = s[fields[base + j - 1]]
+                let here = s[fields[base + j]]
                 if above >= here { break }
-                s[layout.tlb[base + j - 1]] = here
-                s[layout.tlb[base + j]] = above
+                s[fields[base + j - 1]] = here
+                s[fields[base + j]] = above
                 j -= 1
             }
         }

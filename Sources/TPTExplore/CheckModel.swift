@@ -1,0 +1,37 @@
+import TPTModel
+
+/// Decides every property a model checks: the safety properties on the model's
+/// own state space, translation equivalence on its product with nested paging.
+///
+/// Each view is explored on its own and finds its own shortest counterexamples;
+/// the figures are the two explorations' together (states and transitions added,
+/// the shortest counterexample's length, or the deeper search's depth). An
+/// incomplete view makes the whole result incomplete: a property that was not
+/// decided is never reported as holding.
+public func checkModel(_ model: Model, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
+    let views: [TransitionSystem.View] = [.safety, .equivalence].filter { view in
+        model.properties.contains { $0.isSafety == (view == .safety) }
+    }
+    let results = views.map { explore(TransitionSystem(model: model, view: $0), options: options) }
+    var merged = ExploreResult(verdict: .holds, states: results.map(\.states).reduce(0, +),
+                               transitions: results.map(\.transitions).reduce(0, +),
+                               depth: results.map(\.depth).max() ?? 0, seconds: results.map(\.seconds).reduce(0, +),
+                               storeBytes: results.map(\.storeBytes).max() ?? 0)
+    var counterexamples: [Counterexample] = []
+    for result in results {
+        switch result.verdict {
+        case .holds:
+            break
+        case .incomplete:
+            merged.verdict = result.verdict
+            return merged
+        case .violated(let found):
+            counterexamples += found
+        }
+    }
+    if !counterexamples.isEmpty {
+        merged.verdict = .violated(model.properties.compactMap { property in counterexamples.first { $0.property == property } })
+        merged.depth = counterexamples.map(\.steps.count).min()!
+    }
+    return merged
+}
