@@ -55,8 +55,12 @@ struct Necessity: ParsableCommand {
             print("\(model.name) holds (\(grouped(base.states)) states); each change below is checked from scratch:")
             let ruleWidth = max(6, findings.map(\.rule.count).max() ?? 0) + 2
             let changeWidth = max(8, findings.map(\.description.count).max() ?? 0) + 2
+            // Each property's own shortest length when several break (the
+            // length column is the shortest of them).
             func breaks(_ finding: NecessityFinding) -> String {
-                finding.result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", ")
+                guard case .violated(let found) = finding.result.verdict else { return "" }
+                if found.count == 1 { return found[0].property.rawValue }
+                return found.map { "\($0.property.rawValue) (\($0.steps.count))" }.joined(separator: ", ")
             }
             let breaksWidth = max(8, (findings.map { breaks($0).count }.max() ?? 0) + 2)
             print(CheckOutcome.pad("rule", ruleWidth) + CheckOutcome.pad("change", changeWidth)
