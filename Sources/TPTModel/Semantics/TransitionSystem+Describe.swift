@@ -22,8 +22,8 @@ extension TransitionSystem {
     private var directEntryTable: String {
         switch model.scheme {
         case .shadow: return "shadow"
-        case .pv: return "pv pte"
-        case .tpt, .nested: return "1-D pte"
+        case .pv: return "pv-pte"
+        case .tpt, .nested: return "1d-pte"
         }
     }
 
@@ -225,7 +225,7 @@ extension TransitionSystem {
                 let name = c.vcpus == 1 ? "tlb \(vmName(vm))" : "tlb \(vmName(vm)).cpu\(vcpu)"
                 result.append(StateComponent(name: name, value: .set(tlbContents(s, layout.tlb, base: tlbIndex(vm, vcpu)))))
                 if !layout.referenceTLB.isEmpty {
-                    result.append(StateComponent(name: "nested " + name, value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
+                    result.append(StateComponent(name: "nested-" + name, value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
                 }
             }
             let table = model.scheme == .nested ? "nested" : "p2m"

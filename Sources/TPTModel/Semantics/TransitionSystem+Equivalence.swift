@@ -55,17 +55,14 @@ extension TransitionSystem {
             if !directEntryWorks(s, vm: vm, s[field]) { syncDirectEntry(&synced, vm: vm, page: page) }
             if directEntryWorks(synced, vm: vm, synced[field]) { outcome = synced[field] }
         }
-        var reference: Outcome = 0
-        var referenceHit: Int?
-        for index in base..<(base + configuration.tlb) {
-            let code = s[layout.referenceTLB[index]]
-            if code != 0 && tlbEntry(code).page == page {
-                referenceHit = index
-                let (_, frame, writable) = tlbEntry(code)
-                reference = Self.entryCode(target: frame, writable: writable)
-            }
+        var reference: Outcome
+        let referenceHit = tlbHit(s, base: base, page: page, layout.referenceTLB)
+        if let referenceHit {
+            let (_, frame, writable) = tlbEntry(s[layout.referenceTLB[referenceHit]])
+            reference = Self.entryCode(target: frame, writable: writable)
+        } else {
+            reference = referenceWalk(s, vm: vm, page: page)
         }
-        if referenceHit == nil { reference = referenceWalk(s, vm: vm, page: page) }
 
         let action = Action(kind: .translate, vm: Int8(vm), vcpu: Int8(vcpu), subject: Int16(page),
                             frame: Int16(outcome), reference: Int16(reference))

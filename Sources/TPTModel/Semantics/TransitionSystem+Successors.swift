@@ -87,11 +87,13 @@ extension TransitionSystem {
         return hostSuccessors(of: s, body)
     }
 
-    /// The TLB slot of a vCPU (from `base`) that maps the page, if any.
+    /// The TLB slot of a vCPU (from `base`) that maps the page, if any; in the
+    /// reference TLB when given `layout.referenceTLB`.
     @inline(__always)
-    func tlbHit(_ s: PackedState, base: Int, page: Int) -> Int? {
+    func tlbHit(_ s: PackedState, base: Int, page: Int, _ fields: [Field]? = nil) -> Int? {
+        let fields = fields ?? layout.tlb
         for index in base..<(base + configuration.tlb) {
-            let code = s[layout.tlb[index]]
+            let code = s[fields[index]]
             if code != 0 && tlbEntry(code).page == page { return index }
         }
         return nil
