@@ -9,9 +9,14 @@ public enum Z3Result: Sendable, Equatable {
 }
 
 /// A Z3 solver with an optional per-query timeout.
+///
+/// It remembers what was asserted (per push level), so a query can also be
+/// written out as a standalone SMT-LIB2 file (`Z3Solver+SMTLIB.swift`).
 public final class Z3Solver {
     let context: Z3Context
     let raw: Z3_solver
+    /// The assertions in force, innermost push level last.
+    private(set) var assertions: [[Z3Term]] = [[]]
 
     public init(_ context: Z3Context, timeoutMilliseconds: UInt32? = nil) throws(Z3Error) {
         self.context = context
@@ -36,16 +41,60 @@ public final class Z3Solver {
     public func assert(_ term: Z3Term) throws(Z3Error) {
         Z3_solver_assert(context.raw, raw, term.raw)
         try context.check()
+        assertions[assertions.count - 1].append(term)
+    }
+
+    /// Opens a scope: what is asserted from now on is dropped by the matching `pop`.
+    public func push() throws(Z3Error) {
+        Z3_solver_push(context.raw, raw)
+        try context.check()
+        assertions.append([])
+    }
+
+    public func pop() throws(Z3Error) {
+        guard assertions.count > 1 else { throw Z3Error(message: "pop without a matching push") }
+        Z3_solver_pop(context.raw, raw, 1)
+        try context.check()
+        assertions.removeLast()
     }
 
     public func check() throws(Z3Error) -> Z3Result {
-        let result = Z3_solver_check(context.raw, raw)
+        try result(Z3_solver_check(context.raw, raw))
+    }
+
+    /// Checks under extra assumptions (Boolean constants), for unsat cores: after
+    /// `unsatisfiable`, `unsatCore()` names the assumptions that sufficed.
+    public func check(assuming assumptions: [Z3Term]) throws(Z3Error) -> Z3Result {
+        let raws: [Z3_ast?] = assumptions.map(\.raw)
+        let answer = withExtendedLifetime(assumptions) {
+            raws.withUnsafeBufferPointer { Z3_solver_check_assumptions(context.raw, raw, UInt32(raws.count), $0.baseAddress) }
+        }
+        return try result(answer)
+    }
+
+    private func result(_ answer: Z3_lbool) throws(Z3Error) -> Z3Result {
         try context.check()
-        switch result {
+        switch answer {
         case Z3_L_TRUE: return .satisfiable
         case Z3_L_FALSE: return .unsatisfiable
         default: return .unknown(reason: String(cString: Z3_solver_get_reason_unknown(context.raw, raw)))
         }
+    }
+
+    /// The assumptions of the last unsatisfiable `check(assuming:)` that suffice
+    /// for unsatisfiability.
+    public func unsatCore() throws(Z3Error) -> [Z3Term] {
+        guard let vector = Z3_solver_get_unsat_core(context.raw, raw) else {
+            try context.check()
+            throw Z3Error(message: "Z3 returned no unsat core")
+        }
+        Z3_ast_vector_inc_ref(context.raw, vector)
+        defer { Z3_ast_vector_dec_ref(context.raw, vector) }
+        var core: [Z3Term] = []
+        for index in 0..<Z3_ast_vector_size(context.raw, vector) {
+            core.append(try context.wrap(Z3_ast_vector_get(context.raw, vector, index)))
+        }
+        return core
     }
 
     /// The model of the last satisfiable check.
@@ -56,34 +105,5 @@ public final class Z3Solver {
         }
         try context.check()
         return Z3Model(context: context, raw: model)
-    }
-}
-
-/// A satisfying assignment, from which values of terms are read back.
-public final class Z3Model {
-    let context: Z3Context
-    let raw: Z3_model
-
-    init(context: Z3Context, raw: Z3_model) {
-        self.context = context
-        self.raw = raw
-        Z3_model_inc_ref(context.raw, raw)
-    }
-
-    deinit { Z3_model_dec_ref(context.raw, raw) }
-
-    /// The value of a bit-vector term in this model (completed with defaults).
-    public func unsignedValue(of term: Z3Term) throws(Z3Error) -> UInt64 {
-        var result: Z3_ast?
-        guard Z3_model_eval(context.raw, raw, term.raw, true, &result), let result else {
-            try context.check()
-            throw Z3Error(message: "cannot evaluate \(term) in the model")
-        }
-        let value = try context.wrap(result)
-        var number: UInt64 = 0
-        guard Z3_get_numeral_uint64(context.raw, value.raw, &number) else {
-            throw Z3Error(message: "\(value) is not a numeral of at most 64 bits")
-        }
-        return number
     }
 }
