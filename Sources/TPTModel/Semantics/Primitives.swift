@@ -1,0 +1,262 @@
+/// The vocabulary the primitive steps and guards are written in.
+///
+/// Each primitive's meaning is defined once, in `Step.apply(to:)` and
+/// `Guard.evaluate(in:)`, over this protocol. The explicit checker runs that
+/// definition on packed states with plain integers (`ConcreteAlgebra`); the Z3
+/// encoder runs the same definition on terms, where a value is a term and a
+/// condition a formula. A backend only says how its state stores the maps
+/// (per-frame records, the nested table or p2m, the TLBs, the per-page entries)
+/// and how it filters them.
+public protocol SemanticsAlgebra {
+    /// A frame, VM, guest-physical page or ownership value.
+    associatedtype Value
+    associatedtype Condition
+
+    // MARK: Values and conditions
+
+    /// An operand of a step or guard, as a value of its type.
+    func value(of operand: Operand, _ type: ValueType) -> Value
+    /// The ownership values: free, host, and owned by a VM.
+    var free: Value { get }
+    var host: Value { get }
+    func owned(by vm: Value) -> Value
+    /// Whether an ownership value names some VM.
+    func namesVM(_ ownership: Value) -> Condition
+    func equal(_ a: Value, _ b: Value) -> Condition
+    func not(_ condition: Condition) -> Condition
+    func and(_ a: Condition, _ b: Condition) -> Condition
+    func or(_ a: Condition, _ b: Condition) -> Condition
+    var always: Condition { get }
+
+    // MARK: Per-frame records
+
+    func ownership(_ record: OwnershipRecord, of frame: Value) -> Value
+    mutating func setOwnership(_ record: OwnershipRecord, of frame: Value, to value: Value)
+    /// The frame's last writer: a VM, or nil for clean.
+    mutating func setWriter(of frame: Value, to vm: Value?)
+    func isPinned(_ frame: Value) -> Condition
+    mutating func setPinned(_ frame: Value, _ pinned: Bool)
+
+    // MARK: Roots and the nested table (or p2m)
+
+    /// What a root names under the scheme: a frame or a guest-physical page.
+    var rootTargetType: ValueType { get }
+    /// Sets a VM's root; nil for none.
+    mutating func setRoot(of vm: Value, to target: Value?)
+    /// Whether the VM's entry for the page maps the frame (nil: is empty).
+    func nestedEntry(of vm: Value, _ gpage: Value, is frame: Value?) -> Condition
+    mutating func setNestedEntry(of vm: Value, _ gpage: Value, to frame: Value?)
+    /// Whether some nested entry of some VM maps the frame.
+    func someNestedEntryMaps(_ frame: Value) -> Condition
+
+    // MARK: Filters
+
+    /// Removes every TLB entry, of every vCPU, for which the condition holds of
+    /// the entry's VM and frame.
+    mutating func dropTLBEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
+    /// Removes every direct entry (shadow, validated pv, a TPT guest's 1-D entry)
+    /// for which the condition holds of the entry's VM, its frame, and the
+    /// guest-physical page the guest's own entry for that page names (a value no
+    /// guest-physical page equals, where the view keeps no guest entries).
+    mutating func dropDirectEntries(where condition: (_ vm: Value, _ frame: Value, _ guestTarget: Value) -> Condition)
+
+    // MARK: Host threads
+
+    /// Whether an interleaved rule in progress has the frame as a frame parameter.
+    func ruleInFlight(naming frame: Value) -> Condition
+}
+
+extension Step {
+    /// The meaning of the step: the one definition both backends run.
+    @inline(__always)
+    public func apply<A: SemanticsAlgebra>(to a: inout A) {
+        switch self {
+        case .setOwnership(let record, let frame, let value):
+            a.setOwnership(record, of: a.value(of: frame, .frame), to: value.value(in: a))
+        case .shootdown(let frame):
+            let target = a.value(of: frame, .frame)
+            a.dropTLBEntries { [a] _, entryFrame in a.equal(entryFrame, target) }
+        case .flushTLB(let vm):
+            let target = a.value(of: vm, .vm)
+            a.dropTLBEntries { [a] entryVM, _ in a.equal(entryVM, target) }
+        case .scrub(let frame):
+            a.setWriter(of: a.value(of: frame, .frame), to: nil)
+        case .setWriter(let frame, let vm):
+            a.setWriter(of: a.value(of: frame, .frame), to: a.value(of: vm, .vm))
+        case .setRoot(let vm, let target):
+            let type = a.rootTargetType
+            a.setRoot(of: a.value(of: vm, .vm), to: target.map { a.value(of: $0, type) })
+        case .nestedMap(let vm, let gpage, let frame):
+            a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: a.value(of: frame, .frame))
+        case .nestedUnmap(let vm, let gpage):
+            a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: nil)
+        case .shadowZap(let vm, let gpage):
+            let (targetVM, target) = (a.value(of: vm, .vm), a.value(of: gpage, .gpage))
+            a.dropDirectEntries { [a] entryVM, _, guestTarget in a.and(a.equal(entryVM, targetVM), a.equal(guestTarget, target)) }
+        case .pin(let frame):
+            a.setPinned(a.value(of: frame, .frame), true)
+        case .unpin(let frame):
+            a.setPinned(a.value(of: frame, .frame), false)
+        case .revoke(let frame):
+            let target = a.value(of: frame, .frame)
+            a.dropDirectEntries { [a] _, entryFrame, _ in a.equal(entryFrame, target) }
+        }
+    }
+}
+
+extension TagValue {
+    @inline(__always)
+    func value<A: SemanticsAlgebra>(in a: A) -> A.Value {
+        switch self {
+        case .free: return a.free
+        case .host: return a.host
+        case .vm(let vm): return a.owned(by: a.value(of: vm, .vm))
+        }
+    }
+}
+
+extension Guard {
+    /// The meaning of the guard: the one definition both backends evaluate.
+    @inline(__always)
+    public func evaluate<A: SemanticsAlgebra>(in a: A) -> A.Condition {
+        switch self {
+        case .always:
+            return a.always
+        case .not(let inner):
+            return a.not(inner.evaluate(in: a))
+        case .and(let left, let right):
+            return a.and(left.evaluate(in: a), right.evaluate(in: a))
+        case .or(let left, let right):
+            return a.or(left.evaluate(in: a), right.evaluate(in: a))
+        case .ownershipIs(let record, let frame, let value):
+            return a.equal(a.ownership(record, of: a.value(of: frame, .frame)), value.value(in: a))
+        case .ownershipIsVM(let record, let frame):
+            return a.namesVM(a.ownership(record, of: a.value(of: frame, .frame)))
+        case .nestedIs(let vm, let gpage, let frame):
+            return a.nestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), is: frame.map { a.value(of: $0, .frame) })
+        case .mapped(let frame):
+            return a.someNestedEntryMaps(a.value(of: frame, .frame))
+        case .inFlight(let frame):
+            return a.ruleInFlight(naming: a.value(of: frame, .frame))
+        case .pinned(let frame):
+            return a.isPinned(a.value(of: frame, .frame))
+        }
+    }
+}
+
+/// The explicit checker runs the one definition on packed states. (It lives in
+/// this file so that, in builds without whole-module optimization, the compiler
+/// still specializes it for `ConcreteAlgebra`.)
+extension TransitionSystem {
+    /// Applies one primitive step to a state.
+    public func apply(_ step: Step, _ bindings: Bindings, to s: inout PackedState) {
+        var algebra = ConcreteAlgebra(system: self, state: s, bindings: bindings)
+        step.apply(to: &algebra)
+        s = algebra.state
+    }
+
+    /// Whether a guard holds in a state for a choice of rule parameters.
+    public func holds(_ condition: Guard, _ bindings: Bindings, in s: PackedState) -> Bool {
+        condition.evaluate(in: ConcreteAlgebra(system: self, state: s, bindings: bindings))
+    }
+
+    /// The meaning of a condition that does not combine others (the rule table
+    /// evaluates `not`, `and` and `or` itself).
+    @inline(__always)
+    func conditionHolds(_ condition: Guard, _ bindings: Bindings, in s: PackedState) -> Bool {
+        condition.evaluate(in: ConcreteAlgebra(system: self, state: s, bindings: bindings))
+    }
+}
+
+/// `SemanticsAlgebra` on a packed state: values are plain integers (frame,
+/// VM and page numbers; ownership codes as in `StateLayout`), conditions are Bools.
+struct ConcreteAlgebra: SemanticsAlgebra {
+    let system: TransitionSystem
+    var state: PackedState
+    let bindings: Bindings
+
+    private var layout: StateLayout { system.layout }
+
+    @inline(__always) func value(of operand: Operand, _ type: ValueType) -> Int { operand.value(bindings) }
+    var free: Int { TransitionSystem.freeTag }
+    var host: Int { TransitionSystem.hostTag }
+    @inline(__always) func owned(by vm: Int) -> Int { TransitionSystem.tagCode(vm: vm) }
+    @inline(__always) func namesVM(_ ownership: Int) -> Bool { ownership >= 2 }
+    @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { a == b }
+    @inline(__always) func not(_ condition: Bool) -> Bool { !condition }
+    @inline(__always) func and(_ a: Bool, _ b: Bool) -> Bool { a && b }
+    @inline(__always) func or(_ a: Bool, _ b: Bool) -> Bool { a || b }
+    var always: Bool { true }
+
+    @inline(__always) func ownership(_ record: OwnershipRecord, of frame: Int) -> Int {
+        state[system.recordFields(record)[frame]]
+    }
+    @inline(__always) mutating func setOwnership(_ record: OwnershipRecord, of frame: Int, to value: Int) {
+        state[system.recordFields(record)[frame]] = value
+    }
+    @inline(__always) mutating func setWriter(of frame: Int, to vm: Int?) {
+        state[layout.writer[frame]] = vm.map { 1 + $0 } ?? 0
+    }
+    @inline(__always) func isPinned(_ frame: Int) -> Bool { state[layout.pinned[frame]] != 0 }
+    @inline(__always) mutating func setPinned(_ frame: Int, _ pinned: Bool) { state[layout.pinned[frame]] = pinned ? 1 : 0 }
+
+    var rootTargetType: ValueType { system.model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
+    mutating func setRoot(of vm: Int, to target: Int?) {
+        // The equivalence view has no multi-level walk, so no root.
+        guard !layout.root.isEmpty else { return }
+        state[layout.root[vm]] = target.map { 1 + $0 } ?? 0
+    }
+    @inline(__always) func nestedEntry(of vm: Int, _ gpage: Int, is frame: Int?) -> Bool {
+        state[layout.nested[system.nestedIndex(vm, gpage)]] == (frame.map { 1 + $0 } ?? 0)
+    }
+    @inline(__always) mutating func setNestedEntry(of vm: Int, _ gpage: Int, to frame: Int?) {
+        state[layout.nested[system.nestedIndex(vm, gpage)]] = frame.map { 1 + $0 } ?? 0
+    }
+    func someNestedEntryMaps(_ frame: Int) -> Bool {
+        layout.nested.contains { state[$0] == 1 + frame }
+    }
+
+    mutating func dropTLBEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
+        let c = system.model.configuration
+        for cpu in 0..<(c.vms * c.vcpus) {
+            let base = cpu * c.tlb
+            var changed = false
+            for index in base..<(base + c.tlb) {
+                let code = state[layout.tlb[index]]
+                if code != 0 && condition(cpu / c.vcpus, system.tlbEntry(code).frame) {
+                    state[layout.tlb[index]] = 0
+                    changed = true
+                }
+            }
+            if changed { system.normalizeTLB(&state, base: base) }
+        }
+    }
+
+    mutating func dropDirectEntries(where condition: (_ vm: Int, _ frame: Int, _ guestTarget: Int) -> Bool) {
+        // Under tpt and nested the safety view has no direct entries.
+        guard !layout.directEntry.isEmpty else { return }
+        for vm in 0..<system.model.configuration.vms {
+            for page in 0..<system.pages {
+                let index = system.pageIndex(vm, page)
+                let code = state[layout.directEntry[index]]
+                guard code != 0 else { continue }
+                let guestTarget = layout.guestEntry.isEmpty ? -1 : TransitionSystem.entryTarget(state[layout.guestEntry[index]])
+                if condition(vm, TransitionSystem.entryTarget(code), guestTarget) { state[layout.directEntry[index]] = 0 }
+            }
+        }
+    }
+
+    func ruleInFlight(naming frame: Int) -> Bool {
+        for thread in 0..<layout.threadRule.count {
+            let rule = state[layout.threadRule[thread]]
+            if rule == 0 { continue }
+            var mask = system.rules.frameParameters[rule - 1]
+            while mask != 0 {
+                let index = mask.trailingZeroBitCount
+                mask &= mask - 1
+                if state[layout.threadParameter[thread * layout.maxRuleParameters + index]] == frame { return true }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,40 @@
+/// Page-table entries as the guest actions see them: their encoding, what a pv
+/// host accepts, and how a direct entry is derived from the guest's.
+extension TransitionSystem {
+    /// A page-table entry's code: 0 empty, 1 + 2 * target + writable.
+    @inline(__always) static func entryCode(target: Int, writable: Bool) -> Int { 1 + 2 * target + (writable ? 1 : 0) }
+    /// The target an entry names, or -1 when it is empty.
+    @inline(__always) static func entryTarget(_ code: Int) -> Int { code == 0 ? -1 : (code - 1) >> 1 }
+    @inline(__always) static func entryIsWritable(_ code: Int) -> Bool { code != 0 && (code - 1) & 1 == 1 }
+
+    /// Whether a paravirtual host accepts an entry (a code naming a host frame)
+    /// for a VM's table. Other schemes accept everything.
+    @inline(__always)
+    func hypercallAccepts(_ s: PackedState, vm: Int, entry code: Int) -> Bool {
+        guard model.scheme == .pv, code != 0 else { return true }
+        let frame = Self.entryTarget(code)
+        let checks = model.hypercallChecks
+        if checks.contains(.owner) && owner(s, frame) != Self.tagCode(vm: vm) { return false }
+        if checks.contains(.readOnlyTables) && Self.entryIsWritable(code) && s[layout.pinned[frame]] != 0 { return false }
+        return true
+    }
+
+    /// The party that keeps the direct entry (the shadow-paging host, a pv
+    /// hypercall, a TPT guest mapping through the p2m it was given) copies the
+    /// guest's entry for a page into it, translating the guest-physical page
+    /// through the p2m (empty if unmapped). A pv host that refuses the entry
+    /// leaves the old one. Runs on every trapped guest page-table write and on
+    /// every fault (shadow paging's hidden fault, a cooperating guest's retry).
+    func syncDirectEntry(_ s: inout PackedState, vm: Int, page: Int) {
+        let guestCode = s[layout.guestEntry[pageIndex(vm, page)]]
+        var direct = 0
+        if guestCode != 0 {
+            let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(guestCode))]]
+            if nestedCode != 0 {
+                direct = Self.entryCode(target: nestedCode - 1, writable: Self.entryIsWritable(guestCode))
+            }
+        }
+        guard hypercallAccepts(s, vm: vm, entry: direct) else { return }
+        s[layout.directEntry[pageIndex(vm, page)]] = direct
+    }
+}
