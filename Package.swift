@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TPTModel", targets: ["TPTModel"]),
         .library(name: "TPTExplore", targets: ["TPTExplore"]),
         .library(name: "TPTZ3", targets: ["TPTZ3"]),
+        .library(name: "TPTProve", targets: ["TPTProve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,8 @@ let package = Package(
         // Z3 from Debian's libz3-dev, and a safe Swift layer over its C API.
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
         .target(name: "TPTZ3", dependencies: ["CZ3"]),
+        // Z3 encoding: the same primitive semantics as terms over arrays.
+        .target(name: "TPTProve", dependencies: ["TPTModel", "TPTZ3"]),
         // Command line.
         .executableTarget(
             name: "tptcheck",
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "TPTModelTests", dependencies: ["TPTModel"]),
         .testTarget(name: "TPTExploreTests", dependencies: ["TPTModel", "TPTExplore"]),
         .testTarget(name: "TPTZ3Tests", dependencies: ["TPTZ3"]),
+        .testTarget(name: "TPTProveTests", dependencies: ["TPTModel", "TPTExplore", "TPTZ3", "TPTProve"]),
         .testTarget(name: "tptcheckTests", dependencies: ["tptcheck", "TPTModel", "TPTExplore"]),
     ]
 )

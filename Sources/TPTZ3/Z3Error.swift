@@ -4,5 +4,6 @@ import CZ3
 /// installs an error handler that records the error instead.
 public struct Z3Error: Error, Sendable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { "Z3 error: \(message)" }
 }

@@ -55,10 +55,11 @@ public protocol SemanticsAlgebra {
     /// the entry's VM and frame.
     mutating func dropTLBEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
     /// Removes every direct entry (shadow, validated pv, a TPT guest's 1-D entry)
-    /// for which the condition holds of the entry's VM, its frame, and the
-    /// guest-physical page the guest's own entry for that page names (a value no
-    /// guest-physical page equals, where the view keeps no guest entries).
-    mutating func dropDirectEntries(where condition: (_ vm: Value, _ frame: Value, _ guestTarget: Value) -> Condition)
+    /// for which the condition holds of the entry's VM and frame.
+    mutating func dropDirectEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
+    /// Removes the VM's direct entries for every virtual page whose guest entry
+    /// names the guest-physical page.
+    mutating func dropDirectEntries(of vm: Value, whereGuestEntryNames gpage: Value)
 
     // MARK: Host threads
 
@@ -91,15 +92,14 @@ extension Step {
         case .nestedUnmap(let vm, let gpage):
             a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: nil)
         case .shadowZap(let vm, let gpage):
-            let (targetVM, target) = (a.value(of: vm, .vm), a.value(of: gpage, .gpage))
-            a.dropDirectEntries { [a] entryVM, _, guestTarget in a.and(a.equal(entryVM, targetVM), a.equal(guestTarget, target)) }
+            a.dropDirectEntries(of: a.value(of: vm, .vm), whereGuestEntryNames: a.value(of: gpage, .gpage))
         case .pin(let frame):
             a.setPinned(a.value(of: frame, .frame), true)
         case .unpin(let frame):
             a.setPinned(a.value(of: frame, .frame), false)
         case .revoke(let frame):
             let target = a.value(of: frame, .frame)
-            a.dropDirectEntries { [a] _, entryFrame, _ in a.equal(entryFrame, target) }
+            a.dropDirectEntries { [a] _, entryFrame in a.equal(entryFrame, target) }
         }
     }
 }
@@ -232,17 +232,22 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         }
     }
 
-    mutating func dropDirectEntries(where condition: (_ vm: Int, _ frame: Int, _ guestTarget: Int) -> Bool) {
+    mutating func dropDirectEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
         // Under tpt and nested the safety view has no direct entries.
         guard !layout.directEntry.isEmpty else { return }
         for vm in 0..<system.model.configuration.vms {
             for page in 0..<system.pages {
-                let index = system.pageIndex(vm, page)
-                let code = state[layout.directEntry[index]]
-                guard code != 0 else { continue }
-                let guestTarget = layout.guestEntry.isEmpty ? -1 : TransitionSystem.entryTarget(state[layout.guestEntry[index]])
-                if condition(vm, TransitionSystem.entryTarget(code), guestTarget) { state[layout.directEntry[index]] = 0 }
+                let field = layout.directEntry[system.pageIndex(vm, page)]
+                let code = state[field]
+                if code != 0 && condition(vm, TransitionSystem.entryTarget(code)) { state[field] = 0 }
             }
+        }
+    }
+
+    mutating func dropDirectEntries(of vm: Int, whereGuestEntryNames gpage: Int) {
+        guard !layout.guestEntry.isEmpty else { return }
+        for page in 0..<system.pages where TransitionSystem.entryTarget(state[layout.guestEntry[system.pageIndex(vm, page)]]) == gpage {
+            state[layout.directEntry[system.pageIndex(vm, page)]] = 0
         }
     }
 

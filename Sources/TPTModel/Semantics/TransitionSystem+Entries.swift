@@ -4,8 +4,8 @@ extension TransitionSystem {
     /// A page-table entry's code: 0 empty, 1 + 2 * target + writable.
     @inline(__always) static func entryCode(target: Int, writable: Bool) -> Int { 1 + 2 * target + (writable ? 1 : 0) }
     /// The target an entry names, or -1 when it is empty.
-    @inline(__always) static func entryTarget(_ code: Int) -> Int { code == 0 ? -1 : (code - 1) >> 1 }
-    @inline(__always) static func entryIsWritable(_ code: Int) -> Bool { code != 0 && (code - 1) & 1 == 1 }
+    @inline(__always) public static func entryTarget(_ code: Int) -> Int { code == 0 ? -1 : (code - 1) >> 1 }
+    @inline(__always) public static func entryIsWritable(_ code: Int) -> Bool { code != 0 && (code - 1) & 1 == 1 }
 
     /// Whether a paravirtual host accepts an entry (a code naming a host frame)
     /// for a VM's table. Other schemes accept everything.

@@ -68,11 +68,11 @@ public final class TransitionSystem: Sendable {
         record == .owner ? layout.owner : layout.tag
     }
     @inline(__always) func writer(_ s: PackedState, _ frame: Int) -> Int { s[layout.writer[frame]] }
-    @inline(__always) func tlbIndex(_ vm: Int, _ vcpu: Int) -> Int {
+    @inline(__always) public func tlbIndex(_ vm: Int, _ vcpu: Int) -> Int {
         (vm * configuration.vcpus + vcpu) * configuration.tlb
     }
-    @inline(__always) func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm * configuration.gpages + gpage }
-    @inline(__always) func pageIndex(_ vm: Int, _ page: Int) -> Int { vm * pages + page }
+    @inline(__always) public func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm * configuration.gpages + gpage }
+    @inline(__always) public func pageIndex(_ vm: Int, _ page: Int) -> Int { vm * pages + page }
 
     @inline(__always) static func tagCode(vm: Int) -> Int { 2 + vm }
     static let freeTag = 0
@@ -83,7 +83,7 @@ public final class TransitionSystem: Sendable {
     }
 
     /// Decodes a nonzero TLB entry.
-    @inline(__always) func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
+    @inline(__always) public func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
         let raw = code - 1
         let mapping = raw >> 1
         return (mapping / configuration.frames, mapping % configuration.frames, raw & 1 == 1)

@@ -1,0 +1,172 @@
+import TPTModel
+import TPTZ3
+
+/// `SemanticsAlgebra` on Z3 terms: running `Step.apply(to:)` here builds the
+/// step's post-state as array terms, and `Guard.evaluate(in:)` builds the guard
+/// as a formula. Nothing about a primitive's meaning is written here, only how
+/// the maps are stored and filtered.
+///
+/// The protocol's operations cannot throw, so a Z3 error (an encoder bug, such
+/// as a sort mismatch) is kept in `error` and the term is replaced by a
+/// placeholder; callers check `error` before using the result.
+public final class SymbolicAlgebra: SemanticsAlgebra {
+    public let vocabulary: Vocabulary
+    public let scheme: Scheme
+    public var state: SymbolicState
+    /// A term per rule parameter.
+    public let bindings: [Z3Term]
+    /// The first Z3 error met, if any.
+    public private(set) var error: Z3Error?
+    private let placeholder: Z3Term
+    private var z3: Z3Context { vocabulary.z3 }
+    private var fresh = 0
+
+    public init(_ vocabulary: Vocabulary, scheme: Scheme, state: SymbolicState, bindings: [Z3Term] = []) throws(Z3Error) {
+        self.vocabulary = vocabulary
+        self.scheme = scheme
+        self.state = state
+        self.bindings = bindings
+        placeholder = try vocabulary.z3.bool(false)
+    }
+
+    private func make(_ build: () throws(Z3Error) -> Z3Term) -> Z3Term {
+        do {
+            return try build()
+        } catch {
+            if self.error == nil { self.error = error }
+            return placeholder
+        }
+    }
+
+    /// A new bound variable of the sort, for a lambda or quantifier.
+    private func variable(_ name: String, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
+        fresh += 1
+        return try z3.constant("\(name)!\(fresh)", sort)
+    }
+
+    // MARK: Values and conditions
+
+    public func value(of operand: Operand, _ type: ValueType) -> Z3Term {
+        make { () throws(Z3Error) in
+            switch operand {
+            case .parameter(let index):
+                guard index < bindings.count else { throw Z3Error(message: "no term for rule parameter \(index)") }
+                return bindings[index]
+            case .constant(let value):
+                return try vocabulary.literal(type, value)
+            }
+        }
+    }
+
+    public var free: Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[0].make() } }
+    public var host: Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[1].make() } }
+    public func owned(by vm: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[2].make(vm) } }
+    public func namesVM(_ ownership: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[2].test(ownership) } }
+    public func equal(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.equal(a, b) } }
+    public func not(_ condition: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.not(condition) } }
+    public func and(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.and([a, b]) } }
+    public func or(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.or([a, b]) } }
+    public var always: Z3Term { make { () throws(Z3Error) in try z3.bool(true) } }
+
+    // MARK: Per-frame records
+
+    private func records(_ record: OwnershipRecord) -> Z3Term { record == .owner ? state.owner : state.tag }
+
+    public func ownership(_ record: OwnershipRecord, of frame: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try z3.select(records(record), frame) }
+    }
+
+    public func setOwnership(_ record: OwnershipRecord, of frame: Z3Term, to value: Z3Term) {
+        let updated = make { () throws(Z3Error) in try z3.store(records(record), frame, value) }
+        if record == .owner { state.owner = updated } else { state.tag = updated }
+    }
+
+    public func setWriter(of frame: Z3Term, to vm: Z3Term?) {
+        let value = vm.map { owned(by: $0) } ?? free
+        state.writer = make { () throws(Z3Error) in try z3.store(state.writer, frame, value) }
+    }
+
+    public func isPinned(_ frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.pinned, frame) } }
+
+    public func setPinned(_ frame: Z3Term, _ pinned: Bool) {
+        state.pinned = make { () throws(Z3Error) in try z3.store(state.pinned, frame, z3.bool(pinned)) }
+    }
+
+    // MARK: Roots and the nested table
+
+    public var rootTargetType: ValueType { scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
+
+    public func setRoot(of vm: Z3Term, to target: Z3Term?) {
+        let option = scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+        state.root = make { () throws(Z3Error) in
+            let value: Z3Term
+            if let target { value = try option.constructors[1].make(target) } else { value = try option.constructors[0].make() }
+            return try z3.store(state.root, vm, value)
+        }
+    }
+
+    private func optionalFrame(_ frame: Z3Term?) throws(Z3Error) -> Z3Term {
+        let option = vocabulary.optionalFrame
+        if let frame { return try option.constructors[1].make(frame) }
+        return try option.constructors[0].make()
+    }
+
+    public func nestedEntry(of vm: Z3Term, _ gpage: Z3Term, is frame: Z3Term?) -> Z3Term {
+        make { () throws(Z3Error) in try z3.equal(z3.select(z3.select(state.nested, vm), gpage), optionalFrame(frame)) }
+    }
+
+    public func setNestedEntry(of vm: Z3Term, _ gpage: Z3Term, to frame: Z3Term?) {
+        state.nested = make { () throws(Z3Error) in
+            try z3.store(state.nested, vm, z3.store(z3.select(state.nested, vm), gpage, optionalFrame(frame)))
+        }
+    }
+
+    public func someNestedEntryMaps(_ frame: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            let v = try variable("v", vocabulary.vm), g = try variable("g", vocabulary.gpage)
+            let maps = try z3.equal(z3.select(z3.select(state.nested, v), g), optionalFrame(frame))
+            return try z3.not(z3.forall([v, g], z3.not(maps)))
+        }
+    }
+
+    // MARK: Filters
+
+    /// `lambda v p. ite(entry present and condition(v, entry), none, entry)` over
+    /// a VM-by-page map of frame entries.
+    private func filtered(_ map: Z3Term, _ condition: (_ vm: Z3Term, _ entry: Z3Term) -> Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            let entries = vocabulary.frameEntry
+            let v = try variable("v", vocabulary.vm), p = try variable("p", vocabulary.page)
+            let entry = try z3.select(z3.select(map, v), p)
+            let drop = try z3.and([entries.constructors[1].test(entry), condition(v, entry)])
+            return try z3.lambda([v], z3.lambda([p], z3.ite(drop, entries.constructors[0].make(), entry)))
+        }
+    }
+
+    private func frame(of entry: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try vocabulary.frameEntry.constructors[1].fields[0](entry) }
+    }
+
+    public func dropTLBEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
+        state.tlb = filtered(state.tlb) { vm, entry in condition(vm, frame(of: entry)) }
+    }
+
+    public func dropDirectEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
+        state.directEntries = filtered(state.directEntries) { vm, entry in condition(vm, frame(of: entry)) }
+    }
+
+    public func dropDirectEntries(of vm: Z3Term, whereGuestEntryNames gpage: Z3Term) {
+        state.directEntries = make { () throws(Z3Error) in
+            let guest = vocabulary.guestEntry
+            let v = try variable("v", vocabulary.vm), p = try variable("p", vocabulary.page)
+            let guestEntry = try z3.select(z3.select(state.guestEntries, v), p)
+            let drop = try z3.and([z3.equal(v, vm), guest.constructors[1].test(guestEntry), z3.equal(guest.constructors[1].fields[0](guestEntry), gpage)])
+            let entry = try z3.select(z3.select(state.directEntries, v), p)
+            return try z3.lambda([v], z3.lambda([p], z3.ite(drop, vocabulary.frameEntry.constructors[0].make(), entry)))
+        }
+    }
+
+    // MARK: Host threads
+
+    public func ruleInFlight(naming frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.inFlight, frame) } }
+}

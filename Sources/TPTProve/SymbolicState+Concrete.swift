@@ -1,0 +1,94 @@
+import TPTModel
+import TPTZ3
+
+extension SymbolicState {
+    /// A packed state of a concrete configuration as ground array terms over the
+    /// vocabulary's literals: the bridge that lets the two backends be compared
+    /// state by state, and that gives bounded model checking its initial state.
+    public static func encode(_ s: PackedState, of system: TransitionSystem, in v: Vocabulary) throws(Z3Error) -> SymbolicState {
+        let z3 = v.z3, c = system.model.configuration, layout = system.layout
+        let ownership = v.ownership.constructors, frameEntry = v.frameEntry.constructors
+        func owned(_ code: Int) throws(Z3Error) -> Z3Term {
+            switch code {
+            case 0: return try ownership[0].make()
+            case 1: return try ownership[1].make()
+            default: return try ownership[2].make(v.literal(.vm, code - 2))
+            }
+        }
+        func perFrame(_ fields: [Field], _ value: (Int) throws(Z3Error) -> Z3Term, empty: Z3Term) throws(Z3Error) -> Z3Term {
+            var array = try z3.constantArray(v.frame, empty)
+            for (frame, field) in fields.enumerated() {
+                array = try z3.store(array, v.literal(.frame, frame), value(s[field]))
+            }
+            return array
+        }
+        /// A VM-by-page map, from a code per (VM, page); `absent` for pages the view does not keep.
+        func perPage(_ code: (Int, Int) -> Int?, _ value: (Int) throws(Z3Error) -> Z3Term, none: Z3Term) throws(Z3Error) -> Z3Term {
+            var outer = try z3.constantArray(v.vm, z3.constantArray(v.page, none))
+            for vm in 0..<c.vms {
+                var inner = try z3.constantArray(v.page, none)
+                for page in 0..<system.pages {
+                    guard let entry = code(vm, page), entry != 0 else { continue }
+                    inner = try z3.store(inner, v.pageLiteral(page), value(entry))
+                }
+                outer = try z3.store(outer, v.literal(.vm, vm), inner)
+            }
+            return outer
+        }
+        func frameEntryTerm(frame: Int, writable: Bool) throws(Z3Error) -> Z3Term {
+            try frameEntry[1].make(v.literal(.frame, frame), z3.bool(writable))
+        }
+
+        let free = try ownership[0].make()
+        let noEntry = try frameEntry[0].make()
+        let rootOption = system.model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame
+        let rootType: ValueType = system.model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
+        var root = try z3.constantArray(v.vm, rootOption.constructors[0].make())
+        for (vm, field) in layout.root.enumerated() where s[field] != 0 {
+            root = try z3.store(root, v.literal(.vm, vm), rootOption.constructors[1].make(v.literal(rootType, s[field] - 1)))
+        }
+        // The VM's TLB: the union of its vCPUs' entries (a later vCPU's entry for
+        // the same page wins; the bundled configurations have one vCPU).
+        var tlb = try z3.constantArray(v.vm, z3.constantArray(v.page, noEntry))
+        for vm in 0..<c.vms {
+            var inner = try z3.constantArray(v.page, noEntry)
+            for vcpu in 0..<c.vcpus {
+                let base = system.tlbIndex(vm, vcpu)
+                for index in base..<(base + c.tlb) where s[layout.tlb[index]] != 0 {
+                    let entry = system.tlbEntry(s[layout.tlb[index]])
+                    inner = try z3.store(inner, v.pageLiteral(entry.page), frameEntryTerm(frame: entry.frame, writable: entry.writable))
+                }
+            }
+            tlb = try z3.store(tlb, v.literal(.vm, vm), inner)
+        }
+        var nested = try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make()))
+        for vm in 0..<c.vms {
+            var inner = try z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make())
+            for gpage in 0..<c.gpages {
+                let code = s[layout.nested[system.nestedIndex(vm, gpage)]]
+                if code != 0 { inner = try z3.store(inner, v.literal(.gpage, gpage), v.optionalFrame.constructors[1].make(v.literal(.frame, code - 1))) }
+            }
+            nested = try z3.store(nested, v.literal(.vm, vm), inner)
+        }
+        let inFlightValues = (0..<c.frames).map { system.holds(.inFlight(frame: .constant($0)), Bindings(), in: s) }
+        var inFlight = try z3.constantArray(v.frame, z3.bool(false))
+        for (frame, flag) in inFlightValues.enumerated() where flag {
+            inFlight = try z3.store(inFlight, v.literal(.frame, frame), z3.bool(true))
+        }
+        return SymbolicState(
+            owner: try perFrame(layout.owner, owned, empty: free),
+            tag: try perFrame(layout.tag, owned, empty: free),
+            writer: try perFrame(layout.writer, { code throws(Z3Error) in try code == 0 ? free : owned(code + 1) }, empty: free),
+            pinned: try perFrame(layout.pinned, { code throws(Z3Error) in try z3.bool(code != 0) }, empty: z3.bool(false)),
+            root: root,
+            tlb: tlb,
+            nested: nested,
+            guestEntries: try perPage({ vm, page in layout.guestEntry.isEmpty ? nil : s[layout.guestEntry[system.pageIndex(vm, page)]] }, { code throws(Z3Error) in
+                try v.guestEntry.constructors[1].make(v.literal(.gpage, TransitionSystem.entryTarget(code)), z3.bool(TransitionSystem.entryIsWritable(code)))
+            }, none: v.guestEntry.constructors[0].make()),
+            directEntries: try perPage({ vm, page in layout.directEntry.isEmpty ? nil : s[layout.directEntry[system.pageIndex(vm, page)]] }, { code throws(Z3Error) in
+                try frameEntryTerm(frame: TransitionSystem.entryTarget(code), writable: TransitionSystem.entryIsWritable(code))
+            }, none: noEntry),
+            inFlight: inFlight)
+    }
+}

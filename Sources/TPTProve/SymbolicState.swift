@@ -1,0 +1,59 @@
+import TPTModel
+import TPTZ3
+
+/// A state as Z3 arrays: the same maps a packed state holds, indexed by the
+/// vocabulary's sorts instead of by position.
+///
+/// A TLB is a map from (VM, virtual page) to an entry: the union of the VM's
+/// vCPUs' TLBs, with no capacity. Every behaviour of a bounded TLB of any size
+/// is a behaviour of this one (evicting is dropping an entry), so what holds
+/// here holds for every TLB size. Host threads are summarized by `inFlight`: the
+/// frames some unfinished interleaved rule names.
+public struct SymbolicState {
+    public var owner: Z3Term
+    public var tag: Z3Term
+    public var writer: Z3Term
+    public var pinned: Z3Term
+    public var root: Z3Term
+    public var tlb: Z3Term
+    public var nested: Z3Term
+    public var guestEntries: Z3Term
+    public var directEntries: Z3Term
+    public var inFlight: Z3Term
+
+    /// Every component, named, in a fixed order.
+    public var components: [(name: String, term: Z3Term)] {
+        [("owner", owner), ("tag", tag), ("writer", writer), ("pinned", pinned), ("root", root), ("tlb", tlb),
+         ("nested", nested), ("guestEntries", guestEntries), ("directEntries", directEntries), ("inFlight", inFlight)]
+    }
+
+    /// Unconstrained arrays named `NAME.owner`, `NAME.tlb`, and so on.
+    public static func fresh(_ v: Vocabulary, name: String, scheme: Scheme) throws(Z3Error) -> SymbolicState {
+        let z3 = v.z3
+        func array(_ component: String, _ domain: Z3Sort, _ range: Z3Sort) throws(Z3Error) -> Z3Term {
+            try z3.constant("\(name).\(component)", z3.arraySort(domain, range))
+        }
+        func perPage(_ range: Z3Sort) throws(Z3Error) -> Z3Sort { try z3.arraySort(v.page, range) }
+        let rootSort = scheme.guestTablesNameGuestPhysical ? v.optionalGPage.sort : v.optionalFrame.sort
+        return SymbolicState(
+            owner: try array("owner", v.frame, v.ownership.sort),
+            tag: try array("tag", v.frame, v.ownership.sort),
+            writer: try array("writer", v.frame, v.ownership.sort),
+            pinned: try array("pinned", v.frame, z3.boolSort()),
+            root: try array("root", v.vm, rootSort),
+            tlb: try array("tlb", v.vm, perPage(v.frameEntry.sort)),
+            nested: try array("nested", v.vm, z3.arraySort(v.gpage, v.optionalFrame.sort)),
+            guestEntries: try array("guestEntries", v.vm, perPage(v.guestEntry.sort)),
+            directEntries: try array("directEntries", v.vm, perPage(v.frameEntry.sort)),
+            inFlight: try array("inFlight", v.frame, z3.boolSort()))
+    }
+
+    /// The formula that two states are equal, component by component.
+    public func equals(_ other: SymbolicState, in z3: Z3Context) throws(Z3Error) -> Z3Term {
+        var parts: [Z3Term] = []
+        for (mine, theirs) in zip(components, other.components) {
+            parts.append(try z3.equal(mine.term, theirs.term))
+        }
+        return try z3.and(parts)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TPTExplore
+import TPTModel
+import TPTProve
+import TPTZ3
+
+/// The explicit checker and the Z3 encoding run the one definition of every
+/// primitive step and guard; on concrete states they must agree exactly.
+@Suite struct AgreementTests {
+    static func bundled(_ name: String) throws -> Model {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Models/\(name).tpt")
+        return try parseModel(try String(contentsOf: url, encoding: .utf8), file: url.path)
+    }
+
+    /// Some reachable states: the first ones breadth-first, then every `stride`-th.
+    static func sample(_ system: TransitionSystem, count: Int, stride: Int) -> [PackedState] {
+        var seen: Set<PackedState> = [system.initialState()]
+        var queue = [system.initialState()], head = 0
+        while head < queue.count && queue.count < count * stride {
+            system.forEachSuccessor(of: queue[head]) { _, next, violation in
+                if violation == nil && seen.insert(next).inserted { queue.append(next) }
+                return true
+            }
+            head += 1
+        }
+        return Swift.stride(from: 0, to: queue.count, by: stride).map { queue[$0] }.prefix(count).map { $0 }
+    }
+
+    /// Every choice of values for a rule's parameters.
+    static func bindings(_ rule: Rule, _ c: Configuration) -> [[Int]] {
+        rule.parameters.reduce([[]]) { partial, parameter in
+            let count = parameter.type == .frame ? c.frames : parameter.type == .vm ? c.vms : c.gpages
+            return partial.flatMap { prefix in (0..<count).map { prefix + [$0] } }
+        }
+    }
+
+    @Test(arguments: ["tpt", "nested", "shadow", "pv"])
+    func stepsAndGuardsAgreeOnReachableStates(_ name: String) throws {
+        let model = try Self.bundled(name)
+        let system = TransitionSystem(model: model)
+        let z3 = Z3Context()
+        let vocabulary = try Vocabulary(z3, configuration: model.configuration)
+        let solver = try Z3Solver(z3, timeoutMilliseconds: 20_000)
+        try solver.assert(vocabulary.closure())
+        /// Whether a formula holds under the configuration's closure.
+        func valid(_ formula: Z3Term) throws -> Bool {
+            try solver.push()
+            defer { try? solver.pop() }
+            try solver.assert(z3.not(formula))
+            return try solver.check() == .unsatisfiable
+        }
+
+        var checked = 0, changed = 0
+        for state in Self.sample(system, count: 12, stride: 53) {
+            let encoded = try SymbolicState.encode(state, of: system, in: vocabulary)
+            for rule in model.rules {
+                for values in Self.bindings(rule, model.configuration) {
+                    let bindings = Bindings(values)
+                    let terms = try zip(rule.parameters, values).map { parameter, value throws(Z3Error) in
+                        try vocabulary.literal(parameter.type, value)
+                    }
+                    let algebra = try SymbolicAlgebra(vocabulary, scheme: model.scheme, state: encoded, bindings: terms)
+                    let guardTerm = rule.guardCondition.evaluate(in: algebra)
+                    let expected = system.holds(rule.guardCondition, bindings, in: state)
+                    #expect(try valid(z3.equal(guardTerm, z3.bool(expected))), "\(name): guard of \(rule.name)\(values)")
+                    for step in rule.steps {
+                        var next = state
+                        system.apply(step, bindings, to: &next)
+                        let symbolic = try SymbolicAlgebra(vocabulary, scheme: model.scheme, state: encoded, bindings: terms)
+                        var applied = symbolic
+                        step.apply(to: &applied)
+                        if let error = applied.error { throw error }
+                        let expectedState = try SymbolicState.encode(next, of: system, in: vocabulary)
+                        // The in-flight summary belongs to rule starts and ends, not to steps.
+                        var result = applied.state
+                        result.inFlight = expectedState.inFlight
+                        #expect(try valid(result.equals(expectedState, in: z3)),
+                                "\(name): \(system.describe(step, bindings)) on a reachable state")
+                        checked += 1
+                        // The comparison can fail: a step that changed the state
+                        // does not leave the encoding equal to the old one.
+                        if next != state {
+                            var unchanged = encoded
+                            unchanged.inFlight = expectedState.inFlight
+                            #expect(try !valid(unchanged.equals(expectedState, in: z3)))
+                            changed += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 100 && changed > 10, "\(checked) steps compared, \(changed) of them changing the state")
+    }
+}
