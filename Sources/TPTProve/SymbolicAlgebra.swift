@@ -11,7 +11,8 @@ import TPTZ3
 /// placeholder; callers check `error` before using the result.
 public final class SymbolicAlgebra: SemanticsAlgebra {
     public let vocabulary: Vocabulary
-    public let scheme: Scheme
+    public let model: Model
+    public var scheme: Scheme { model.scheme }
     public var state: SymbolicState
     /// A term per rule parameter.
     public let bindings: [Z3Term]
@@ -21,9 +22,9 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     private var z3: Z3Context { vocabulary.z3 }
     private var fresh = 0
 
-    public init(_ vocabulary: Vocabulary, scheme: Scheme, state: SymbolicState, bindings: [Z3Term] = []) throws(Z3Error) {
+    public init(_ vocabulary: Vocabulary, model: Model, state: SymbolicState, bindings: [Z3Term] = []) throws(Z3Error) {
         self.vocabulary = vocabulary
-        self.scheme = scheme
+        self.model = model
         self.state = state
         self.bindings = bindings
         placeholder = try vocabulary.z3.bool(false)
@@ -169,4 +170,48 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     // MARK: Host threads
 
     public func ruleInFlight(naming frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.inFlight, frame) } }
+
+    // MARK: The walk
+
+    /// Target sets are arrays from the target sort (frames, or guest-physical
+    /// pages under nested paging) to Bool.
+    private var targetSort: Z3Sort { scheme.guestTablesNameGuestPhysical ? vocabulary.gpage : vocabulary.frame }
+
+    public var noTargets: Z3Term { make { () throws(Z3Error) in try z3.constantArray(targetSort, z3.bool(false)) } }
+    public var allTargets: Z3Term { make { () throws(Z3Error) in try z3.constantArray(targetSort, z3.bool(true)) } }
+
+    public func targets(_ target: Z3Term) -> Z3Term {
+        let none = noTargets
+        return make { () throws(Z3Error) in try z3.store(none, target, z3.bool(true)) }
+    }
+
+    public func targets(if condition: Z3Term, _ then: Z3Term, else otherwise: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try z3.ite(condition, then, otherwise) }
+    }
+
+    public func someTarget(in set: Z3Term, _ condition: (Z3Term) -> Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            let t = try variable("t", targetSort)
+            return try z3.not(z3.forall([t], z3.not(z3.and([z3.select(set, t), condition(t)]))))
+        }
+    }
+
+    public func root(of vm: Z3Term) -> (present: Z3Term, target: Z3Term) {
+        let option = scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+        let root = make { () throws(Z3Error) in try z3.select(state.root, vm) }
+        return (make { () throws(Z3Error) in try option.constructors[1].test(root) },
+                make { () throws(Z3Error) in try option.constructors[1].fields[0](root) })
+    }
+
+    public func hostFrame(of vm: Z3Term, _ target: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {
+        guard scheme.guestTablesNameGuestPhysical else { return (always, target) }
+        let option = vocabulary.optionalFrame
+        let entry = make { () throws(Z3Error) in try z3.select(z3.select(state.nested, vm), target) }
+        return (make { () throws(Z3Error) in try option.constructors[1].test(entry) },
+                make { () throws(Z3Error) in try option.constructors[1].fields[0](entry) })
+    }
+
+    public func writer(of frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.writer, frame) } }
+
+    public var walkerCheck: WalkerCheck { model.walkerCheck }
 }

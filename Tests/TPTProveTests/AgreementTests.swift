@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPTExplore
-import TPTModel
+@testable import TPTModel
 import TPTProve
 import TPTZ3
 
@@ -68,14 +68,14 @@ import TPTZ3
                     let terms = try zip(rule.parameters, values).map { parameter, value throws(Z3Error) in
                         try vocabulary.literal(parameter.type, value)
                     }
-                    let algebra = try SymbolicAlgebra(vocabulary, scheme: model.scheme, state: encoded, bindings: terms)
+                    let algebra = try SymbolicAlgebra(vocabulary, model: model, state: encoded, bindings: terms)
                     let guardTerm = rule.guardCondition.evaluate(in: algebra)
                     let expected = system.holds(rule.guardCondition, bindings, in: state)
                     #expect(try valid(z3.equal(guardTerm, z3.bool(expected))), "\(name): guard of \(rule.name)\(values)")
                     for step in rule.steps {
                         var next = state
                         system.apply(step, bindings, to: &next)
-                        let symbolic = try SymbolicAlgebra(vocabulary, scheme: model.scheme, state: encoded, bindings: terms)
+                        let symbolic = try SymbolicAlgebra(vocabulary, model: model, state: encoded, bindings: terms)
                         var applied = symbolic
                         step.apply(to: &applied)
                         if let error = applied.error { throw error }
@@ -99,5 +99,60 @@ import TPTZ3
             }
         }
         #expect(checked > 100 && changed > 10, "\(checked) steps compared, \(changed) of them changing the state")
+    }
+
+    /// The walk: at every level, the same target sets, the same page-table reads
+    /// that break isolation or leak, and the same frames reached.
+    @Test(arguments: ["tpt", "nested", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub"])
+    func walkAgreesOnReachableStates(_ name: String) throws {
+        let model = try Self.bundled(name)
+        let system = TransitionSystem(model: model)
+        let c = model.configuration
+        let z3 = Z3Context()
+        let vocabulary = try Vocabulary(z3, configuration: c)
+        let solver = try Z3Solver(z3, timeoutMilliseconds: 20_000)
+        try solver.assert(vocabulary.closure())
+        func valid(_ formula: Z3Term) throws -> Bool {
+            try solver.push()
+            defer { try? solver.pop() }
+            try solver.assert(z3.not(formula))
+            return try solver.check() == .unsatisfiable
+        }
+        let targetType: ValueType = model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
+        let targetCount = targetType == .gpage ? c.gpages : c.frames
+        var compared = 0
+        for state in Self.sample(system, count: 6, stride: 31) {
+            let symbolic = try SymbolicAlgebra(vocabulary, model: model, state: SymbolicState.encode(state, of: system, in: vocabulary))
+            for vm in 0..<c.vms {
+                let vmTerm = try vocabulary.literal(.vm, vm)
+                var symbolicSet = symbolic.rootTargets(of: vmTerm)
+                var concreteSet = system.rootTargets(state, vm: vm)
+                for level in 0...c.levels {
+                    for target in 0..<targetCount {
+                        let t = try vocabulary.literal(targetType, target)
+                        let member = concreteSet & (1 << UInt32(target)) != 0
+                        #expect(try valid(z3.equal(z3.select(symbolicSet, t), z3.bool(member))), "\(name): level \(level) target \(target)")
+                        if level < c.levels {
+                            #expect(try valid(z3.equal(symbolic.pageTableReadBreaksIsolation(vm: vmTerm, at: t),
+                                                       z3.bool(system.pageTableReadBreaksIsolation(state, vm: vm, at: target)))))
+                            #expect(try valid(z3.equal(symbolic.pageTableReadLeaks(vm: vmTerm, at: t),
+                                                       z3.bool(system.pageTableReadLeaks(state, vm: vm, at: target)))))
+                        } else {
+                            let (ends, frame) = symbolic.walkEnds(vm: vmTerm, at: t)
+                            let expected = system.walkEnds(state, vm: vm, at: target)
+                            #expect(try valid(z3.equal(ends, z3.bool(expected != nil))))
+                            if let expected { #expect(try valid(z3.equal(frame, vocabulary.literal(.frame, expected)))) }
+                        }
+                        compared += 1
+                    }
+                    if level < c.levels {
+                        symbolicSet = symbolic.nextTargets(of: vmTerm, after: symbolicSet)
+                        concreteSet = system.nextTargets(state, vm: vm, after: concreteSet)
+                    }
+                }
+            }
+            if let error = symbolic.error { throw error }
+        }
+        #expect(compared > 50)
     }
 }

@@ -65,6 +65,26 @@ public protocol SemanticsAlgebra {
 
     /// Whether an interleaved rule in progress has the frame as a frame parameter.
     func ruleInFlight(naming frame: Value) -> Condition
+
+    // MARK: The walk
+
+    /// A set of page-table targets: frames under tpt, guest-physical pages under nested.
+    associatedtype Targets
+    var noTargets: Targets { get }
+    var allTargets: Targets { get }
+    func targets(_ target: Value) -> Targets
+    func targets(if condition: Condition, _ then: Targets, else otherwise: Targets) -> Targets
+    /// Whether the condition holds of some member of the set.
+    func someTarget(in set: Targets, _ condition: (Value) -> Condition) -> Condition
+    /// The VM's root: whether it has one, and the target (any, when it has none).
+    func root(of vm: Value) -> (present: Condition, target: Value)
+    /// The host frame a target names: itself under tpt, its nested-table entry
+    /// under nested paging (`mapped` false: an EPT fault, and `frame` is any).
+    func hostFrame(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value)
+    /// The frame's last writer, as an ownership value (`free`: clean).
+    func writer(of frame: Value) -> Value
+    /// Which tag checks the hardware walker makes.
+    var walkerCheck: WalkerCheck { get }
 }
 
 extension Step {
@@ -144,6 +164,72 @@ extension Guard {
     }
 }
 
+/// The hardware walk over guest-written page tables (tpt and nested), defined
+/// once. What a guest wrote is not stored, only who wrote it last: read as a
+/// page table, a frame some VM wrote holds whatever entries that VM chose, so
+/// the walk may go on to any target; a clean frame holds only empty entries.
+/// The walk is a sequence of target sets, from the root's, one per level.
+extension SemanticsAlgebra {
+    /// Whether the walker's tag check, where it makes one, passes.
+    @inline(__always)
+    public func tagCheckPasses(vm: Value, frame: Value, isLeaf: Bool) -> Condition {
+        switch walkerCheck {
+        case .nothing: return always
+        case .leafOnly where !isLeaf: return always
+        case .everyLevel, .leafOnly: return equal(ownership(.tag, of: frame), owned(by: vm))
+        }
+    }
+
+    /// Whether the walk for the VM, at the target, reads a page-table node.
+    @inline(__always)
+    public func readsPageTable(vm: Value, at target: Value) -> (reads: Condition, frame: Value) {
+        let (mapped, frame) = hostFrame(of: vm, target)
+        return (and(mapped, tagCheckPasses(vm: vm, frame: frame, isLeaf: false)), frame)
+    }
+
+    /// Whether that read reaches a frame owned by another VM or the host.
+    @inline(__always)
+    public func pageTableReadBreaksIsolation(vm: Value, at target: Value) -> Condition {
+        let (reads, frame) = readsPageTable(vm: vm, at: target)
+        let owner = ownership(.owner, of: frame)
+        return and(reads, not(or(equal(owner, owned(by: vm)), equal(owner, free))))
+    }
+
+    /// Whether that read sees entries another VM wrote.
+    @inline(__always)
+    public func pageTableReadLeaks(vm: Value, at target: Value) -> Condition {
+        let (reads, frame) = readsPageTable(vm: vm, at: target)
+        let writer = writer(of: frame)
+        return and(reads, not(or(equal(writer, free), equal(writer, owned(by: vm)))))
+    }
+
+    /// The targets at the first level: the root, if any.
+    @inline(__always)
+    public func rootTargets(of vm: Value) -> Targets {
+        let (present, target) = root(of: vm)
+        return targets(if: present, targets(target), else: noTargets)
+    }
+
+    /// The targets one level down: any target, if some page-table node read at
+    /// this level was written by a guest; none otherwise.
+    @inline(__always)
+    public func nextTargets(of vm: Value, after set: Targets) -> Targets {
+        let continues = someTarget(in: set) { target in
+            let (reads, frame) = readsPageTable(vm: vm, at: target)
+            return and(reads, not(equal(writer(of: frame), free)))
+        }
+        return targets(if: continues, allTargets, else: noTargets)
+    }
+
+    /// Whether a walk at the target after the last level ends at a frame (the
+    /// leaf check passes), and which.
+    @inline(__always)
+    public func walkEnds(vm: Value, at target: Value) -> (ends: Condition, frame: Value) {
+        let (mapped, frame) = hostFrame(of: vm, target)
+        return (and(mapped, tagCheckPasses(vm: vm, frame: frame, isLeaf: true)), frame)
+    }
+}
+
 /// The explicit checker runs the one definition on packed states. (It lives in
 /// this file so that, in builds without whole-module optimization, the compiler
 /// still specializes it for `ConcreteAlgebra`.)
@@ -153,6 +239,25 @@ extension TransitionSystem {
         var algebra = ConcreteAlgebra(system: self, state: s, bindings: bindings)
         step.apply(to: &algebra)
         s = algebra.state
+    }
+
+    // The walk's definition, run on one state (`TransitionSystem+Walk.swift`
+    // drives it level by level and names the violating reads).
+    @inline(__always) func rootTargets(_ s: PackedState, vm: Int) -> UInt32 {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).rootTargets(of: vm)
+    }
+    @inline(__always) func nextTargets(_ s: PackedState, vm: Int, after set: UInt32) -> UInt32 {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).nextTargets(of: vm, after: set)
+    }
+    @inline(__always) func pageTableReadBreaksIsolation(_ s: PackedState, vm: Int, at target: Int) -> Bool {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).pageTableReadBreaksIsolation(vm: vm, at: target)
+    }
+    @inline(__always) func pageTableReadLeaks(_ s: PackedState, vm: Int, at target: Int) -> Bool {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).pageTableReadLeaks(vm: vm, at: target)
+    }
+    @inline(__always) func walkEnds(_ s: PackedState, vm: Int, at target: Int) -> Int? {
+        let (ends, frame) = ConcreteAlgebra(system: self, state: s, bindings: Bindings()).walkEnds(vm: vm, at: target)
+        return ends ? frame : nil
     }
 
     /// Whether a guard holds in a state for a choice of rule parameters.
@@ -250,6 +355,33 @@ struct ConcreteAlgebra: SemanticsAlgebra {
             state[layout.directEntry[system.pageIndex(vm, page)]] = 0
         }
     }
+
+    // The walk: target sets are bit sets.
+    var noTargets: UInt32 { 0 }
+    var allTargets: UInt32 { (1 << UInt32(system.targets)) - 1 }
+    @inline(__always) func targets(_ target: Int) -> UInt32 { 1 << UInt32(target) }
+    @inline(__always) func targets(if condition: Bool, _ then: UInt32, else otherwise: UInt32) -> UInt32 { condition ? then : otherwise }
+    @inline(__always) func someTarget(in set: UInt32, _ condition: (Int) -> Bool) -> Bool {
+        for target in SetBits(set) where condition(target) { return true }
+        return false
+    }
+    // Conditions are evaluated eagerly here, so a value that its condition
+    // rules out must still name a real frame or target: 0 stands in.
+    @inline(__always) func root(of vm: Int) -> (present: Bool, target: Int) {
+        let code = state[layout.root[vm]]
+        return (code != 0, max(code - 1, 0))
+    }
+    @inline(__always) func hostFrame(of vm: Int, _ target: Int) -> (mapped: Bool, frame: Int) {
+        guard system.model.scheme.guestTablesNameGuestPhysical else { return (true, target) }
+        let code = state[layout.nested[system.nestedIndex(vm, target)]]
+        return (code != 0, max(code - 1, 0))
+    }
+    /// Writers are stored 0 clean, 1 + v; as ownership values, clean is free.
+    @inline(__always) func writer(of frame: Int) -> Int {
+        let code = state[layout.writer[frame]]
+        return code == 0 ? TransitionSystem.freeTag : TransitionSystem.tagCode(vm: code - 1)
+    }
+    var walkerCheck: WalkerCheck { system.model.walkerCheck }
 
     func ruleInFlight(naming frame: Int) -> Bool {
         for thread in 0..<layout.threadRule.count {

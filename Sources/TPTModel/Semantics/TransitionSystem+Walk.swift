@@ -22,67 +22,43 @@ extension TransitionSystem {
         var violates: Bool { isolation != nil || leak != nil }
     }
 
-    /// The host frame that a page-table target names: the frame itself under tpt,
-    /// its nested-table entry under nested paging (nil: not mapped, an EPT fault).
-    @inline(__always)
+    /// Walks the VM's page table, making the configured checks. The VM's own
+    /// entries may name any target, so the result is the set of frames some
+    /// choice of entries reaches, and for each checked property the first
+    /// page-table read (by level, then by target) that breaks it. The walk's
+    /// meaning is defined once, over `SemanticsAlgebra` (`Primitives.swift`);
+    /// this drives it level by level and names the violating reads.
+    func walk(_ s: PackedState, vm: Int) -> WalkOutcome {
+        var outcome = WalkOutcome()
+        var targetSet = rootTargets(s, vm: vm)
+        for level in 0..<configuration.levels {
+            if targetSet == 0 { return outcome }
+            for target in SetBits(targetSet) {
+                if checksIsolation && outcome.isolation == nil && pageTableReadBreaksIsolation(s, vm: vm, at: target) {
+                    let frame = hostFrame(s, vm: vm, target: target)!
+                    outcome.isolation = Violation(property: .isolation, vm: vm, frame: frame,
+                                                  route: .pageTableRead(level: level), observed: owner(s, frame))
+                }
+                if checksLeak && outcome.leak == nil && pageTableReadLeaks(s, vm: vm, at: target) {
+                    let frame = hostFrame(s, vm: vm, target: target)!
+                    outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: frame,
+                                             route: .pageTableRead(level: level), observed: writer(s, frame))
+                }
+            }
+            targetSet = nextTargets(s, vm: vm, after: targetSet)
+        }
+        for target in SetBits(targetSet) {
+            if let frame = walkEnds(s, vm: vm, at: target) { outcome.reached |= 1 << UInt32(frame) }
+        }
+        return outcome
+    }
+
+    /// The host frame that a page-table target names (nil: not mapped), for
+    /// naming a violating read.
     func hostFrame(_ s: PackedState, vm: Int, target: Int) -> Int? {
         guard model.scheme.guestTablesNameGuestPhysical else { return target }
         let code = s[layout.nested[nestedIndex(vm, target)]]
         return code == 0 ? nil : code - 1
-    }
-
-    /// Whether the walker's tag check (when it makes one at this step) passes.
-    @inline(__always)
-    func tagCheckPasses(_ s: PackedState, vm: Int, frame: Int, isLeaf: Bool) -> Bool {
-        switch model.walkerCheck {
-        case .nothing: return true
-        case .leafOnly where !isLeaf: return true
-        case .everyLevel, .leafOnly: return tag(s, frame) == Self.tagCode(vm: vm)
-        }
-    }
-
-    /// Walks the VM's page table, making the configured checks. The VM's own
-    /// entries may name any target, so the result is the set of frames some
-    /// choice of entries reaches, and for each checked property the first
-    /// page-table read (by level, then by frame) that breaks it.
-    func walk(_ s: PackedState, vm: Int) -> WalkOutcome {
-        var outcome = WalkOutcome()
-        let rootCode = s[layout.root[vm]]
-        if rootCode == 0 { return outcome }
-        // Targets the walk may be at, as a bit set over frames or guest-physical pages.
-        var targetSet: UInt32 = 1 << UInt32(rootCode - 1)
-        let allTargets: UInt32 = (1 << UInt32(targets)) - 1
-        let ownTag = Self.tagCode(vm: vm)
-        for level in 0..<configuration.levels {
-            var next: UInt32 = 0
-            for target in SetBits(targetSet) {
-                guard let frame = hostFrame(s, vm: vm, target: target),
-                      tagCheckPasses(s, vm: vm, frame: frame, isLeaf: false) else { continue }
-                // The walker reads the frame as a page-table node.
-                let frameOwner = owner(s, frame)
-                if checksIsolation && outcome.isolation == nil && frameOwner != ownTag && frameOwner != Self.freeTag {
-                    outcome.isolation = Violation(property: .isolation, vm: vm, frame: frame,
-                                                  route: .pageTableRead(level: level), observed: frameOwner)
-                }
-                let frameWriter = writer(s, frame)
-                if checksLeak && outcome.leak == nil && frameWriter != 0 && frameWriter != 1 + vm {
-                    outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: frame,
-                                             route: .pageTableRead(level: level), observed: frameWriter)
-                }
-                if frameWriter != 0 { next = allTargets }
-            }
-            if next == 0 { return outcome }
-            targetSet = next
-        }
-        var reached: UInt32 = 0
-        for target in SetBits(targetSet) {
-            if let frame = hostFrame(s, vm: vm, target: target),
-               tagCheckPasses(s, vm: vm, frame: frame, isLeaf: true) {
-                reached |= 1 << UInt32(frame)
-            }
-        }
-        outcome.reached = reached
-        return outcome
     }
 
     /// Paravirtual paging: the walker reads the VM's root frame. While no guest
