@@ -101,8 +101,9 @@ import TPTZ3
         #expect(checked > 100 && changed > 10, "\(checked) steps compared, \(changed) of them changing the state")
     }
 
-    /// The walk: at every level, the same target sets, the same page-table reads
-    /// that break isolation or leak, and the same frames reached.
+    /// The properties on an access, and the walk: at every level, the same
+    /// target sets, the same page-table reads that break isolation or leak, and
+    /// the same frames reached.
     @Test(arguments: ["tpt", "nested", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub"])
     func walkAgreesOnReachableStates(_ name: String) throws {
         let model = try Self.bundled(name)
@@ -125,6 +126,13 @@ import TPTZ3
             let symbolic = try SymbolicAlgebra(vocabulary, model: model, state: SymbolicState.encode(state, of: system, in: vocabulary))
             for vm in 0..<c.vms {
                 let vmTerm = try vocabulary.literal(.vm, vm)
+                // The properties on a data access.
+                for frame in 0..<c.frames {
+                    let f = try vocabulary.literal(.frame, frame)
+                    #expect(try valid(z3.equal(symbolic.accessBreaksIsolation(vm: vmTerm, frame: f),
+                                               z3.bool(system.accessBreaksIsolation(state, vm: vm, frame: frame)))))
+                    #expect(try valid(z3.equal(symbolic.accessLeaks(vm: vmTerm, frame: f), z3.bool(system.accessLeaks(state, vm: vm, frame: frame)))))
+                }
                 var symbolicSet = symbolic.rootTargets(of: vmTerm)
                 var concreteSet = system.rootTargets(state, vm: vm)
                 for level in 0...c.levels {

@@ -164,6 +164,25 @@ extension Guard {
     }
 }
 
+/// The safety properties, on one access of a frame by a VM (a data access, or a
+/// walk's page-table read), defined once.
+extension SemanticsAlgebra {
+    /// isolation: the frame is owned by another VM or by the host. (A free frame
+    /// is no one else's yet: reaching one through a stale entry is allowed.)
+    @inline(__always)
+    public func accessBreaksIsolation(vm: Value, frame: Value) -> Condition {
+        let owner = ownership(.owner, of: frame)
+        return not(or(equal(owner, owned(by: vm)), equal(owner, free)))
+    }
+
+    /// no_data_leak: another VM wrote the frame last.
+    @inline(__always)
+    public func accessLeaks(vm: Value, frame: Value) -> Condition {
+        let writer = writer(of: frame)
+        return not(or(equal(writer, free), equal(writer, owned(by: vm))))
+    }
+}
+
 /// The hardware walk over guest-written page tables (tpt and nested), defined
 /// once. What a guest wrote is not stored, only who wrote it last: read as a
 /// page table, a frame some VM wrote holds whatever entries that VM chose, so
@@ -187,20 +206,18 @@ extension SemanticsAlgebra {
         return (and(mapped, tagCheckPasses(vm: vm, frame: frame, isLeaf: false)), frame)
     }
 
-    /// Whether that read reaches a frame owned by another VM or the host.
+    /// Whether that read breaks isolation.
     @inline(__always)
     public func pageTableReadBreaksIsolation(vm: Value, at target: Value) -> Condition {
         let (reads, frame) = readsPageTable(vm: vm, at: target)
-        let owner = ownership(.owner, of: frame)
-        return and(reads, not(or(equal(owner, owned(by: vm)), equal(owner, free))))
+        return and(reads, accessBreaksIsolation(vm: vm, frame: frame))
     }
 
-    /// Whether that read sees entries another VM wrote.
+    /// Whether that read leaks another VM's data.
     @inline(__always)
     public func pageTableReadLeaks(vm: Value, at target: Value) -> Condition {
         let (reads, frame) = readsPageTable(vm: vm, at: target)
-        let writer = writer(of: frame)
-        return and(reads, not(or(equal(writer, free), equal(writer, owned(by: vm)))))
+        return and(reads, accessLeaks(vm: vm, frame: frame))
     }
 
     /// The targets at the first level: the root, if any.
@@ -254,6 +271,12 @@ extension TransitionSystem {
     }
     @inline(__always) func pageTableReadLeaks(_ s: PackedState, vm: Int, at target: Int) -> Bool {
         ConcreteAlgebra(system: self, state: s, bindings: Bindings()).pageTableReadLeaks(vm: vm, at: target)
+    }
+    @inline(__always) func accessBreaksIsolation(_ s: PackedState, vm: Int, frame: Int) -> Bool {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).accessBreaksIsolation(vm: vm, frame: frame)
+    }
+    @inline(__always) func accessLeaks(_ s: PackedState, vm: Int, frame: Int) -> Bool {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).accessLeaks(vm: vm, frame: frame)
     }
     @inline(__always) func walkEnds(_ s: PackedState, vm: Int, at target: Int) -> Int? {
         let (ends, frame) = ConcreteAlgebra(system: self, state: s, bindings: Bindings()).walkEnds(vm: vm, at: target)

@@ -173,17 +173,15 @@ extension TransitionSystem {
                         route: Violation.Route, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
         let vm = Int(read.vm)
         let frame = Int(read.frame)
-        let frameOwner = owner(state, frame)
-        let frameWriter = writer(state, frame)
-        let breaksIsolation = checksIsolation && frameOwner != Self.tagCode(vm: vm) && frameOwner != Self.freeTag
-        let leaks = checksLeak && frameWriter != 0 && frameWriter != 1 + vm
+        let breaksIsolation = checksIsolation && accessBreaksIsolation(state, vm: vm, frame: frame)
+        let leaks = checksLeak && accessLeaks(state, vm: vm, frame: frame)
         if breaksIsolation || leaks {
             if breaksIsolation {
-                let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: frameOwner)
+                let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: owner(state, frame))
                 guard body(read, state, violation) else { return false }
             }
             if leaks {
-                let violation = Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: frameWriter)
+                let violation = Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: writer(state, frame))
                 guard body(read, state, violation) else { return false }
             }
             return true

@@ -71,11 +71,11 @@ extension TransitionSystem {
         let rootCode = s[layout.root[vm]]
         if rootCode == 0 { return outcome }
         let root = rootCode - 1
-        let rootOwner = owner(s, root), rootWriter = writer(s, root)
-        if checksIsolation && rootOwner != Self.tagCode(vm: vm) && rootOwner != Self.freeTag {
-            outcome.isolation = Violation(property: .isolation, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: rootOwner)
+        let rootWriter = writer(s, root)
+        if checksIsolation && accessBreaksIsolation(s, vm: vm, frame: root) {
+            outcome.isolation = Violation(property: .isolation, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: owner(s, root))
         }
-        if checksLeak && rootWriter != 0 && rootWriter != 1 + vm {
+        if checksLeak && accessLeaks(s, vm: vm, frame: root) {
             outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: rootWriter)
         }
         if rootWriter != 0 {
