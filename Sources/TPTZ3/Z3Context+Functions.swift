@@ -55,16 +55,7 @@ extension Z3Context {
 
     /// The array `lambda bound: body` (bound: constants made with `constant(_:_:)`).
     public func lambda(_ bound: [Z3Term], _ body: Z3Term) throws(Z3Error) -> Z3Term {
-        var apps: [Z3_app?] = []
-        for term in bound {
-            let app = Z3_to_app(raw, term.raw)
-            try check()
-            apps.append(app)
-        }
-        let made = withExtendedLifetime(bound) {
-            apps.withUnsafeBufferPointer { Z3_mk_lambda_const(raw, UInt32(apps.count), $0.baseAddress, body.raw) }
-        }
-        return try wrap(made)
+        try binding(bound) { Z3_mk_lambda_const(raw, $0, $1, body.raw) }
     }
 
     /// A datatype whose fields have the given (already made) sorts; no recursion.

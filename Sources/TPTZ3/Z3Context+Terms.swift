@@ -90,15 +90,18 @@ extension Z3Context {
 
     /// `forall bound: body`; `bound` are constants made with `constant(_:_:)`.
     public func forall(_ bound: [Z3Term], _ body: Z3Term) throws(Z3Error) -> Z3Term {
+        try binding(bound) { Z3_mk_forall_const(raw, 0, $0, $1, 0, nil, body.raw) }
+    }
+
+    /// Makes a term that binds the constants (a quantifier or a lambda).
+    func binding(_ bound: [Z3Term], _ make: (UInt32, UnsafePointer<Z3_app?>?) -> Z3_ast?) throws(Z3Error) -> Z3Term {
         var apps: [Z3_app?] = []
         for term in bound {
             let app = Z3_to_app(raw, term.raw)
             try check()
             apps.append(app)
         }
-        let made = withExtendedLifetime(bound) {
-            apps.withUnsafeBufferPointer { Z3_mk_forall_const(raw, 0, UInt32(apps.count), $0.baseAddress, 0, nil, body.raw) }
-        }
+        let made = withExtendedLifetime(bound) { apps.withUnsafeBufferPointer { make(UInt32(apps.count), $0.baseAddress) } }
         return try wrap(made)
     }
 }

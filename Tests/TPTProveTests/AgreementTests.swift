@@ -28,6 +28,21 @@ import TPTZ3
         return Swift.stride(from: 0, to: queue.count, by: stride).map { queue[$0] }.prefix(count).map { $0 }
     }
 
+    /// A vocabulary closed over the configuration's literals, and a test of
+    /// whether a formula holds there.
+    static func closedWorld(_ c: Configuration) throws -> (Z3Context, Vocabulary, (Z3Term) throws -> Bool) {
+        let z3 = Z3Context()
+        let vocabulary = try Vocabulary(z3, configuration: c)
+        let solver = try Z3Solver(z3, timeoutMilliseconds: 20_000)
+        try solver.assert(vocabulary.closure())
+        return (z3, vocabulary, { formula in
+            try solver.push()
+            defer { try? solver.pop() }
+            try solver.assert(z3.not(formula))
+            return try solver.check() == .unsatisfiable
+        })
+    }
+
     /// Every choice of values for a rule's parameters.
     static func bindings(_ rule: Rule, _ c: Configuration) -> [[Int]] {
         rule.parameters.reduce([[]]) { partial, parameter in
@@ -47,17 +62,7 @@ import TPTZ3
     func stepsAndGuardsAgreeOnReachableStates(_ name: String, _ view: TransitionSystem.View) throws {
         let model = try Self.bundled(name)
         let system = TransitionSystem(model: model, view: view)
-        let z3 = Z3Context()
-        let vocabulary = try Vocabulary(z3, configuration: model.configuration)
-        let solver = try Z3Solver(z3, timeoutMilliseconds: 20_000)
-        try solver.assert(vocabulary.closure())
-        /// Whether a formula holds under the configuration's closure.
-        func valid(_ formula: Z3Term) throws -> Bool {
-            try solver.push()
-            defer { try? solver.pop() }
-            try solver.assert(z3.not(formula))
-            return try solver.check() == .unsatisfiable
-        }
+        let (z3, vocabulary, valid) = try Self.closedWorld(model.configuration)
 
         var checked = 0, changed = 0
         for state in Self.sample(system, count: 12, stride: 53) {
@@ -109,16 +114,7 @@ import TPTZ3
         let model = try Self.bundled(name)
         let system = TransitionSystem(model: model)
         let c = model.configuration
-        let z3 = Z3Context()
-        let vocabulary = try Vocabulary(z3, configuration: c)
-        let solver = try Z3Solver(z3, timeoutMilliseconds: 20_000)
-        try solver.assert(vocabulary.closure())
-        func valid(_ formula: Z3Term) throws -> Bool {
-            try solver.push()
-            defer { try? solver.pop() }
-            try solver.assert(z3.not(formula))
-            return try solver.check() == .unsatisfiable
-        }
+        let (z3, vocabulary, valid) = try Self.closedWorld(c)
         let targetType: ValueType = model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
         let targetCount = targetType == .gpage ? c.gpages : c.frames
         var compared = 0
