@@ -169,7 +169,24 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     // MARK: Host threads
 
-    public func ruleInFlight(naming frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.inFlight, frame) } }
+    /// Some rule in progress (keyed on any frame) has the frame as a frame parameter.
+    public func ruleInFlight(naming frame: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            let key = try variable("k", vocabulary.frame)
+            let progress = try z3.select(state.progress, key)
+            var cases: [Z3Term] = []
+            for (index, rule) in model.rules.enumerated() where !rule.isAtomic {
+                let ruleBits = try z3.bvAnd(progress, z3.numeral(0xF0, vocabulary.progress))
+                let isRule = try z3.equal(ruleBits, z3.numeral(UInt64(index + 1) * 16, vocabulary.progress))
+                var names: [Z3Term] = []
+                for (slot, parameter) in rule.parameters.enumerated() where parameter.type == .frame {
+                    names.append(try z3.equal(z3.select(state.arguments[SymbolicState.argumentIndex(slot, .frame)], key), frame))
+                }
+                cases.append(try z3.and([isRule, z3.or(names)]))
+            }
+            return try z3.not(z3.forall([key], z3.not(z3.or(cases))))
+        }
+    }
 
     // MARK: The walk
 

@@ -70,10 +70,25 @@ extension SymbolicState {
             }
             nested = try z3.store(nested, v.literal(.vm, vm), inner)
         }
-        let inFlightValues = (0..<c.frames).map { system.holds(.inFlight(frame: .constant($0)), Bindings(), in: s) }
-        var inFlight = try z3.constantArray(v.frame, z3.bool(false))
-        for (frame, flag) in inFlightValues.enumerated() where flag {
-            inFlight = try z3.store(inFlight, v.literal(.frame, frame), z3.bool(true))
+        // Rules in progress, on their key frames; unused argument slots hold f0, vm0, g0.
+        var progress = try z3.constantArray(v.frame, z3.numeral(0, v.progress))
+        var arguments: [Z3Term] = []
+        for _ in 0..<Rule.maxParameters {
+            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.frame, v.literal(type, 0))) }
+        }
+        for thread in 0..<layout.threadRule.count where s[layout.threadRule[thread]] != 0 {
+            let ruleIndex = s[layout.threadRule[thread]] - 1
+            let rule = system.model.rules[ruleIndex]
+            let values = (0..<rule.parameters.count).map { s[layout.threadParameter[thread * layout.maxRuleParameters + $0]] }
+            guard let keySlot = rule.parameters.firstIndex(where: { $0.type == .frame }) else {
+                throw Z3Error(message: "rule '\(rule.name)' is interleaved but has no frame parameter to key its progress on")
+            }
+            let key = try v.literal(.frame, values[keySlot])
+            progress = try z3.store(progress, key, z3.numeral(progressCode(rule: ruleIndex, nextStep: s[layout.threadStep[thread]]), v.progress))
+            for (slot, parameter) in rule.parameters.enumerated() {
+                let index = argumentIndex(slot, parameter.type)
+                arguments[index] = try z3.store(arguments[index], key, v.literal(parameter.type, values[slot]))
+            }
         }
         return SymbolicState(
             owner: try perFrame(layout.owner, owned, empty: free),
@@ -89,6 +104,7 @@ extension SymbolicState {
             directEntries: try perPage({ vm, page in layout.directEntry.isEmpty ? nil : s[layout.directEntry[system.pageIndex(vm, page)]] }, { code throws(Z3Error) in
                 try frameEntryTerm(frame: TransitionSystem.entryTarget(code), writable: TransitionSystem.entryIsWritable(code))
             }, none: noEntry),
-            inFlight: inFlight)
+            progress: progress,
+            arguments: arguments)
     }
 }

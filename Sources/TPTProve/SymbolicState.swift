@@ -7,8 +7,13 @@ import TPTZ3
 /// A TLB is a map from (VM, virtual page) to an entry: the union of the VM's
 /// vCPUs' TLBs, with no capacity. Every behaviour of a bounded TLB of any size
 /// is a behaviour of this one (evicting is dropping an entry), so what holds
-/// here holds for every TLB size. Host threads are summarized by `inFlight`: the
-/// frames some unfinished interleaved rule names.
+/// here holds for every TLB size.
+///
+/// An interleaved rule in progress is kept on its key frame (its first frame
+/// parameter): `progress` says which rule and which step is next, and
+/// `arguments` hold its parameters. Rules guard on `not in_flight(f)`, so a
+/// frame keys at most one rule. Any number of rules may be in progress at once,
+/// which covers every number of host threads.
 public struct SymbolicState {
     public var owner: Z3Term
     public var tag: Z3Term
@@ -19,12 +24,24 @@ public struct SymbolicState {
     public var nested: Z3Term
     public var guestEntries: Z3Term
     public var directEntries: Z3Term
-    public var inFlight: Z3Term
+    /// Frame to progress code (`progressCode`).
+    public var progress: Z3Term
+    /// Frame to the value of parameter slot `i` of type `t`, at index
+    /// `argumentIndex(i, t)`.
+    public var arguments: [Z3Term]
 
     /// Every component, named, in a fixed order.
     public var components: [(name: String, term: Z3Term)] {
         [("owner", owner), ("tag", tag), ("writer", writer), ("pinned", pinned), ("root", root), ("tlb", tlb),
-         ("nested", nested), ("guestEntries", guestEntries), ("directEntries", directEntries), ("inFlight", inFlight)]
+         ("nested", nested), ("guestEntries", guestEntries), ("directEntries", directEntries), ("progress", progress)]
+            + arguments.enumerated().map { ("argument \($0.offset)", $0.element) }
+    }
+
+    /// Where a rule in progress stands: (rule + 1) * 16 + the next step; 0 is idle.
+    public static func progressCode(rule: Int, nextStep: Int) -> UInt64 { UInt64((rule + 1) * 16 + nextStep) }
+
+    public static func argumentIndex(_ slot: Int, _ type: ValueType) -> Int {
+        slot * ValueType.allCases.count + ValueType.allCases.firstIndex(of: type)!
     }
 
     /// Unconstrained arrays named `NAME.owner`, `NAME.tlb`, and so on.
@@ -35,6 +52,10 @@ public struct SymbolicState {
         }
         func perPage(_ range: Z3Sort) throws(Z3Error) -> Z3Sort { try z3.arraySort(v.page, range) }
         let rootSort = scheme.guestTablesNameGuestPhysical ? v.optionalGPage.sort : v.optionalFrame.sort
+        var arguments: [Z3Term] = []
+        for slot in 0..<Rule.maxParameters {
+            for type in ValueType.allCases { arguments.append(try array("argument\(slot).\(type.rawValue)", v.frame, v.sort(type))) }
+        }
         return SymbolicState(
             owner: try array("owner", v.frame, v.ownership.sort),
             tag: try array("tag", v.frame, v.ownership.sort),
@@ -45,7 +66,8 @@ public struct SymbolicState {
             nested: try array("nested", v.vm, z3.arraySort(v.gpage, v.optionalFrame.sort)),
             guestEntries: try array("guestEntries", v.vm, perPage(v.guestEntry.sort)),
             directEntries: try array("directEntries", v.vm, perPage(v.frameEntry.sort)),
-            inFlight: try array("inFlight", v.frame, z3.boolSort()))
+            progress: try array("progress", v.frame, v.progress),
+            arguments: arguments)
     }
 
     /// The formula that two states are equal, component by component.

@@ -3,13 +3,23 @@ import TPTZ3
 
 /// The sorts and datatypes a symbolic state is written in.
 ///
-/// Frames, VMs, guest-physical pages and virtual pages are uninterpreted sorts:
-/// a formula over them holds for any number of each, which is what an unbounded
-/// proof needs. A concrete configuration is the special case where each sort is
-/// closed over its named literals (`closure()`).
+/// Unbounded, frames, VMs, guest-physical pages and virtual pages are
+/// uninterpreted sorts: a formula over them holds for any number of each, which
+/// is what an unbounded proof needs. Bounded, each is a finite enumeration of
+/// the configuration's literals, where Z3 decides quantified formulas and finds
+/// the counterexamples it may miss unbounded.
 public final class Vocabulary {
+    public enum Domain: Sendable {
+        case unbounded
+        /// Exactly the configuration's frames, VMs, guest-physical and virtual pages.
+        case bounded
+    }
+
     public let z3: Z3Context
     public let configuration: Configuration
+    public let domain: Domain
+    /// Bounded: the enumerations, per sort.
+    private let enumerations: [String: Z3Datatype]
     public let frame: Z3Sort, vm: Z3Sort, gpage: Z3Sort, page: Z3Sort
     /// `free | host | vm(id: VM)`: owners, hardware tags, and last writers
     /// (where `free` means clean).
@@ -22,20 +32,34 @@ public final class Vocabulary {
     public let frameEntry: Z3Datatype
     /// `none | entry(gpage: GPage, writable: Bool)`: a guest's own entry.
     public let guestEntry: Z3Datatype
+    /// An interleaved rule's progress on its key frame: 0 idle, else
+    /// (rule + 1) * 16 + the next step (`SymbolicState.progressCode`).
+    public let progress: Z3Sort
 
-    public init(_ z3: Z3Context, configuration: Configuration) throws(Z3Error) {
+    public init(_ z3: Z3Context, configuration c: Configuration, domain: Domain = .unbounded) throws(Z3Error) {
         self.z3 = z3
-        self.configuration = configuration
-        frame = try z3.uninterpretedSort("Frame")
-        vm = try z3.uninterpretedSort("VM")
-        gpage = try z3.uninterpretedSort("GPage")
-        page = try z3.uninterpretedSort("Page")
+        self.configuration = c
+        self.domain = domain
+        var enumerations: [String: Z3Datatype] = [:]
+        func sort(_ name: String, prefix: String, count: Int) throws(Z3Error) -> Z3Sort {
+            guard domain == .bounded else { return try z3.uninterpretedSort(name) }
+            // Distinct sort names: both kinds of vocabulary may share a context.
+            let enumeration = try z3.datatype(name + "#\(count)", (0..<count).map { ("\(prefix)\($0)", []) })
+            enumerations[prefix] = enumeration
+            return enumeration.sort
+        }
+        frame = try sort("Frame", prefix: "f", count: c.frames)
+        vm = try sort("VM", prefix: "vm", count: c.vms)
+        gpage = try sort("GPage", prefix: "g", count: c.gpages)
+        page = try sort("Page", prefix: "p", count: c.virtualPages)
+        self.enumerations = enumerations
         let bool = try z3.boolSort()
         ownership = try z3.datatype("Ownership", [("free", []), ("host", []), ("owned", [("id", vm)])])
         optionalFrame = try z3.datatype("OptionalFrame", [("noFrame", []), ("someFrame", [("frame", frame)])])
         optionalGPage = try z3.datatype("OptionalGPage", [("noGPage", []), ("someGPage", [("gpage", gpage)])])
         frameEntry = try z3.datatype("FrameEntry", [("noEntry", []), ("entry", [("entryFrame", frame), ("entryWritable", bool)])])
         guestEntry = try z3.datatype("GuestEntry", [("noGuestEntry", []), ("guestEntry", [("entryGPage", gpage), ("guestWritable", bool)])])
+        progress = try z3.bitVectorSort(bits: 8)
     }
 
     public func sort(_ type: ValueType) -> Z3Sort {
@@ -49,13 +73,21 @@ public final class Vocabulary {
     /// The literal `f2`, `vm1` or `g0`: a named constant of the type's sort.
     public func literal(_ type: ValueType, _ index: Int) throws(Z3Error) -> Z3Term {
         switch type {
-        case .frame: return try z3.constant("f\(index)", frame)
-        case .vm: return try z3.constant("vm\(index)", vm)
-        case .gpage: return try z3.constant("g\(index)", gpage)
+        case .frame: return try named("f", index, frame)
+        case .vm: return try named("vm", index, vm)
+        case .gpage: return try named("g", index, gpage)
         }
     }
 
-    public func pageLiteral(_ index: Int) throws(Z3Error) -> Z3Term { try z3.constant("p\(index)", page) }
+    public func pageLiteral(_ index: Int) throws(Z3Error) -> Z3Term { try named("p", index, page) }
+
+    private func named(_ prefix: String, _ index: Int, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
+        guard let enumeration = enumerations[prefix] else { return try z3.constant("\(prefix)\(index)", sort) }
+        guard index < enumeration.constructors.count else {
+            throw Z3Error(message: "\(prefix)\(index) is outside the configuration (\(enumeration.constructors.count) of them)")
+        }
+        return try enumeration.constructors[index].make()
+    }
 
     /// The configuration's sizes as axioms: each sort holds exactly its literals
     /// (distinct, and nothing else).

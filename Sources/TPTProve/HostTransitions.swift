@@ -1,0 +1,107 @@
+import TPTModel
+import TPTZ3
+
+/// One symbolic transition: when it is enabled (a formula over the pre-state
+/// and the transition's own parameters, free constants that an obligation reads
+/// existentially) and the post-state it leads to.
+public struct SymbolicTransition {
+    public var name: String
+    public var enabled: Z3Term
+    public var post: SymbolicState
+}
+
+extension SymbolicState {
+    /// The all-free state (every frame free and clean, no roots, empty tables
+    /// and TLBs, no rule in progress), then the model's `init` steps: the
+    /// initial state for any number of frames and VMs beyond the literals it names.
+    public static func initial(_ v: Vocabulary, model: Model) throws(Z3Error) -> SymbolicState {
+        let z3 = v.z3
+        let free = try v.ownership.constructors[0].make()
+        let rootNone = try (model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame).constructors[0].make()
+        var arguments: [Z3Term] = []
+        for _ in 0..<Rule.maxParameters {
+            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.frame, v.literal(type, 0))) }
+        }
+        let empty = SymbolicState(
+            owner: try z3.constantArray(v.frame, free),
+            tag: try z3.constantArray(v.frame, free),
+            writer: try z3.constantArray(v.frame, free),
+            pinned: try z3.constantArray(v.frame, z3.bool(false)),
+            root: try z3.constantArray(v.vm, rootNone),
+            tlb: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
+            nested: try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make())),
+            guestEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.guestEntry.constructors[0].make())),
+            directEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
+            progress: try z3.constantArray(v.frame, z3.numeral(0, v.progress)),
+            arguments: arguments)
+        let algebra = try SymbolicAlgebra(v, model: model, state: empty)
+        var applied = algebra
+        for step in model.initialSteps { step.apply(to: &applied) }
+        if let error = applied.error { throw error }
+        return applied.state
+    }
+}
+
+/// The host's transitions out of a symbolic state, read from the model's rules
+/// and run through the same step and guard definitions as the explicit checker.
+///
+/// An atomic rule is one transition. An interleaved rule starts (its guard, its
+/// first step, and its progress recorded on its key frame, its first frame
+/// parameter) and then runs each later step as its own transition, taking its
+/// parameters back from the key frame's arguments. A start also requires the key
+/// frame to be idle, which the models' `not in_flight(f)` guards imply.
+public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState) throws(Z3Error) -> [SymbolicTransition] {
+    let z3 = v.z3
+    var transitions: [SymbolicTransition] = []
+    for (index, rule) in model.rules.enumerated() {
+        var parameters: [Z3Term] = []
+        for parameter in rule.parameters {
+            parameters.append(try z3.constant("\(rule.name).\(parameter.name)", v.sort(parameter.type)))
+        }
+        let keySlot = rule.parameters.firstIndex { $0.type == .frame }
+        if !rule.isAtomic && keySlot == nil && rule.steps.count > 1 {
+            throw Z3Error(message: "rule '\(rule.name)' is interleaved but has no frame parameter to key its progress on")
+        }
+        // The start.
+        let start = try SymbolicAlgebra(v, model: model, state: pre, bindings: parameters)
+        var enabled = rule.guardCondition.evaluate(in: start)
+        var applied = start
+        if rule.isAtomic {
+            for step in rule.steps { step.apply(to: &applied) }
+        } else {
+            rule.steps[0].apply(to: &applied)
+        }
+        var post = applied.state
+        if let error = applied.error { throw error }
+        if !rule.isAtomic, rule.steps.count > 1, let keySlot {
+            let key = parameters[keySlot]
+            enabled = try z3.and([enabled, z3.equal(z3.select(pre.progress, key), z3.numeral(0, v.progress))])
+            post.progress = try z3.store(post.progress, key, z3.numeral(SymbolicState.progressCode(rule: index, nextStep: 1), v.progress))
+            for (slot, parameter) in rule.parameters.enumerated() {
+                let argument = SymbolicState.argumentIndex(slot, parameter.type)
+                post.arguments[argument] = try z3.store(post.arguments[argument], key, parameters[slot])
+            }
+        }
+        transitions.append(SymbolicTransition(name: rule.isAtomic || rule.steps.count == 1 ? rule.name : "\(rule.name) starts",
+                                              enabled: enabled, post: post))
+        // Each later step of an interleaved rule.
+        guard !rule.isAtomic, let keySlot else { continue }
+        for step in 1..<rule.steps.count {
+            let key = try z3.constant("\(rule.name).key", v.frame)
+            var bindings: [Z3Term] = []
+            for (slot, parameter) in rule.parameters.enumerated() {
+                bindings.append(slot == keySlot ? key : try z3.select(pre.arguments[SymbolicState.argumentIndex(slot, parameter.type)], key))
+            }
+            let running = try SymbolicAlgebra(v, model: model, state: pre, bindings: bindings)
+            var stepped = running
+            rule.steps[step].apply(to: &stepped)
+            if let error = stepped.error { throw error }
+            var post = stepped.state
+            let next: UInt64 = step + 1 < rule.steps.count ? SymbolicState.progressCode(rule: index, nextStep: step + 1) : 0
+            post.progress = try z3.store(post.progress, key, z3.numeral(next, v.progress))
+            let enabled = try z3.equal(z3.select(pre.progress, key), z3.numeral(SymbolicState.progressCode(rule: index, nextStep: step), v.progress))
+            transitions.append(SymbolicTransition(name: "\(rule.name) step \(step + 1)/\(rule.steps.count)", enabled: enabled, post: post))
+        }
+    }
+    return transitions
+}

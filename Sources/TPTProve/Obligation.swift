@@ -1,0 +1,41 @@
+import TPTModel
+import TPTZ3
+
+/// What checking one proof obligation found. `unknown` is never success.
+public enum ObligationResult: Sendable, Equatable {
+    /// The negated obligation is unsatisfiable for any number of frames, VMs
+    /// and pages.
+    case proved
+    /// A counterexample exists; `bounded` says whether it was found only after
+    /// closing the sorts over the configuration's literals.
+    case refuted(bounded: Bool)
+    case unknown(reason: String)
+}
+
+/// Checks that an obligation holds: `build` states it (the formula and what it
+/// may assume) in a vocabulary, the negation is asserted with the assumptions,
+/// and Z3 looks for a model.
+///
+/// Quantified formulas over arrays make Z3 incomplete: it may answer unknown
+/// where a counterexample exists. Then the obligation is stated again over the
+/// configuration's bounded sorts, where Z3 decides it: a model there is a real
+/// counterexample (a small instance is an instance), while unsatisfiability
+/// there proves nothing for larger sizes, and the result stays unknown.
+public func checkObligation(_ configuration: Configuration, in z3: Z3Context, timeoutMilliseconds: UInt32,
+                            _ build: (Vocabulary) throws(Z3Error) -> (formula: Z3Term, assumptions: [Z3Term])) throws(Z3Error) -> ObligationResult {
+    func check(_ domain: Vocabulary.Domain) throws(Z3Error) -> Z3Result {
+        let vocabulary = try Vocabulary(z3, configuration: configuration, domain: domain)
+        let (formula, assumptions) = try build(vocabulary)
+        let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds)
+        for assumption in assumptions { try solver.assert(assumption) }
+        try solver.assert(z3.not(formula))
+        return try solver.check()
+    }
+    switch try check(.unbounded) {
+    case .unsatisfiable: return .proved
+    case .satisfiable: return .refuted(bounded: false)
+    case .unknown(let reason):
+        if try check(.bounded) == .satisfiable { return .refuted(bounded: true) }
+        return .unknown(reason: reason)
+    }
+}
