@@ -16,11 +16,11 @@ public enum ObligationResult: Sendable, Equatable {
 /// may assume) in a vocabulary, the negation is asserted with the assumptions,
 /// and Z3 looks for a model.
 ///
-/// Quantified formulas over arrays make Z3 incomplete: it may answer unknown
-/// where a counterexample exists. Then the obligation is stated again over the
-/// configuration's bounded sorts, where Z3 decides it: a model there is a real
-/// counterexample (a small instance is an instance), while unsatisfiability
-/// there proves nothing for larger sizes, and the result stays unknown.
+/// Quantified formulas over arrays make Z3 incomplete unbounded: it may answer
+/// unknown, or time out, where a counterexample exists. So the obligation is
+/// first stated over the configuration's bounded sorts, where Z3 decides it
+/// quickly: a model there is a real counterexample (a small instance is an
+/// instance). Only when there is none is it stated unbounded, for the proof.
 public func checkObligation(_ configuration: Configuration, in z3: Z3Context, timeoutMilliseconds: UInt32,
                             _ build: (Vocabulary) throws(Z3Error) -> (formula: Z3Term, assumptions: [Z3Term])) throws(Z3Error) -> ObligationResult {
     func check(_ domain: Vocabulary.Domain) throws(Z3Error) -> Z3Result {
@@ -31,11 +31,10 @@ public func checkObligation(_ configuration: Configuration, in z3: Z3Context, ti
         try solver.assert(z3.not(formula))
         return try solver.check()
     }
+    if try check(.bounded) == .satisfiable { return .refuted(bounded: true) }
     switch try check(.unbounded) {
     case .unsatisfiable: return .proved
     case .satisfiable: return .refuted(bounded: false)
-    case .unknown(let reason):
-        if try check(.bounded) == .satisfiable { return .refuted(bounded: true) }
-        return .unknown(reason: reason)
+    case .unknown(let reason): return .unknown(reason: reason)
     }
 }

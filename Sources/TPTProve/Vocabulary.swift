@@ -89,6 +89,19 @@ public final class Vocabulary {
         return try enumeration.constructors[index].make()
     }
 
+    /// The literals a model names (f0, vm1, ...) are different frames, VMs and
+    /// pages; unbounded, that is an assumption, bounded it holds by construction.
+    public func distinctLiterals() throws(Z3Error) -> Z3Term {
+        let c = configuration
+        var axioms: [Z3Term] = []
+        for (type, count) in [(ValueType.frame, c.frames), (.vm, c.vms), (.gpage, c.gpages)] where count > 1 {
+            var literals: [Z3Term] = []
+            for index in 0..<count { literals.append(try literal(type, index)) }
+            axioms.append(try z3.distinct(literals))
+        }
+        return try z3.and(axioms)
+    }
+
     /// The configuration's sizes as axioms: each sort holds exactly its literals
     /// (distinct, and nothing else).
     public func closure() throws(Z3Error) -> Z3Term {
