@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "tptcheck",
             dependencies: [
-                "TPTModel", "TPTExplore",
+                "TPTModel", "TPTExplore", "TPTProve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Release-build throughput benchmark for the explicit checker.

@@ -31,10 +31,12 @@ public typealias Invariant = (SymbolicState, Vocabulary) throws(Z3Error) -> Z3Te
 
 /// Checks that `invariant` proves the model's safety properties: it holds
 /// initially (the model's literals are distinct), every host and guest
-/// transition keeps it, and under it no guest transition breaks a checked
-/// property. Each obligation is checked bounded first, then unbounded
+/// transition keeps it, and under it no guest transition breaks one of the
+/// properties (the model's safety properties, unless given). Each obligation is checked bounded first, then unbounded
 /// (`checkObligation`).
-public func prove(_ model: Model, invariant: Invariant, timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [ObligationOutcome] {
+public func prove(_ model: Model, invariant: Invariant, properties: [Property]? = nil,
+                  timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [ObligationOutcome] {
+    let properties = properties ?? model.properties
     let z3 = Z3Context()
     let c = model.configuration
     var outcomes: [ObligationOutcome] = []
@@ -63,7 +65,7 @@ public func prove(_ model: Model, invariant: Invariant, timeoutMilliseconds: UIn
             let transition = try guestTransitions(model, v, from: pre).transitions[index]
             return (try invariant(transition.post, v), [try invariant(pre, v), transition.enabled])
         }
-        for (which, violation) in guest.violations[index].enumerated() {
+        for (which, violation) in guest.violations[index].enumerated() where properties.contains(violation.property) {
             try check(.safety(violation.property, transition: transition.name)) { v throws(Z3Error) in
                 let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
                 let guest = try guestTransitions(model, v, from: pre)

@@ -135,3 +135,48 @@ import Testing
         #expect(try cli.run(["necessity", "--max-states", "10", "Models/tpt.tpt"]).status == 3)
     }
 }
+
+@Suite struct ProveCommandTests {
+    let cli = CommandLineTests()
+
+    @Test func bundledProofsAreProvedAndExitZero() throws {
+        let result = try cli.run(["prove", "Proofs"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("tpt: isolation, no_data_leak for model tpt, 8 clauses, 26 obligations"))
+        #expect(result.output.contains("isolation: read (walk and fill)"))
+        #expect(!result.output.contains("REFUTED") && !result.output.contains("UNKNOWN"))
+    }
+
+    /// A proof file in a folder next to a Models folder with the model.
+    func temporaryProof(_ text: String) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tptcheck-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Proofs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Models"), withIntermediateDirectories: true)
+        try cli.bundled("tpt").write(to: root.appendingPathComponent("Models/tpt.tpt"), atomically: true, encoding: .utf8)
+        let path = root.appendingPathComponent("Proofs/x.proof").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func bundledProof() throws -> String {
+        try String(contentsOf: CommandLineTests.repository.appendingPathComponent("Proofs/tpt.proof"), encoding: .utf8)
+    }
+
+    @Test func aClauseThatIsNotInductiveExitsOne() throws {
+        let path = try temporaryProof(try bundledProof().replacingOccurrences(of: "running(f, reclaim, 2..4)", with: "running(f, reclaim, 2..3)"))
+        let result = try cli.run(["prove", path])
+        #expect(result.status == 1)
+        // Old data outlives step 3 (the shootdown) until the scrub: the clause breaks there, and only there.
+        let refuted = result.output.split(separator: "\n").filter { $0.contains("REFUTED") }
+        #expect(refuted.count == 1 && refuted[0].contains("consecution: reclaim step 3/6"), "\(refuted)")
+    }
+
+    @Test func aBadProofExitsTwoWithItsLocation() throws {
+        let path = try temporaryProof(try bundledProof().replacingOccurrences(of: "forall k: frame.", with: "forall k: cpu."))
+        let result = try cli.run(["prove", path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("\(path):14:13: unknown sort 'cpu'"))
+        #expect(try cli.run(["prove", "--timeout", "0", "Proofs"]).status == 2)
+    }
+}
+

@@ -48,6 +48,13 @@ func lex(_ text: String, file: String) throws(Diagnostic) -> [Token] {
         case 40, 41, 44, 58, 59:  // ( ) , : ;
             tokens.append(Token(kind: .symbol(String(UnicodeScalar(byte))), location: location(index)))
             index += 1
+        case 46:  // . ..
+            let double = index + 1 < bytes.count && bytes[index + 1] == 46
+            tokens.append(Token(kind: .symbol(double ? ".." : "."), location: location(index)))
+            index += double ? 2 : 1
+        case 61 where index + 1 < bytes.count && bytes[index + 1] == 62:  // =>
+            tokens.append(Token(kind: .symbol("=>"), location: location(index)))
+            index += 2
         case 61, 33:  // == !=
             if index + 1 < bytes.count, bytes[index + 1] == 61 {
                 let symbol = byte == 61 ? "==" : "!="

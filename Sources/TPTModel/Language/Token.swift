@@ -3,7 +3,7 @@ struct Token: Equatable {
     enum Kind: Equatable {
         case identifier(String)
         case number(Int)
-        case symbol(String)   // ( ) , : ; == !=
+        case symbol(String)   // ( ) , : ; . .. == != =>
         case end
     }
 

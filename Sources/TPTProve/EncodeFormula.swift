@@ -1,0 +1,105 @@
+import TPTModel
+import TPTZ3
+
+/// A proof file's clauses as Z3 formulas over one symbolic state.
+extension ProofSpecification {
+    /// The invariant: every clause, over the given state.
+    public func invariant(for model: Model) -> Invariant {
+        { (state: SymbolicState, v: Vocabulary) throws(Z3Error) -> Z3Term in
+            var encoder = FormulaEncoder(model: model, state: state, vocabulary: v)
+            var parts: [Z3Term] = []
+            for clause in clauses { parts.append(try encoder.encode(clause.formula)) }
+            return try v.z3.and(parts)
+        }
+    }
+}
+
+/// Encodes formulas; bound variables become fresh constants of their sorts.
+struct FormulaEncoder {
+    let model: Model
+    let state: SymbolicState
+    let vocabulary: Vocabulary
+    var bound: [String: Z3Term] = [:]
+    var fresh = 0
+
+    init(model: Model, state: SymbolicState, vocabulary: Vocabulary) {
+        self.model = model
+        self.state = state
+        self.vocabulary = vocabulary
+    }
+
+    private var z3: Z3Context { vocabulary.z3 }
+
+    func sort(_ sort: ProofSort) -> Z3Sort {
+        switch sort {
+        case .frame: return vocabulary.frame
+        case .vm: return vocabulary.vm
+        case .gpage: return vocabulary.gpage
+        case .page: return vocabulary.page
+        case .ownership: return vocabulary.ownership.sort
+        }
+    }
+
+    mutating func encode(_ formula: Formula) throws(Z3Error) -> Z3Term {
+        switch formula {
+        case .constant(let value): return try z3.bool(value)
+        case .not(let inner): return try z3.not(encode(inner))
+        case .and(let a, let b): return try z3.and([encode(a), encode(b)])
+        case .or(let a, let b): return try z3.or([encode(a), encode(b)])
+        case .implies(let a, let b): return try z3.implies(encode(a), encode(b))
+        case .forall(let variables, let body):
+            let saved = bound
+            defer { bound = saved }
+            var constants: [Z3Term] = []
+            for variable in variables {
+                fresh += 1
+                let constant = try z3.constant("\(variable.name)!\(fresh)", sort(variable.sort))
+                bound[variable.name] = constant
+                constants.append(constant)
+            }
+            return try z3.forall(constants, encode(body))
+        case .equal(let a, let b): return try z3.equal(encode(a), encode(b))
+        case .namesVM(let ownership): return try vocabulary.ownership.constructors[2].test(encode(ownership))
+        case .tlbMaps(let vm, let page, let frame):
+            let entry = try z3.select(z3.select(state.tlb, encode(vm)), encode(page))
+            let entries = vocabulary.frameEntry.constructors
+            guard let frame else { return try entries[0].test(entry) }
+            return try z3.and([entries[1].test(entry), z3.equal(entries[1].fields[0](entry), encode(frame))])
+        case .nestedMaps(let vm, let gpage, let frame):
+            let entry = try z3.select(z3.select(state.nested, encode(vm)), encode(gpage))
+            let option = vocabulary.optionalFrame.constructors
+            guard let frame else { return try option[0].test(entry) }
+            return try z3.equal(entry, option[1].make(encode(frame)))
+        case .pinned(let frame): return try z3.select(state.pinned, encode(frame))
+        case .running(let frame, let rule, let steps):
+            // Written from 1, as in the rule; progress codes count the next step from 0.
+            return try state.progress(of: encode(frame), rule: rule, nextStep: steps.map { Array(($0.lowerBound - 1)...($0.upperBound - 1)) },
+                                      in: vocabulary)
+        }
+    }
+
+    mutating func encode(_ term: Term) throws(Z3Error) -> Z3Term {
+        let ownership = vocabulary.ownership.constructors
+        switch term {
+        case .variable(let name, _):
+            guard let constant = bound[name] else { throw Z3Error(message: "unbound variable '\(name)'") }
+            return constant
+        case .literal(let sort, let index):
+            switch sort {
+            case .frame: return try vocabulary.literal(.frame, index)
+            case .vm: return try vocabulary.literal(.vm, index)
+            case .gpage: return try vocabulary.literal(.gpage, index)
+            case .page: return try vocabulary.pageLiteral(index)
+            case .ownership: throw Z3Error(message: "no ownership literals")
+            }
+        case .free: return try ownership[0].make()
+        case .host: return try ownership[1].make()
+        case .owned(let vm): return try ownership[2].make(encode(vm))
+        case .owner(let frame): return try z3.select(state.owner, encode(frame))
+        case .tag(let frame): return try z3.select(state.tag, encode(frame))
+        case .writer(let frame): return try z3.select(state.writer, encode(frame))
+        case .argument(let rule, let parameter, let frame):
+            return try state.argument(model, rule: rule, parameter: model.rules[rule].parameters[parameter].name, of: encode(frame), in: vocabulary)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TPTModel
+import TPTProve
+import TPTZ3
+
+/// The bundled proof files: parsed against their models, every obligation
+/// proved, and their invariants satisfiable by the real initial state.
+@Suite struct ProofFileTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func load(_ name: String, replacing old: String? = nil, with new: String = "") throws -> (ProofSpecification, Model) {
+        var text = try String(contentsOf: root.appendingPathComponent("Proofs/\(name).proof"), encoding: .utf8)
+        if let old {
+            #expect(text.contains(old), "test setup: '\(old)' not found")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        let models = try ["tpt", "nested"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
+            guard let found = models[model] else { throw Diagnostic("no model '\(model)'", at: location) }
+            return found
+        }
+    }
+
+    @Test(arguments: ["tpt", "nested"])
+    func bundledProofHolds(_ name: String) throws {
+        let (proof, model) = try Self.load(name)
+        #expect(proof.properties == [.isolation, .noDataLeak])
+        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties)
+        for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
+        #expect(outcomes.filter { if case .safety = $0.kind { true } else { false } }.count == 10)
+    }
+
+    @Test(arguments: ["tpt", "nested"])
+    func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
+        let (proof, model) = try Self.load(name)
+        let z3 = Z3Context()
+        let v = try Vocabulary(z3, configuration: model.configuration, domain: .bounded)
+        let solver = try Z3Solver(z3, timeoutMilliseconds: 60_000)
+        try solver.assert(proof.invariant(for: model)(SymbolicState.initial(v, model: model), v))
+        #expect(try solver.check() == .satisfiable)
+    }
+
+    /// A clause that forgets a window of the reclaim is not inductive: TLB
+    /// entries survive the retag, until the shootdown.
+    @Test func aTooStrongClauseIsRefutedWhereItBreaks() throws {
+        let (proof, model) = try Self.load("tpt", replacing: "running(f, reclaim, 2..3) and reclaim.v(f) == v)",
+                                           with: "running(f, reclaim, 2..2) and reclaim.v(f) == v)")
+        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties)
+        let refuted = outcomes.filter { if case .refuted = $0.result { true } else { false } }.map(\.name)
+        #expect(refuted == ["consecution: reclaim step 2/6"])
+    }
+
+    @Test func badProofsGetOneDiagnosticWithTheirLocation() throws {
+        func message(_ old: String, _ new: String) -> String? {
+            do {
+                _ = try Self.load("tpt", replacing: old, with: new)
+                return nil
+            } catch let diagnostic as Diagnostic {
+                return "\(diagnostic.location.line):\(diagnostic.location.column): \(diagnostic.message)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message("forall k: frame.", "forall k: cpu.") == "14:13: unknown sort 'cpu' (expected frame, vm, gpage, page)")
+        #expect(message("reclaim.f(k) == k", "reclaim.x(k) == k") == "14:51: rule 'reclaim' has no parameter 'x'")
+        #expect(message("running(f, reclaim, 2..6)", "running(f, reclaim, 2..7)") == "19:64: 'reclaim' has steps 1 to 6; a rule in progress is next at step 2 to 6")
+        #expect(message("owner(f) == v or", "owner(f) == g or")?.hasSuffix("cannot compare a ownership with a gpage") == true)
+        #expect(message("proves isolation, no_data_leak", "proves equivalent_to_nested")
+                == "10:8: a proof proves isolation or no_data_leak, not 'equivalent_to_nested'")
+    }
+}
