@@ -18,7 +18,9 @@ public final class Z3Solver {
     /// The assertions in force, innermost push level last.
     private(set) var assertions: [[Z3Term]] = [[]]
 
-    public init(_ context: Z3Context, timeoutMilliseconds: UInt32? = nil) throws(Z3Error) {
+    /// - Parameter randomSeed: the seed of Z3's search heuristics. Where Z3 is
+    ///   incomplete (quantifiers), another seed may decide what one left unknown.
+    public init(_ context: Z3Context, timeoutMilliseconds: UInt32? = nil, randomSeed: UInt32? = nil) throws(Z3Error) {
         self.context = context
         guard let solver = Z3_mk_solver(context.raw) else {
             try context.check()
@@ -26,10 +28,15 @@ public final class Z3Solver {
         }
         raw = solver
         Z3_solver_inc_ref(context.raw, raw)
-        if let timeoutMilliseconds {
+        if timeoutMilliseconds != nil || randomSeed != nil {
             let params = Z3_mk_params(context.raw)
             Z3_params_inc_ref(context.raw, params)
-            Z3_params_set_uint(context.raw, params, Z3_mk_string_symbol(context.raw, "timeout"), timeoutMilliseconds)
+            if let timeoutMilliseconds {
+                Z3_params_set_uint(context.raw, params, Z3_mk_string_symbol(context.raw, "timeout"), timeoutMilliseconds)
+            }
+            if let randomSeed {
+                Z3_params_set_uint(context.raw, params, Z3_mk_string_symbol(context.raw, "random_seed"), randomSeed)
+            }
             Z3_solver_set_params(context.raw, raw, params)
             Z3_params_dec_ref(context.raw, params)
             try context.check()
