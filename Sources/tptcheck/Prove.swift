@@ -25,6 +25,12 @@ struct Prove: ParsableCommand {
     @Option(help: "Seconds Z3 may spend on one obligation before it is unknown.")
     var timeout: Double = 60
 
+    @Flag(help: "Print results as JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file.", valueName: "file"))
+    var junit: String?
+
     func validate() throws {
         if !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
     }
@@ -47,7 +53,7 @@ struct Prove: ParsableCommand {
                 throw InputError(message: error.description)
             }
         }
-        var refuted = false, unknown = false
+        var runs: [ProofRun] = []
         for (proof, model) in proofs {
             let start = Date()
             let outcomes: [ObligationOutcome]
@@ -57,27 +63,23 @@ struct Prove: ParsableCommand {
             } catch {
                 throw InputError(message: "\(proof.file): \(error)")
             }
+            let run = ProofRun(proof: proof, model: model, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+            runs.append(run)
+            if json { continue }
             print("\(proof.name): \(proof.properties.map(\.rawValue).joined(separator: ", ")) for model \(model.name), "
                   + "\(proof.clauses.count) clauses, \(outcomes.count) obligations")
             for outcome in outcomes {
-                print("  " + CheckOutcome.pad(outcome.name, 44) + CheckOutcome.pad(describe(outcome.result), 28)
+                print("  " + CheckOutcome.pad(outcome.name, 44) + CheckOutcome.pad(resultText(outcome.result), 28)
                       + String(format: "%7.3f s", outcome.seconds))
             }
-            let failed = outcomes.filter { $0.result != .proved }
-            refuted = refuted || failed.contains { if case .refuted = $0.result { true } else { false } }
-            unknown = unknown || failed.contains { if case .unknown = $0.result { true } else { false } }
-            let verdict = failed.isEmpty ? "proved" : "NOT proved (\(failed.count) of \(outcomes.count) obligations)"
-            print("  \(verdict) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+            let verdict = run.unproved.isEmpty ? "proved" : "NOT proved (\(run.unproved.count) of \(outcomes.count) obligations)"
+            print("  \(verdict) in \(String(format: "%.2f", run.seconds)) s")
         }
-        if refuted { throw ExitCode(ExitStatus.unexpectedVerdict) }
-        if unknown { throw ExitCode(ExitStatus.inconclusive) }
-    }
-
-    private func describe(_ result: ObligationResult) -> String {
-        switch result {
-        case .proved: return "proved"
-        case .refuted(let bounded): return bounded ? "REFUTED (at the model's size)" : "REFUTED"
-        case .unknown(let reason): return "UNKNOWN: \(reason)"
-        }
+        let unproved = runs.flatMap(\.unproved)
+        let status: Int32 = unproved.contains { if case .refuted = $0.result { true } else { false } } ? ExitStatus.unexpectedVerdict
+            : unproved.isEmpty ? ExitStatus.success : ExitStatus.inconclusive
+        if let junit { try writeOutput(proveJUnit(runs), to: junit) }
+        if json { print(proveJSON(runs, exitCode: status)) }
+        if status != ExitStatus.success { throw ExitCode(status) }
     }
 }

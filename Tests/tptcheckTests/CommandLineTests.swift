@@ -179,5 +179,22 @@ import Testing
         #expect(result.error.contains("\(path):14:13: unknown sort 'cpu'"))
         #expect(try cli.run(["prove", "--timeout", "0", "Proofs"]).status == 2)
     }
-}
 
+    @Test func jsonAndJUnitCarryEveryObligation() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("prove-\(UUID().uuidString).xml").path
+        let path = try temporaryProof(try bundledProof().replacingOccurrences(of: "running(f, reclaim, 2..4)", with: "running(f, reclaim, 2..3)"))
+        let result = try cli.run(["prove", "--json", "--junit", out, path])
+        #expect(result.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        #expect(report?["exitCode"] as? Int == 1)
+        let proof = (report?["proofs"] as? [[String: Any]])?.first
+        #expect(proof?["verdict"] as? String == "not proved")
+        let obligations = proof?["obligations"] as? [[String: Any]] ?? []
+        #expect(obligations.count == 26)
+        #expect(obligations.filter { $0["result"] as? String == "refuted" }.map { $0["obligation"] as? String } == ["consecution: reclaim step 3/6"])
+        // A real XML parser accepts the JUnit file: one failure, the refuted obligation.
+        let junit = try JUnitTests().parse(out)
+        #expect(junit.cases.count == 26)
+        #expect(junit.cases.filter { $0.outcome == "failure" }.map(\.name) == ["tpt.consecution: reclaim step 3/6"])
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import TPTModel
+import TPTProve
+
+/// One proof file's result: what `prove` prints, and writes as JSON or JUnit.
+struct ProofRun {
+    var proof: ProofSpecification
+    var model: Model
+    var outcomes: [ObligationOutcome]
+    var seconds: Double
+
+    var unproved: [ObligationOutcome] { outcomes.filter { $0.result != .proved } }
+}
+
+func resultText(_ result: ObligationResult) -> String {
+    switch result {
+    case .proved: return "proved"
+    case .refuted(let bounded): return bounded ? "REFUTED (at the model's size)" : "REFUTED"
+    case .unknown(let reason): return "UNKNOWN: \(reason)"
+    }
+}
+
+func proveJSON(_ runs: [ProofRun], exitCode: Int32) -> String {
+    struct Obligation: Encodable { var obligation: String; var result: String; var detail: String?; var seconds: Double }
+    struct Entry: Encodable {
+        var proof: String, file: String, model: String, properties: [String], clauses: [String]
+        var verdict: String, seconds: Double, obligations: [Obligation]
+    }
+    struct Report: Encodable { var proofs: [Entry]; var exitCode: Int32 }
+    let entries = runs.map { run in
+        Entry(proof: run.proof.name, file: run.proof.file, model: run.model.name, properties: run.proof.properties.map(\.rawValue),
+              clauses: run.proof.clauses.map(\.name), verdict: run.unproved.isEmpty ? "proved" : "not proved", seconds: run.seconds,
+              obligations: run.outcomes.map { outcome in
+                  switch outcome.result {
+                  case .proved: return Obligation(obligation: outcome.name, result: "proved", seconds: outcome.seconds)
+                  case .refuted(let bounded):
+                      return Obligation(obligation: outcome.name, result: "refuted",
+                                        detail: bounded ? "counterexample at the model's size" : nil, seconds: outcome.seconds)
+                  case .unknown(let reason): return Obligation(obligation: outcome.name, result: "unknown", detail: reason, seconds: outcome.seconds)
+                  }
+              })
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: (try? encoder.encode(Report(proofs: entries, exitCode: exitCode))) ?? Data("{}".utf8), as: UTF8.self)
+}
+
+/// JUnit XML: a test suite per proof, a test case per obligation. A refuted
+/// obligation fails; an unknown one is skipped, never passed.
+func proveJUnit(_ runs: [ProofRun]) -> String {
+    var suites: [String] = []
+    var tests = 0, failures = 0, skipped = 0, seconds = 0.0
+    for run in runs {
+        var cases: [String] = []
+        for outcome in run.outcomes {
+            let head = "    <testcase classname=\"\(xmlEscape(run.proof.name))\" name=\"\(xmlEscape(outcome.name))\" time=\"\(String(format: "%.3f", outcome.seconds))\""
+            switch outcome.result {
+            case .proved: cases.append(head + "/>")
+            case .refuted:
+                cases.append(head + "><failure message=\"\(xmlEscape(resultText(outcome.result)))\" type=\"refuted\"/></testcase>")
+            case .unknown:
+                cases.append(head + "><skipped message=\"\(xmlEscape(resultText(outcome.result)))\"/></testcase>")
+            }
+        }
+        let suiteFailures = run.outcomes.filter { if case .refuted = $0.result { true } else { false } }.count
+        let suiteSkipped = run.outcomes.filter { if case .unknown = $0.result { true } else { false } }.count
+        suites.append("""
+              <testsuite name="\(xmlEscape(run.proof.name))" tests="\(cases.count)" failures="\(suiteFailures)" errors="0" skipped="\(suiteSkipped)" time="\(String(format: "%.3f", run.seconds))" file="\(xmlEscape(run.proof.file))">
+            \(cases.joined(separator: "\n"))
+              </testsuite>
+            """)
+        tests += cases.count
+        failures += suiteFailures
+        skipped += suiteSkipped
+        seconds += run.seconds
+    }
+    return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="tptcheck prove" tests="\(tests)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(String(format: "%.3f", seconds))">
+        \(suites.joined(separator: "\n"))
+        </testsuites>
+
+        """
+}
