@@ -47,8 +47,8 @@ extension SymbolicState {
         for (vm, field) in layout.root.enumerated() where s[field] != 0 {
             root = try z3.store(root, v.literal(.vm, vm), rootOption.constructors[1].make(v.literal(rootType, s[field] - 1)))
         }
-        // The VM's TLB: the union of its vCPUs' entries (a later vCPU's entry for
-        // the same page wins; the bundled configurations have one vCPU).
+        // The VM's TLB (one vCPU per VM: with more, a later vCPU's entry for the
+        // same page would hide an earlier one's).
         var tlb = try z3.constantArray(v.vm, z3.constantArray(v.page, noEntry))
         for vm in 0..<c.vms {
             var inner = try z3.constantArray(v.page, noEntry)

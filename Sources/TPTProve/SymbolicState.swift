@@ -4,10 +4,12 @@ import TPTZ3
 /// A state as Z3 arrays: the same maps a packed state holds, indexed by the
 /// vocabulary's sorts instead of by position.
 ///
-/// A TLB is a map from (VM, virtual page) to an entry: the union of the VM's
-/// vCPUs' TLBs, with no capacity. Every behaviour of a bounded TLB of any size
-/// is a behaviour of this one (evicting is dropping an entry), so what holds
-/// here holds for every TLB size.
+/// A TLB is a map from (VM, virtual page) to an entry, with no capacity: every
+/// behaviour of a bounded TLB of any size is a behaviour of this one (evicting
+/// is dropping an entry), so what holds here holds for every TLB size. It is one
+/// vCPU's: with several, two vCPUs may cache different entries for one page,
+/// which one map cannot hold, so proofs require one vCPU per VM (a vCPU sort is
+/// the way to lift that).
 ///
 /// An interleaved rule in progress is kept on its key frame (its first frame
 /// parameter): `progress` says which rule and which step is next, and

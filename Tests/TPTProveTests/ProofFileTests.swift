@@ -15,7 +15,9 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        let models = try ["tpt", "nested"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        // A model with two vCPUs, which proofs do not cover yet.
+        models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
             guard let found = models[model] else { throw Diagnostic("no model '\(model)'", at: location) }
             return found
@@ -66,6 +68,7 @@ import TPTZ3
         #expect(message("reclaim.f(k) == k", "reclaim.x(k) == k") == "14:51: rule 'reclaim' has no parameter 'x'")
         #expect(message("running(f, reclaim, 2..6)", "running(f, reclaim, 2..7)") == "19:64: 'reclaim' has steps 1 to 6; a rule in progress is next at step 2 to 6")
         #expect(message("owner(f) == v or", "owner(f) == g or")?.hasSuffix("cannot compare a ownership with a gpage") == true)
+        #expect(message("model tpt\n", "model tpt2\n") == "9:7: proofs cover one vCPU per VM for now; model 'tpt2' has 2")
         #expect(message("proves isolation, no_data_leak", "proves equivalent_to_nested")
                 == "10:8: a proof proves isolation or no_data_leak, not 'equivalent_to_nested'")
     }

@@ -64,6 +64,11 @@ private struct ProofParser {
         try expectWord("model", "after the proof's name")
         let (modelName, modelLocation) = try name("a model name (Models/NAME.tpt)")
         model = try load(modelName, modelLocation)
+        // The symbolic TLB is one map per VM: with several vCPUs it could not
+        // hold different entries for one page, and a proof would miss behaviour.
+        guard model.configuration.vcpus == 1 else {
+            throw Diagnostic("proofs cover one vCPU per VM for now; model '\(modelName)' has \(model.configuration.vcpus)", at: modelLocation)
+        }
         try expectWord("proves", "after the model's name")
         var properties: [Property] = []
         repeat {
