@@ -180,6 +180,14 @@ import Testing
         #expect(try cli.run(["prove", "--timeout", "0", "Proofs"]).status == 2)
     }
 
+    /// A timeout is unknown, and unknown is exit 3, never success.
+    @Test func aTimeoutIsInconclusive() throws {
+        let result = try cli.run(["prove", "--timeout", "0.001", "Proofs"])
+        #expect(result.status == 3)
+        #expect(result.output.contains("UNKNOWN: timeout"))
+        #expect(!result.output.contains("  proved in"))
+    }
+
     @Test func jsonAndJUnitCarryEveryObligation() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("prove-\(UUID().uuidString).xml").path
         let path = try temporaryProof(try bundledProof().replacingOccurrences(of: "running(f, reclaim, 2..4)", with: "running(f, reclaim, 2..3)"))
