@@ -53,13 +53,17 @@ struct Prove: ParsableCommand {
                 throw InputError(message: error.description)
             }
         }
+        for (proof, model) in proofs where !model.scheme.walksGuestTables {
+            throw InputError(message: "\(proof.modelLocation): proofs cover tpt and nested models for now; "
+                             + "'\(model.name)' is \(model.scheme.rawValue)")
+        }
         var runs: [ProofRun] = []
         for (proof, model) in proofs {
             let start = Date()
             let outcomes: [ObligationOutcome]
             do {
                 outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties,
-                                     timeoutMilliseconds: UInt32(timeout * 1000))
+                                     timeoutMilliseconds: UInt32(max(1, (timeout * 1000).rounded())))
             } catch {
                 throw InputError(message: "\(proof.file): \(error)")
             }

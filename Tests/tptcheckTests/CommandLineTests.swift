@@ -178,6 +178,13 @@ import Testing
         #expect(result.status == 2)
         #expect(result.error.contains("\(path):14:13: unknown sort 'cpu'"))
         #expect(try cli.run(["prove", "--timeout", "0", "Proofs"]).status == 2)
+        // Shadow and pv guest transitions are not encoded yet: said, not guessed.
+        let shadow = try temporaryProof("proof s\nmodel shadow\nproves isolation\nclause anything: true\n")
+        try cli.bundled("shadow").write(toFile: ((shadow as NSString).deletingLastPathComponent as NSString)
+            .deletingLastPathComponent + "/Models/shadow.tpt", atomically: true, encoding: .utf8)
+        let refused = try cli.run(["prove", shadow])
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("proofs cover tpt and nested models for now"))
     }
 
     /// A timeout is unknown, and unknown is exit 3, never success.
