@@ -5,11 +5,11 @@ import TPTZ3
 extension ProofSpecification {
     /// The invariant: every clause, over the given state.
     public func invariant(for model: Model) -> Invariant {
-        { (state: SymbolicState, v: Vocabulary) throws(Z3Error) -> Z3Term in
+        { (state: SymbolicState, v: Vocabulary) throws(Z3Error) -> [(name: String, formula: Z3Term)] in
             var encoder = FormulaEncoder(model: model, state: state, vocabulary: v)
-            var parts: [Z3Term] = []
-            for clause in clauses { parts.append(try encoder.encode(clause.formula)) }
-            return try v.z3.and(parts)
+            var parts: [(name: String, formula: Z3Term)] = []
+            for clause in clauses { parts.append((clause.name, try encoder.encode(clause.formula))) }
+            return parts
         }
     }
 }

@@ -47,7 +47,10 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
         return next
     }
     func add(_ name: String, _ enabled: Z3Term, _ post: SymbolicState, _ violations: [SymbolicViolation] = []) {
-        result.transitions.append(SymbolicTransition(name: name, enabled: enabled, post: post))
+        let parameters: [(name: String, term: Z3Term)] = name == "flush" ? [("vm", vm)]
+            : name == "load root" ? [("vm", vm), ("root", target)]
+            : name.contains("walk and fill") ? [("vm", vm), ("page", page), ("frame", frame)] : [("vm", vm), ("page", page)]
+        result.transitions.append(SymbolicTransition(name: name, enabled: enabled, post: post, parameters: parameters))
         result.violations.append(violations)
     }
 

@@ -8,6 +8,8 @@ public struct SymbolicTransition {
     public var name: String
     public var enabled: Z3Term
     public var post: SymbolicState
+    /// The transition's own parameters, named, for reading a counterexample.
+    public var parameters: [(name: String, term: Z3Term)] = []
 }
 
 extension SymbolicState {
@@ -83,7 +85,8 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
             }
         }
         transitions.append(SymbolicTransition(name: rule.isAtomic || rule.steps.count == 1 ? rule.name : "\(rule.name) starts",
-                                              enabled: enabled, post: post))
+                                              enabled: enabled, post: post,
+                                              parameters: Array(zip(rule.parameters.map(\.name), parameters))))
         // Each later step of an interleaved rule.
         guard !rule.isAtomic, let keySlot else { continue }
         for step in 1..<rule.steps.count {
@@ -100,7 +103,8 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
             let next: UInt64 = step + 1 < rule.steps.count ? SymbolicState.progressCode(rule: index, nextStep: step + 1) : 0
             post.progress = try z3.store(post.progress, key, z3.numeral(next, v.progress))
             let enabled = try z3.equal(z3.select(pre.progress, key), z3.numeral(SymbolicState.progressCode(rule: index, nextStep: step), v.progress))
-            transitions.append(SymbolicTransition(name: "\(rule.name) step \(step + 1)/\(rule.steps.count)", enabled: enabled, post: post))
+            transitions.append(SymbolicTransition(name: "\(rule.name) step \(step + 1)/\(rule.steps.count)", enabled: enabled, post: post,
+                                                  parameters: Array(zip(rule.parameters.map(\.name), bindings))))
         }
     }
     return transitions

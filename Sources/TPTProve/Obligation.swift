@@ -6,15 +6,29 @@ public enum ObligationResult: Sendable, Equatable {
     /// The negated obligation is unsatisfiable for any number of frames, VMs
     /// and pages.
     case proved
-    /// A counterexample exists; `bounded` says whether it was found only after
-    /// closing the sorts over the configuration's literals.
-    case refuted(bounded: Bool)
+    /// A counterexample exists; `bounded` says whether it was found at the
+    /// model's own sizes. `counterexample` reads it as lines (the state before,
+    /// the transition, what changed, the clauses it breaks).
+    case refuted(bounded: Bool, counterexample: [String])
     case unknown(reason: String)
 }
 
-/// Checks that an obligation holds: `build` states it (the formula and what it
-/// may assume) in a vocabulary, the negation is asserted with the assumptions,
-/// and Z3 looks for a model.
+/// An obligation, stated in one vocabulary: the formula that must hold, what it
+/// may assume, and how to read a counterexample's model.
+public struct ObligationQuery {
+    public var formula: Z3Term
+    public var assumptions: [Z3Term]
+    public var explain: ((Z3Model) throws(Z3Error) -> [String])?
+
+    public init(formula: Z3Term, assumptions: [Z3Term], explain: ((Z3Model) throws(Z3Error) -> [String])? = nil) {
+        self.formula = formula
+        self.assumptions = assumptions
+        self.explain = explain
+    }
+}
+
+/// Checks that an obligation holds: `build` states it in a vocabulary, the
+/// negation is asserted with the assumptions, and Z3 looks for a model.
 ///
 /// Quantified formulas over arrays make Z3 incomplete unbounded: it may answer
 /// unknown, or time out, where a counterexample exists. So the obligation is
@@ -22,16 +36,19 @@ public enum ObligationResult: Sendable, Equatable {
 /// quickly: a model there is a real counterexample (a small instance is an
 /// instance). Only when there is none is it stated unbounded, for the proof.
 public func checkObligation(_ configuration: Configuration, in z3: Z3Context, timeoutMilliseconds: UInt32,
-                            _ build: (Vocabulary) throws(Z3Error) -> (formula: Z3Term, assumptions: [Z3Term])) throws(Z3Error) -> ObligationResult {
-    func check(_ domain: Vocabulary.Domain, seed: UInt32 = 0) throws(Z3Error) -> Z3Result {
+                            _ build: (Vocabulary) throws(Z3Error) -> ObligationQuery) throws(Z3Error) -> ObligationResult {
+    func check(_ domain: Vocabulary.Domain, seed: UInt32 = 0) throws(Z3Error) -> (Z3Result, [String]) {
         let vocabulary = try Vocabulary(z3, configuration: configuration, domain: domain)
-        let (formula, assumptions) = try build(vocabulary)
+        let query = try build(vocabulary)
         let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, randomSeed: seed)
-        for assumption in assumptions { try solver.assert(assumption) }
-        try solver.assert(z3.not(formula))
-        return try solver.check()
+        for assumption in query.assumptions { try solver.assert(assumption) }
+        try solver.assert(z3.not(query.formula))
+        let result = try solver.check()
+        guard result == .satisfiable, let explain = query.explain else { return (result, []) }
+        return (result, try explain(solver.model()))
     }
-    if try check(.bounded) == .satisfiable { return .refuted(bounded: true) }
+    let (bounded, counterexample) = try check(.bounded)
+    if bounded == .satisfiable { return .refuted(bounded: true, counterexample: counterexample) }
     // Z3's quantifier instantiation is incomplete, and whether it settles a
     // query can vary from run to run (seen: one `incomplete quantifiers` in 25
     // runs on a loaded machine). A quick `unknown` is asked again with other
@@ -39,9 +56,10 @@ public func checkObligation(_ configuration: Configuration, in z3: Z3Context, ti
     // each obligation.
     var reason = ""
     for seed: UInt32 in 0..<3 {
-        switch try check(.unbounded, seed: seed) {
+        let (result, counterexample) = try check(.unbounded, seed: seed)
+        switch result {
         case .unsatisfiable: return .proved
-        case .satisfiable: return .refuted(bounded: false)
+        case .satisfiable: return .refuted(bounded: false, counterexample: counterexample)
         case .unknown(let why):
             reason = why
             if why.contains("timeout") || why.contains("canceled") { return .unknown(reason: reason) }

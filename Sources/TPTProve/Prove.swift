@@ -26,28 +26,77 @@ public struct ObligationOutcome: Sendable {
     }
 }
 
-/// An inductive invariant, stated over one state in a vocabulary.
-public typealias Invariant = (SymbolicState, Vocabulary) throws(Z3Error) -> Z3Term
+/// An inductive invariant, stated over one state in a vocabulary: its clauses, named.
+public typealias Invariant = (SymbolicState, Vocabulary) throws(Z3Error) -> [(name: String, formula: Z3Term)]
 
 /// Checks that `invariant` proves the model's safety properties: it holds
 /// initially (the model's literals are distinct), every host and guest
 /// transition keeps it, and under it no guest transition breaks one of the
 /// properties (the model's safety properties, unless given). Each obligation is checked bounded first, then unbounded
 /// (`checkObligation`).
-public func prove(_ model: Model, invariant: Invariant, properties: [Property]? = nil,
+public func prove(_ model: Model, invariant: @escaping Invariant, properties: [Property]? = nil,
                   timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [ObligationOutcome] {
     let properties = properties ?? model.properties
     let z3 = Z3Context()
     let c = model.configuration
     var outcomes: [ObligationOutcome] = []
-    func check(_ kind: ObligationOutcome.Kind,
-               _ build: (Vocabulary) throws(Z3Error) -> (formula: Z3Term, assumptions: [Z3Term])) throws(Z3Error) {
+    func whole(_ state: SymbolicState, _ v: Vocabulary) throws(Z3Error) -> Z3Term {
+        try z3.and(try invariant(state, v).map(\.formula))
+    }
+    /// A counterexample: the state before, the transition and its parameters,
+    /// what changed, and the clauses the state after breaks.
+    func explanation(_ model: Z3Model, _ v: Vocabulary, pre: SymbolicState, transition: SymbolicTransition?,
+                     post: SymbolicState?) throws(Z3Error) -> [String] {
+        let before = try pre.read(model, of: modelDefinition, in: v)
+        var lines = [post == nil ? "state:" : "before:"] + before.map { "  " + $0 }
+        if let transition {
+            var parameters: [String] = []
+            for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try model.evaluate(term).description))") }
+            lines.append("transition: \(transition.name)" + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))"))
+        }
+        guard let post else { return lines }
+        let after = try post.read(model, of: modelDefinition, in: v)
+        lines.append("after, changed:")
+        lines += after.filter { !before.contains($0) }.map { "  " + $0 }
+        /// What a line is about: the text before its value.
+        func subject(_ line: String) -> Substring {
+            line.range(of: " = ").map { line[..<$0.lowerBound] } ?? line.range(of: " next at").map { line[..<$0.lowerBound] } ?? line[...]
+        }
+        let afterSubjects = Set(after.map(subject))
+        lines += before.filter { !afterSubjects.contains(subject($0)) }.map { "  " + $0 + " (gone)" }
+        lines.append("clauses this transition can break: "
+                     + (try breakable(invariant(post, v), assuming: [whole(pre, v), transition?.enabled].compactMap { $0 })).joined(separator: ", "))
+        return lines
+    }
+    /// The clauses some state satisfying the assumptions breaks. (Z3 does not
+    /// evaluate quantified clauses in a model, so each is asked on its own, for
+    /// at most a second: a clause it cannot settle is marked with a `?`.)
+    func breakable(_ clauses: [(name: String, formula: Z3Term)], assuming assumptions: [Z3Term]) throws(Z3Error) -> [String] {
+        var broken: [String] = []
+        for clause in clauses {
+            let solver = try Z3Solver(z3, timeoutMilliseconds: min(timeoutMilliseconds, 1_000))
+            for assumption in assumptions { try solver.assert(assumption) }
+            try solver.assert(z3.not(clause.formula))
+            switch try solver.check() {
+            case .satisfiable: broken.append(clause.name)
+            case .unknown: broken.append(clause.name + "?")
+            case .unsatisfiable: break
+            }
+        }
+        return broken
+    }
+    let modelDefinition = model
+    func check(_ kind: ObligationOutcome.Kind, _ build: (Vocabulary) throws(Z3Error) -> ObligationQuery) throws(Z3Error) {
         let start = Date()
         let result = try checkObligation(c, in: z3, timeoutMilliseconds: timeoutMilliseconds, build)
         outcomes.append(ObligationOutcome(kind: kind, result: result, seconds: Date().timeIntervalSince(start)))
     }
     try check(.initiation) { v throws(Z3Error) in
-        (try invariant(SymbolicState.initial(v, model: model), v), [try v.distinctLiterals()])
+        let initial = try SymbolicState.initial(v, model: model)
+        return ObligationQuery(formula: try whole(initial, v), assumptions: [try v.distinctLiterals()]) { m throws(Z3Error) in
+            try explanation(m, v, pre: initial, transition: nil, post: nil)
+                + ["the initial state breaks: " + (try breakable(invariant(initial, v), assuming: [v.distinctLiterals()])).joined(separator: ", ")]
+        }
     }
     let names = try Vocabulary(z3, configuration: c)
     let namingState = try SymbolicState.fresh(names, name: "pre", scheme: model.scheme)
@@ -55,7 +104,9 @@ public func prove(_ model: Model, invariant: Invariant, properties: [Property]? 
         try check(.consecution(transition: transition.name)) { v throws(Z3Error) in
             let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
             let transition = try hostTransitions(model, v, from: pre)[index]
-            return (try invariant(transition.post, v), [try invariant(pre, v), transition.enabled])
+            return ObligationQuery(formula: try whole(transition.post, v), assumptions: [try whole(pre, v), transition.enabled]) { m throws(Z3Error) in
+                try explanation(m, v, pre: pre, transition: transition, post: transition.post)
+            }
         }
     }
     let guest = try guestTransitions(model, names, from: namingState)
@@ -63,13 +114,19 @@ public func prove(_ model: Model, invariant: Invariant, properties: [Property]? 
         try check(.consecution(transition: transition.name)) { v throws(Z3Error) in
             let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
             let transition = try guestTransitions(model, v, from: pre).transitions[index]
-            return (try invariant(transition.post, v), [try invariant(pre, v), transition.enabled])
+            return ObligationQuery(formula: try whole(transition.post, v), assumptions: [try whole(pre, v), transition.enabled]) { m throws(Z3Error) in
+                try explanation(m, v, pre: pre, transition: transition, post: transition.post)
+            }
         }
         for (which, violation) in guest.violations[index].enumerated() where properties.contains(violation.property) {
             try check(.safety(violation.property, transition: transition.name)) { v throws(Z3Error) in
                 let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
                 let guest = try guestTransitions(model, v, from: pre)
-                return (try v.z3.not(guest.violations[index][which].condition), [try invariant(pre, v), guest.transitions[index].enabled])
+                return ObligationQuery(formula: try v.z3.not(guest.violations[index][which].condition),
+                                       assumptions: [try whole(pre, v), guest.transitions[index].enabled]) { m throws(Z3Error) in
+                    try explanation(m, v, pre: pre, transition: guest.transitions[index], post: nil)
+                        + ["breaks \(violation.property.rawValue)"]
+                }
             }
         }
     }

@@ -75,6 +75,9 @@ struct Prove: ParsableCommand {
             for outcome in outcomes {
                 print("  " + CheckOutcome.pad(outcome.name, 44) + CheckOutcome.pad(resultText(outcome.result), 28)
                       + String(format: "%7.3f s", outcome.seconds))
+                if case .refuted(_, let counterexample) = outcome.result {
+                    for line in counterexample { print("      " + line) }
+                }
             }
             let verdict = run.unproved.isEmpty ? "proved" : "NOT proved (\(run.unproved.count) of \(outcomes.count) obligations)"
             print("  \(verdict) in \(String(format: "%.2f", run.seconds)) s")

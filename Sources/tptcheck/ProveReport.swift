@@ -15,13 +15,15 @@ struct ProofRun {
 func resultText(_ result: ObligationResult) -> String {
     switch result {
     case .proved: return "proved"
-    case .refuted(let bounded): return bounded ? "REFUTED (at the model's size)" : "REFUTED"
+    case .refuted(let bounded, _): return bounded ? "REFUTED (at the model's size)" : "REFUTED"
     case .unknown(let reason): return "UNKNOWN: \(reason)"
     }
 }
 
 func proveJSON(_ runs: [ProofRun], exitCode: Int32) -> String {
-    struct Obligation: Encodable { var obligation: String; var result: String; var detail: String?; var seconds: Double }
+    struct Obligation: Encodable {
+        var obligation: String; var result: String; var detail: String?; var counterexample: [String]? = nil; var seconds: Double
+    }
     struct Entry: Encodable {
         var proof: String, file: String, model: String, properties: [String], clauses: [String]
         var verdict: String, seconds: Double, obligations: [Obligation]
@@ -33,9 +35,9 @@ func proveJSON(_ runs: [ProofRun], exitCode: Int32) -> String {
               obligations: run.outcomes.map { outcome in
                   switch outcome.result {
                   case .proved: return Obligation(obligation: outcome.name, result: "proved", seconds: outcome.seconds)
-                  case .refuted(let bounded):
-                      return Obligation(obligation: outcome.name, result: "refuted",
-                                        detail: bounded ? "counterexample at the model's size" : nil, seconds: outcome.seconds)
+                  case .refuted(let bounded, let counterexample):
+                      return Obligation(obligation: outcome.name, result: "refuted", detail: bounded ? "counterexample at the model's size" : nil,
+                                        counterexample: counterexample, seconds: outcome.seconds)
                   case .unknown(let reason): return Obligation(obligation: outcome.name, result: "unknown", detail: reason, seconds: outcome.seconds)
                   }
               })
@@ -56,8 +58,9 @@ func proveJUnit(_ runs: [ProofRun]) -> String {
             let head = "    <testcase classname=\"\(xmlEscape(run.proof.name))\" name=\"\(xmlEscape(outcome.name))\" time=\"\(String(format: "%.3f", outcome.seconds))\""
             switch outcome.result {
             case .proved: cases.append(head + "/>")
-            case .refuted:
-                cases.append(head + "><failure message=\"\(xmlEscape(resultText(outcome.result)))\" type=\"refuted\"/></testcase>")
+            case .refuted(_, let counterexample):
+                cases.append(head + "><failure message=\"\(xmlEscape(resultText(outcome.result)))\" type=\"refuted\">"
+                             + xmlEscape(counterexample.joined(separator: "\n"), attribute: false) + "</failure></testcase>")
             case .unknown:
                 cases.append(head + "><skipped message=\"\(xmlEscape(resultText(outcome.result)))\"/></testcase>")
             }

@@ -39,7 +39,7 @@ import TPTZ3
         let z3 = Z3Context()
         let v = try Vocabulary(z3, configuration: model.configuration, domain: .bounded)
         let solver = try Z3Solver(z3, timeoutMilliseconds: 60_000)
-        try solver.assert(proof.invariant(for: model)(SymbolicState.initial(v, model: model), v))
+        for clause in try proof.invariant(for: model)(SymbolicState.initial(v, model: model), v) { try solver.assert(clause.formula) }
         #expect(try solver.check() == .satisfiable)
     }
 

@@ -37,7 +37,7 @@ import TPTZ3
     }
 
     static func invariant(_ model: Model, _ reclaim: Reclaim) -> Invariant {
-        { (s: SymbolicState, v: Vocabulary) throws(Z3Error) -> Z3Term in
+        { (s: SymbolicState, v: Vocabulary) throws(Z3Error) -> [(name: String, formula: Z3Term)] in
             let z3 = v.z3
             let ownership = v.ownership.constructors, entry = v.frameEntry.constructors, option = v.optionalFrame.constructors
             func reclaiming(_ frame: Z3Term, _ steps: [Int]) throws(Z3Error) -> Z3Term {
@@ -87,7 +87,7 @@ import TPTZ3
                 clauses.append(try z3.forall([f], z3.implies(z3.and([z3.equal(owner, free), z3.not(s.progress(of: f, rule: reclaim.rule, in: v))]),
                                                               z3.equal(tag, free))))
             }
-            return try z3.and(clauses)
+            return clauses.enumerated().map { ("clause \($0.offset + 1)", $0.element) }
         }
     }
 

@@ -170,6 +170,10 @@ import Testing
         // Old data outlives step 3 (the shootdown) until the scrub: the clause breaks there, and only there.
         let refuted = result.output.split(separator: "\n").filter { $0.contains("REFUTED") }
         #expect(refuted.count == 1 && refuted[0].contains("consecution: reclaim step 3/6"), "\(refuted)")
+        // The counterexample to induction: the state before, the step, what changed, the clause.
+        #expect(result.output.contains("      before:"))
+        #expect(result.output.contains("      transition: reclaim step 3/6 (v = "))
+        #expect(result.output.contains("      clauses this transition can break: data\n"))
     }
 
     @Test func aBadProofExitsTwoWithItsLocation() throws {
@@ -206,7 +210,9 @@ import Testing
         #expect(proof?["verdict"] as? String == "not proved")
         let obligations = proof?["obligations"] as? [[String: Any]] ?? []
         #expect(obligations.count == 26)
-        #expect(obligations.filter { $0["result"] as? String == "refuted" }.map { $0["obligation"] as? String } == ["consecution: reclaim step 3/6"])
+        let refuted = obligations.filter { $0["result"] as? String == "refuted" }
+        #expect(refuted.map { $0["obligation"] as? String } == ["consecution: reclaim step 3/6"])
+        #expect((refuted.first?["counterexample"] as? [String])?.last == "clauses this transition can break: data")
         // A real XML parser accepts the JUnit file: one failure, the refuted obligation.
         let junit = try JUnitTests().parse(out)
         #expect(junit.cases.count == 26)
