@@ -45,7 +45,12 @@ public func checkObligation(_ configuration: Configuration, in z3: Z3Context, ti
         try solver.assert(z3.not(query.formula))
         let result = try solver.check()
         guard result == .satisfiable, let explain = query.explain else { return (result, []) }
-        return (result, try explain(solver.model()))
+        // Reading the counterexample never changes the verdict.
+        do {
+            return (result, try explain(solver.model()))
+        } catch {
+            return (result, ["(the counterexample could not be read: \(error.message))"])
+        }
     }
     let (bounded, counterexample) = try check(.bounded)
     if bounded == .satisfiable { return .refuted(bounded: true, counterexample: counterexample) }

@@ -45,17 +45,17 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
     }
     /// A counterexample: the state before, the transition and its parameters,
     /// what changed, and the clauses the state after breaks.
-    func explanation(_ model: Z3Model, _ v: Vocabulary, pre: SymbolicState, transition: SymbolicTransition?,
+    func explanation(_ assignment: Z3Model, _ v: Vocabulary, pre: SymbolicState, transition: SymbolicTransition?,
                      post: SymbolicState?) throws(Z3Error) -> [String] {
-        let before = try pre.read(model, of: modelDefinition, in: v)
+        let before = try pre.read(assignment, of: model, in: v)
         var lines = [post == nil ? "state:" : "before:"] + before.map { "  " + $0 }
         if let transition {
             var parameters: [String] = []
-            for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try model.evaluate(term).description))") }
+            for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try assignment.evaluate(term).description))") }
             lines.append("transition: \(transition.name)" + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))"))
         }
         guard let post else { return lines }
-        let after = try post.read(model, of: modelDefinition, in: v)
+        let after = try post.read(assignment, of: model, in: v)
         lines.append("after, changed:")
         lines += after.filter { !before.contains($0) }.map { "  " + $0 }
         /// What a line is about: the text before its value.
@@ -85,7 +85,6 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
         }
         return broken
     }
-    let modelDefinition = model
     func check(_ kind: ObligationOutcome.Kind, _ build: (Vocabulary) throws(Z3Error) -> ObligationQuery) throws(Z3Error) {
         let start = Date()
         let result = try checkObligation(c, in: z3, timeoutMilliseconds: timeoutMilliseconds, build)
@@ -98,12 +97,16 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
                 + ["the initial state breaks: " + (try breakable(invariant(initial, v), assuming: [v.distinctLiterals()])).joined(separator: ", ")]
         }
     }
+    // Host and guest transitions alike: the invariant must survive each.
+    func transitions(_ v: Vocabulary, from pre: SymbolicState) throws(Z3Error) -> [SymbolicTransition] {
+        try hostTransitions(model, v, from: pre) + guestTransitions(model, v, from: pre).transitions
+    }
     let names = try Vocabulary(z3, configuration: c)
     let namingState = try SymbolicState.fresh(names, name: "pre", scheme: model.scheme)
-    for (index, transition) in try hostTransitions(model, names, from: namingState).enumerated() {
+    for (index, transition) in try transitions(names, from: namingState).enumerated() {
         try check(.consecution(transition: transition.name)) { v throws(Z3Error) in
             let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
-            let transition = try hostTransitions(model, v, from: pre)[index]
+            let transition = try transitions(v, from: pre)[index]
             return ObligationQuery(formula: try whole(transition.post, v), assumptions: [try whole(pre, v), transition.enabled]) { m throws(Z3Error) in
                 try explanation(m, v, pre: pre, transition: transition, post: transition.post)
             }
@@ -111,13 +114,6 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
     }
     let guest = try guestTransitions(model, names, from: namingState)
     for (index, transition) in guest.transitions.enumerated() {
-        try check(.consecution(transition: transition.name)) { v throws(Z3Error) in
-            let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
-            let transition = try guestTransitions(model, v, from: pre).transitions[index]
-            return ObligationQuery(formula: try whole(transition.post, v), assumptions: [try whole(pre, v), transition.enabled]) { m throws(Z3Error) in
-                try explanation(m, v, pre: pre, transition: transition, post: transition.post)
-            }
-        }
         for (which, violation) in guest.violations[index].enumerated() where properties.contains(violation.property) {
             try check(.safety(violation.property, transition: transition.name)) { v throws(Z3Error) in
                 let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)

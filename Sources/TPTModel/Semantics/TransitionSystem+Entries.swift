@@ -26,15 +26,20 @@ extension TransitionSystem {
     /// leaves the old one. Runs on every trapped guest page-table write and on
     /// every fault (shadow paging's hidden fault, a cooperating guest's retry).
     func syncDirectEntry(_ s: inout PackedState, vm: Int, page: Int) {
-        let guestCode = s[layout.guestEntry[pageIndex(vm, page)]]
-        var direct = 0
-        if guestCode != 0 {
-            let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(guestCode))]]
-            if nestedCode != 0 {
-                direct = Self.entryCode(target: nestedCode - 1, writable: Self.entryIsWritable(guestCode))
-            }
-        }
+        let direct = translatedGuestEntry(s, vm: vm, page: page)
         guard hypercallAccepts(s, vm: vm, entry: direct) else { return }
         s[layout.directEntry[pageIndex(vm, page)]] = direct
+    }
+
+    /// The guest's entry for a page composed with the p2m: an entry naming a
+    /// host frame with the guest entry's permission, or 0 when either is empty.
+    /// It is also what nested paging's two-dimensional walk reaches.
+    @inline(__always)
+    func translatedGuestEntry(_ s: PackedState, vm: Int, page: Int) -> Int {
+        let guestCode = s[layout.guestEntry[pageIndex(vm, page)]]
+        guard guestCode != 0 else { return 0 }
+        let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(guestCode))]]
+        guard nestedCode != 0 else { return 0 }
+        return Self.entryCode(target: nestedCode - 1, writable: Self.entryIsWritable(guestCode))
     }
 }

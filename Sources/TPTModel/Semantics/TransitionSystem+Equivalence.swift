@@ -26,16 +26,6 @@ extension TransitionSystem {
         return model.scheme != .tpt || tag(s, Self.entryTarget(code)) == Self.tagCode(vm: vm)
     }
 
-    /// The nested-paging reference's walk: the guest entry, then the p2m.
-    @inline(__always)
-    private func referenceWalk(_ s: PackedState, vm: Int, page: Int) -> Outcome {
-        let guestCode = s[layout.guestEntry[pageIndex(vm, page)]]
-        guard guestCode != 0 else { return 0 }
-        let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(guestCode))]]
-        guard nestedCode != 0 else { return 0 }
-        return Self.entryCode(target: nestedCode - 1, writable: Self.entryIsWritable(guestCode))
-    }
-
     /// One access of a virtual page under both schemes. On a TLB miss the model's
     /// side uses the direct entry; when that faults, whoever keeps it (the
     /// shadow host, the pv guest through a hypercall, the TPT guest) re-syncs it
@@ -61,7 +51,8 @@ extension TransitionSystem {
             let (_, frame, writable) = tlbEntry(s[layout.referenceTLB[referenceHit]])
             reference = Self.entryCode(target: frame, writable: writable)
         } else {
-            reference = referenceWalk(s, vm: vm, page: page)
+            // The nested-paging walk: the guest entry, then the p2m.
+            reference = translatedGuestEntry(s, vm: vm, page: page)
         }
 
         let action = Action(kind: .translate, vm: Int8(vm), vcpu: Int8(vcpu), subject: Int16(page),
