@@ -8,12 +8,14 @@ public struct SymbolicViolation {
     public var condition: Z3Term
 }
 
-/// What a guest may do in one step, over symbolic states, for the schemes whose
-/// hardware walks guest-written tables (tpt, nested), against any guest.
+/// What a guest may do in one step, over symbolic states, against any guest:
+/// the same moves as the explicit checker's safety view
+/// (`TransitionSystem+Successors.swift`), for every scheme.
 ///
-/// The walk, its checks and the properties come from the one definition in
-/// `Primitives.swift`. TLB storage is the unbounded map of `SymbolicState`:
-/// a fill never evicts (evicting is `invlpg`), which covers every TLB size.
+/// The walk, its checks, the pv host's checks and the properties come from the
+/// one definition in `Primitives.swift`. TLB storage is the unbounded map of
+/// `SymbolicState`: a fill never evicts (evicting is `invlpg`), which covers
+/// every TLB size.
 public struct GuestTransitions {
     /// The parameters every transition shares: free constants an obligation
     /// reads existentially.
@@ -23,16 +25,15 @@ public struct GuestTransitions {
     public var violations: [[SymbolicViolation]]
 }
 
-public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState) throws(Z3Error) -> GuestTransitions {
-    guard model.scheme.walksGuestTables else {
-        throw Z3Error(message: "guest transitions are encoded for tpt and nested so far, not \(model.scheme.rawValue)")
-    }
+/// - Parameter prefix: names the parameters, so that copies do not share them.
+public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState,
+                             naming prefix: String = "") throws(Z3Error) -> GuestTransitions {
     let z3 = v.z3
     let entry = v.frameEntry.constructors
-    let vm = try z3.constant("guest.vm", v.vm), page = try z3.constant("guest.page", v.page)
-    let frame = try z3.constant("guest.frame", v.frame)
+    let vm = try z3.constant(prefix + "guest.vm", v.vm), page = try z3.constant(prefix + "guest.page", v.page)
+    let frame = try z3.constant(prefix + "guest.frame", v.frame)
     let targetType: ValueType = model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
-    let target = try z3.constant("guest.target", v.sort(targetType))
+    let target = try z3.constant(prefix + "guest.target", v.sort(targetType))
     let algebra = try SymbolicAlgebra(v, model: model, state: pre)
     let cached = try z3.select(z3.select(pre.tlb, vm), page)
     let cachedFrame = try entry[1].fields[0](cached)
@@ -41,63 +42,155 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
     func properties(_ conditions: [(Property, Z3Term)]) -> [SymbolicViolation] {
         conditions.filter { model.properties.contains($0.0) }.map { SymbolicViolation(property: $0.0, condition: $0.1) }
     }
+    func accessViolations(_ frame: Z3Term) -> [SymbolicViolation] {
+        properties([(.isolation, algebra.accessBreaksIsolation(vm: vm, frame: frame)), (.noDataLeak, algebra.accessLeaks(vm: vm, frame: frame))])
+    }
     func written(_ state: SymbolicState, _ frame: Z3Term) throws(Z3Error) -> SymbolicState {
         var next = state
         next.writer = try z3.store(state.writer, frame, v.ownership.constructors[2].make(vm))
         return next
     }
-    func add(_ name: String, _ enabled: Z3Term, _ post: SymbolicState, _ violations: [SymbolicViolation] = []) {
-        let parameters: [(name: String, term: Z3Term)] = name == "flush" ? [("vm", vm)]
-            : name == "load root" ? [("vm", vm), ("root", target)]
-            : name.contains("walk and fill") ? [("vm", vm), ("page", page), ("frame", frame)] : [("vm", vm), ("page", page)]
-        result.transitions.append(SymbolicTransition(name: name, enabled: enabled, post: post, parameters: parameters))
+    func add(_ name: String, _ parameters: [(name: String, term: Z3Term)], _ enabled: Z3Term, _ post: SymbolicState,
+             _ violations: [SymbolicViolation] = [], fills: Bool = false) {
+        result.transitions.append(SymbolicTransition(name: name, enabled: enabled, post: post, parameters: parameters,
+                                                     fills: fills ? (vm, page) : nil))
         result.violations.append(violations)
     }
+    let onPage: [(name: String, term: Z3Term)] = [("vm", vm), ("page", page)]
 
     // An access through a cached entry: a read, and a write when it is writable.
-    let hitViolations = properties([(.isolation, algebra.accessBreaksIsolation(vm: vm, frame: cachedFrame)),
-                                    (.noDataLeak, algebra.accessLeaks(vm: vm, frame: cachedFrame))])
-    add("read (TLB hit)", try entry[1].test(cached), pre, hitViolations)
-    add("write (TLB hit)", try z3.and([entry[1].test(cached), entry[1].fields[1](cached)]), try written(pre, cachedFrame), hitViolations)
+    add("read (TLB hit)", onPage, try entry[1].test(cached), pre, accessViolations(cachedFrame))
+    add("write (TLB hit)", onPage, try z3.and([entry[1].test(cached), entry[1].fields[1](cached)]), try written(pre, cachedFrame),
+        accessViolations(cachedFrame))
 
-    // A miss: the walk, level by level, then the fill and the access.
-    var targets = algebra.rootTargets(of: vm)
-    var pageTableIsolation: [Z3Term] = [], pageTableLeak: [Z3Term] = []
-    for _ in 0..<model.configuration.levels {
-        let level = targets
-        pageTableIsolation.append(algebra.someTarget(in: level) { algebra.pageTableReadBreaksIsolation(vm: vm, at: $0) })
-        pageTableLeak.append(algebra.someTarget(in: level) { algebra.pageTableReadLeaks(vm: vm, at: $0) })
-        targets = algebra.nextTargets(of: vm, after: level)
-    }
-    let leaf = targets
-    let reaches = algebra.someTarget(in: leaf) { t in
-        let (ends, reached) = algebra.walkEnds(vm: vm, at: t)
-        return algebra.and(ends, algebra.equal(reached, frame))
-    }
+    // A miss: the hardware's translation, then the fill and the access.
     let miss = try entry[0].test(cached)
-    var filled = pre
-    filled.tlb = try z3.store(pre.tlb, vm, z3.store(z3.select(pre.tlb, vm), page, entry[1].make(frame, z3.bool(true))))
-    // The walk's page-table reads may break a property whether or not it ends at
-    // a frame. (The explicit checker then stops; here the fills stay enabled,
-    // which only adds behaviour.)
-    add("walk", miss, pre, properties([(.isolation, try z3.or(pageTableIsolation)), (.noDataLeak, try z3.or(pageTableLeak))]))
-    let fillViolations = properties([(.isolation, algebra.accessBreaksIsolation(vm: vm, frame: frame)),
-                                     (.noDataLeak, algebra.accessLeaks(vm: vm, frame: frame))])
-    add("read (walk and fill)", try z3.and([miss, reaches]), filled, fillViolations)
-    add("write (walk and fill)", try z3.and([miss, reaches]), try written(filled, frame), fillViolations)
+    let translation = try translate(model, v, algebra, pre, vm: vm, page: page, frame: frame)
+    if !translation.violations.isEmpty {
+        // The walk's page-table reads may break a property whether or not it
+        // ends at a frame. (The explicit checker then stops; here the fills stay
+        // enabled, which only adds behaviour.)
+        add("walk", onPage, miss, pre, properties(translation.violations))
+    }
+    var filled = translation.state
+    filled.tlb = try z3.store(pre.tlb, vm, z3.store(z3.select(pre.tlb, vm), page, entry[1].make(frame, translation.writable)))
+    let reached = try z3.and([miss, translation.reaches])
+    let fillParameters = onPage + [("frame", frame)]
+    add("read (walk and fill)", fillParameters, reached, filled, accessViolations(frame), fills: true)
+    add("write (walk and fill)", fillParameters, try z3.and([reached, translation.writable]), try written(filled, frame),
+        accessViolations(frame), fills: true)
 
-    // TLB maintenance and the root.
+    // TLB maintenance.
     var invalidated = pre
     invalidated.tlb = try z3.store(pre.tlb, vm, z3.store(z3.select(pre.tlb, vm), page, entry[0].make()))
-    add("invlpg", try entry[1].test(cached), invalidated)
+    add("invlpg", onPage, try entry[1].test(cached), invalidated)
     var flushed = pre
     flushed.tlb = try z3.store(pre.tlb, vm, z3.constantArray(v.page, entry[0].make()))
-    add("flush", try z3.bool(true), flushed)
-    var loaded = pre
-    let option = model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame
-    loaded.root = try z3.store(pre.root, vm, option.constructors[1].make(target))
-    add("load root", try z3.bool(true), loaded)
+    add("flush", [("vm", vm)], try z3.bool(true), flushed)
 
+    // Page-table updates: the root (a pv root is the host's to set), the
+    // shadowed guest entry, the hypercall.
+    switch model.scheme {
+    case .tpt, .nested:
+        var loaded = pre
+        let option = model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame
+        loaded.root = try z3.store(pre.root, vm, option.constructors[1].make(target))
+        add("load root", [("vm", vm), ("root", target)], try z3.bool(true), loaded)
+    case .shadow:
+        // Any entry, or none; a read-only one allows a subset of what the
+        // writable one does, so it adds no violation (as in the explicit checker).
+        let gpage = try z3.constant(prefix + "guest.entry", v.gpage)
+        let options = [try v.guestEntry.constructors[0].make(), try v.guestEntry.constructors[1].make(gpage, z3.bool(true))]
+        let choice = try z3.constant(prefix + "guest.empty", z3.boolSort())
+        let value = try z3.ite(choice, options[0], options[1])
+        var untrapped = pre
+        untrapped.guestEntries = try z3.store(pre.guestEntries, vm, z3.store(z3.select(pre.guestEntries, vm), page, value))
+        var trapped = untrapped
+        trapped.directEntries = try z3.store(pre.directEntries, vm,
+                                             z3.store(z3.select(pre.directEntries, vm), page, translatedGuestEntry(v, untrapped, vm: vm, page: page)))
+        let parameters = onPage + [("empty", choice), ("gpage", gpage)]
+        add("write entry (trapped)", parameters, try z3.bool(true), trapped)
+        if model.pteWriteTraps == .sometimes { add("write entry (not trapped)", parameters, try z3.bool(true), untrapped) }
+    case .pv:
+        let writable = try z3.constant(prefix + "guest.writable", z3.boolSort())
+        let choice = try z3.constant(prefix + "guest.empty", z3.boolSort())
+        let value = try z3.ite(choice, entry[0].make(), entry[1].make(target, writable))
+        var updated = pre
+        updated.directEntries = try z3.store(pre.directEntries, vm, z3.store(z3.select(pre.directEntries, vm), page, value))
+        let accepted = try z3.or([choice, algebra.hypercallAccepts(vm: vm, frame: target, writable: writable)])
+        add("hypercall", onPage + [("empty", choice), ("frame", target), ("writable", writable)], accepted, updated)
+    }
     if let error = algebra.error { throw error }
     return result
+}
+
+/// What the hardware does on a TLB miss for the VM's page, as conditions on
+/// `frame`, the frame the access may reach.
+private struct Translation {
+    /// Whether the translation can end at `frame`.
+    var reaches: Z3Term
+    /// Whether that mapping is writable.
+    var writable: Z3Term
+    /// The state the fill starts from (a shadow host's hidden fault syncs the entry).
+    var state: SymbolicState
+    /// What the page-table reads may break, whatever the translation ends at.
+    var violations: [(Property, Z3Term)]
+}
+
+private func translate(_ model: Model, _ v: Vocabulary, _ algebra: SymbolicAlgebra, _ pre: SymbolicState,
+                       vm: Z3Term, page: Z3Term, frame: Z3Term) throws(Z3Error) -> Translation {
+    let z3 = v.z3
+    let entry = v.frameEntry.constructors
+    switch model.scheme {
+    case .tpt, .nested:
+        // The walk over guest-written tables, level by level.
+        var targets = algebra.rootTargets(of: vm)
+        var isolation: [Z3Term] = [], leak: [Z3Term] = []
+        for _ in 0..<model.configuration.levels {
+            let level = targets
+            isolation.append(algebra.someTarget(in: level) { algebra.pageTableReadBreaksIsolation(vm: vm, at: $0) })
+            leak.append(algebra.someTarget(in: level) { algebra.pageTableReadLeaks(vm: vm, at: $0) })
+            targets = algebra.nextTargets(of: vm, after: level)
+        }
+        let leaf = targets
+        let reaches = algebra.someTarget(in: leaf) { t in
+            let (ends, reached) = algebra.walkEnds(vm: vm, at: t)
+            return algebra.and(ends, algebra.equal(reached, frame))
+        }
+        return Translation(reaches: reaches, writable: try z3.bool(true), state: pre,
+                           violations: [(.isolation, try z3.or(isolation)), (.noDataLeak, try z3.or(leak))])
+    case .shadow:
+        // The hardware walks the host's shadow; an empty entry is a hidden
+        // fault, where the host syncs it from the guest's entry and the p2m.
+        let direct = try z3.select(z3.select(pre.directEntries, vm), page)
+        let synced = try z3.ite(entry[0].test(direct), translatedGuestEntry(v, pre, vm: vm, page: page), direct)
+        var state = pre
+        state.directEntries = try z3.store(pre.directEntries, vm, z3.store(z3.select(pre.directEntries, vm), page, synced))
+        return Translation(reaches: try z3.and([entry[1].test(synced), z3.equal(entry[1].fields[0](synced), frame)]),
+                           writable: try entry[1].fields[1](synced), state: state, violations: [])
+    case .pv:
+        // The walker reads the root frame: the validated entry while no guest
+        // has written it, anything once one has (`TransitionSystem.pvWalk`).
+        let (present, root) = algebra.root(of: vm)
+        let rootWritten = algebra.not(algebra.equal(algebra.writer(of: root), algebra.free))
+        let direct = try z3.select(z3.select(pre.directEntries, vm), page)
+        let viaEntry = try z3.and([entry[1].test(direct), z3.equal(entry[1].fields[0](direct), frame)])
+        return Translation(reaches: try z3.and([present, z3.or([rootWritten, viaEntry])]),
+                           writable: try z3.or([rootWritten, entry[1].fields[1](direct)]), state: pre,
+                           violations: [(.isolation, algebra.and(present, algebra.accessBreaksIsolation(vm: vm, frame: root))),
+                                        (.noDataLeak, algebra.and(present, algebra.accessLeaks(vm: vm, frame: root)))])
+    }
+}
+
+/// The guest's entry for the page composed with the p2m: a frame entry with the
+/// guest entry's permission, or none when either is empty
+/// (`TransitionSystem.translatedGuestEntry`).
+func translatedGuestEntry(_ v: Vocabulary, _ state: SymbolicState, vm: Z3Term, page: Z3Term) throws(Z3Error) -> Z3Term {
+    let z3 = v.z3
+    let guest = v.guestEntry.constructors[1], option = v.optionalFrame.constructors[1]
+    let guestEntry = try z3.select(z3.select(state.guestEntries, vm), page)
+    let backing = try z3.select(z3.select(state.nested, vm), guest.fields[0](guestEntry))
+    return try z3.ite(z3.and([guest.test(guestEntry), option.test(backing)]),
+                      v.frameEntry.constructors[1].make(option.fields[0](backing), guest.fields[1](guestEntry)),
+                      v.frameEntry.constructors[0].make())
 }

@@ -10,6 +10,12 @@ public struct SymbolicTransition {
     public var post: SymbolicState
     /// The transition's own parameters, named, for reading a counterexample.
     public var parameters: [(name: String, term: Z3Term)] = []
+    /// A guest access that fills the VM's TLB entry for the page. The state's
+    /// TLB has no capacity; bounded model checking makes a full TLB evict first.
+    public var fills: (vm: Z3Term, page: Z3Term)? = nil
+    /// Starts an interleaved rule, which takes one of the host's threads.
+    /// Proofs cover any number of threads; bounded model checking counts them.
+    public var takesHostThread = false
 }
 
 extension SymbolicState {
@@ -52,13 +58,17 @@ extension SymbolicState {
 /// parameter) and then runs each later step as its own transition, taking its
 /// parameters back from the key frame's arguments. A start also requires the key
 /// frame to be idle, which the models' `not in_flight(f)` guards imply.
-public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState) throws(Z3Error) -> [SymbolicTransition] {
+///
+/// `prefix` names the transitions' parameters, so that several copies (one per
+/// step of an unrolling) do not share them.
+public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState,
+                            naming prefix: String = "") throws(Z3Error) -> [SymbolicTransition] {
     let z3 = v.z3
     var transitions: [SymbolicTransition] = []
     for (index, rule) in model.rules.enumerated() {
         var parameters: [Z3Term] = []
         for parameter in rule.parameters {
-            parameters.append(try z3.constant("\(rule.name).\(parameter.name)", v.sort(parameter.type)))
+            parameters.append(try z3.constant("\(prefix)\(rule.name).\(parameter.name)", v.sort(parameter.type)))
         }
         let keySlot = rule.parameters.firstIndex { $0.type == .frame }
         if !rule.isAtomic && keySlot == nil && rule.steps.count > 1 {
@@ -86,11 +96,12 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
         }
         transitions.append(SymbolicTransition(name: rule.isAtomic || rule.steps.count == 1 ? rule.name : "\(rule.name) starts",
                                               enabled: enabled, post: post,
-                                              parameters: Array(zip(rule.parameters.map(\.name), parameters))))
+                                              parameters: Array(zip(rule.parameters.map(\.name), parameters)),
+                                              takesHostThread: !rule.isAtomic))
         // Each later step of an interleaved rule.
         guard !rule.isAtomic, let keySlot else { continue }
         for step in 1..<rule.steps.count {
-            let key = try z3.constant("\(rule.name).key", v.frame)
+            let key = try z3.constant("\(prefix)\(rule.name).key", v.frame)
             var bindings: [Z3Term] = []
             for (slot, parameter) in rule.parameters.enumerated() {
                 bindings.append(slot == keySlot ? key : try z3.select(pre.arguments[SymbolicState.argumentIndex(slot, parameter.type)], key))

@@ -57,13 +57,7 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
         guard let post else { return lines }
         let after = try post.read(assignment, of: model, in: v)
         lines.append("after, changed:")
-        lines += after.filter { !before.contains($0) }.map { "  " + $0 }
-        /// What a line is about: the text before its value.
-        func subject(_ line: String) -> Substring {
-            line.range(of: " = ").map { line[..<$0.lowerBound] } ?? line.range(of: " next at").map { line[..<$0.lowerBound] } ?? line[...]
-        }
-        let afterSubjects = Set(after.map(subject))
-        lines += before.filter { !afterSubjects.contains(subject($0)) }.map { "  " + $0 + " (gone)" }
+        lines += SymbolicState.changes(from: before, to: after).map { "  " + $0 }
         lines.append("clauses this transition can break: "
                      + (try breakable(invariant(post, v), assuming: [whole(pre, v), transition?.enabled].compactMap { $0 })).joined(separator: ", "))
         return lines

@@ -45,6 +45,16 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
         return try z3.constant("\(name)!\(fresh)", sort)
     }
 
+    /// Whether some value satisfies the body: over a bounded vocabulary, a
+    /// disjunction over the values (`values`, quantifier-free, which is what
+    /// bounded model checking needs to be fast); unbounded, an existential.
+    private func exists(_ name: String, _ sort: Z3Sort, _ values: [Z3Term]?,
+                        _ body: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> Z3Term {
+        if let values { return try z3.or(values.map { value throws(Z3Error) in try body(value) }) }
+        let x = try variable(name, sort)
+        return try z3.not(z3.forall([x], z3.not(body(x))))
+    }
+
     // MARK: Values and conditions
 
     public func value(of operand: Operand, _ type: ValueType) -> Z3Term {
@@ -124,9 +134,11 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     public func someNestedEntryMaps(_ frame: Z3Term) -> Z3Term {
         make { () throws(Z3Error) in
-            let v = try variable("v", vocabulary.vm), g = try variable("g", vocabulary.gpage)
-            let maps = try z3.equal(z3.select(z3.select(state.nested, v), g), optionalFrame(frame))
-            return try z3.not(z3.forall([v, g], z3.not(maps)))
+            try exists("v", vocabulary.vm, vocabulary.everyValue(.vm)) { v throws(Z3Error) in
+                try exists("g", vocabulary.gpage, vocabulary.everyValue(.gpage)) { g throws(Z3Error) in
+                    try z3.equal(z3.select(z3.select(state.nested, v), g), optionalFrame(frame))
+                }
+            }
         }
     }
 
@@ -172,19 +184,20 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     /// Some rule in progress (keyed on any frame) has the frame as a frame parameter.
     public func ruleInFlight(naming frame: Z3Term) -> Z3Term {
         make { () throws(Z3Error) in
-            let key = try variable("k", vocabulary.frame)
-            let progress = try z3.select(state.progress, key)
-            var cases: [Z3Term] = []
-            for (index, rule) in model.rules.enumerated() where !rule.isAtomic {
-                let ruleBits = try z3.bvAnd(progress, z3.numeral(0xF0, vocabulary.progress))
-                let isRule = try z3.equal(ruleBits, z3.numeral(UInt64(index + 1) * 16, vocabulary.progress))
-                var names: [Z3Term] = []
-                for (slot, parameter) in rule.parameters.enumerated() where parameter.type == .frame {
-                    names.append(try z3.equal(z3.select(state.arguments[SymbolicState.argumentIndex(slot, .frame)], key), frame))
+            try exists("k", vocabulary.frame, vocabulary.everyValue(.frame)) { key throws(Z3Error) in
+                let progress = try z3.select(state.progress, key)
+                var cases: [Z3Term] = []
+                for (index, rule) in model.rules.enumerated() where !rule.isAtomic {
+                    let ruleBits = try z3.bvAnd(progress, z3.numeral(0xF0, vocabulary.progress))
+                    let isRule = try z3.equal(ruleBits, z3.numeral(UInt64(index + 1) * 16, vocabulary.progress))
+                    var names: [Z3Term] = []
+                    for (slot, parameter) in rule.parameters.enumerated() where parameter.type == .frame {
+                        names.append(try z3.equal(z3.select(state.arguments[SymbolicState.argumentIndex(slot, .frame)], key), frame))
+                    }
+                    cases.append(try z3.and([isRule, z3.or(names)]))
                 }
-                cases.append(try z3.and([isRule, z3.or(names)]))
+                return try z3.or(cases)
             }
-            return try z3.not(z3.forall([key], z3.not(z3.or(cases))))
         }
     }
 
@@ -208,8 +221,8 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     public func someTarget(in set: Z3Term, _ condition: (Z3Term) -> Z3Term) -> Z3Term {
         make { () throws(Z3Error) in
-            let t = try variable("t", targetSort)
-            return try z3.not(z3.forall([t], z3.not(z3.and([z3.select(set, t), condition(t)]))))
+            let values = try vocabulary.everyValue(rootTargetType)
+            return try exists("t", targetSort, values) { t throws(Z3Error) in try z3.and([z3.select(set, t), condition(t)]) }
         }
     }
 
@@ -231,4 +244,5 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     public func writer(of frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.writer, frame) } }
 
     public var walkerCheck: WalkerCheck { model.walkerCheck }
+    public var hypercallChecks: HypercallChecks { model.hypercallChecks }
 }

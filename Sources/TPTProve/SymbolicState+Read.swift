@@ -7,9 +7,15 @@ extension SymbolicState {
     /// Every component at every named value (f0, vm1, p0, ...), as
     /// `name = value` lines; empty entries and idle frames are left out.
     public func read(_ model: Z3Model, of definition: Model, in v: Vocabulary) throws(Z3Error) -> [String] {
+        try read(of: definition, in: v) { term throws(Z3Error) in try model.evaluate(term) }
+    }
+
+    /// The same, with the values a function gives (for models of a different
+    /// encoding, such as bounded model checking's bit-vectors).
+    public func read(of definition: Model, in v: Vocabulary, evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> [String] {
         let z3 = v.z3, c = definition.configuration
         var lines: [String] = []
-        func value(_ term: Z3Term) throws(Z3Error) -> String { readable(try model.evaluate(term).description) }
+        func value(_ term: Z3Term) throws(Z3Error) -> String { readable(try evaluate(term).description) }
         for frame in 0..<c.frames {
             let f = try v.literal(.frame, frame)
             lines.append("owner f\(frame) = \(try value(z3.select(owner, f)))")
@@ -17,8 +23,9 @@ extension SymbolicState {
             let written = try value(z3.select(writer, f))
             lines.append("writer f\(frame) = \(written == "free" ? "clean" : written)")
             if definition.scheme == .pv { lines.append("pinned f\(frame) = \(try value(z3.select(pinned, f)))") }
-            let code = try model.unsignedValue(of: z3.select(progress, f))
-            if code != 0, Int(code >> 4) - 1 < definition.rules.count {
+            let code = try z3.unsignedValue(ofNumeral: evaluate(z3.select(progress, f)))
+            // A counterexample to induction may hold any code, even one naming no rule.
+            if code != 0, (1...definition.rules.count).contains(Int(code >> 4)) {
                 let rule = definition.rules[Int(code >> 4) - 1]
                 var arguments: [String] = []
                 for (slot, parameter) in rule.parameters.enumerated() {
@@ -40,8 +47,27 @@ extension SymbolicState {
                 let entry = try value(z3.select(z3.select(nested, m), v.literal(.gpage, gpage)))
                 if entry != "empty" { lines.append("\(definition.scheme == .nested ? "nested" : "p2m") vm\(vm) g\(gpage) = \(entry)") }
             }
+            let direct = definition.scheme == .shadow ? "shadow" : "pv-pte"
+            for page in 0..<c.virtualPages where !definition.scheme.walksGuestTables {
+                let p = try v.pageLiteral(page)
+                let guest = try value(z3.select(z3.select(guestEntries, m), p))
+                if definition.scheme == .shadow && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
+                let entry = try value(z3.select(z3.select(directEntries, m), p))
+                if entry != "empty" { lines.append("\(direct) vm\(vm) p\(page) = \(entry)") }
+            }
         }
         return lines
+    }
+
+    /// What changed between two readings of a state: the new or changed lines,
+    /// then the lines whose subject is gone, marked so.
+    public static func changes(from before: [String], to after: [String]) -> [String] {
+        /// What a line is about: the text before its value.
+        func subject(_ line: String) -> Substring {
+            line.range(of: " = ").map { line[..<$0.lowerBound] } ?? line.range(of: " next at").map { line[..<$0.lowerBound] } ?? line[...]
+        }
+        let afterSubjects = Set(after.map(subject))
+        return after.filter { !before.contains($0) } + before.filter { !afterSubjects.contains(subject($0)) }.map { $0 + " (gone)" }
     }
 }
 

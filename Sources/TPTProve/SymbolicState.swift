@@ -72,6 +72,23 @@ public struct SymbolicState {
             arguments: arguments)
     }
 
+    /// The same state with each component replaced, in `components` order.
+    public func mapComponents(_ transform: (_ name: String, _ term: Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> SymbolicState {
+        var result = self
+        result.owner = try transform("owner", owner)
+        result.tag = try transform("tag", tag)
+        result.writer = try transform("writer", writer)
+        result.pinned = try transform("pinned", pinned)
+        result.root = try transform("root", root)
+        result.tlb = try transform("tlb", tlb)
+        result.nested = try transform("nested", nested)
+        result.guestEntries = try transform("guestEntries", guestEntries)
+        result.directEntries = try transform("directEntries", directEntries)
+        result.progress = try transform("progress", progress)
+        for index in arguments.indices { result.arguments[index] = try transform("argument \(index)", arguments[index]) }
+        return result
+    }
+
     /// The formula that two states are equal, component by component.
     public func equals(_ other: SymbolicState, in z3: Z3Context) throws(Z3Error) -> Z3Term {
         var parts: [Z3Term] = []

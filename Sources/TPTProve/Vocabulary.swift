@@ -81,6 +81,19 @@ public final class Vocabulary {
 
     public func pageLiteral(_ index: Int) throws(Z3Error) -> Z3Term { try named("p", index, page) }
 
+    /// Bounded: every value of the type, as its literals; nil unbounded.
+    public func everyValue(_ type: ValueType) throws(Z3Error) -> [Z3Term]? {
+        guard domain == .bounded else { return nil }
+        let count = switch type { case .frame: configuration.frames; case .vm: configuration.vms; case .gpage: configuration.gpages }
+        return try (0..<count).map { i throws(Z3Error) in try literal(type, i) }
+    }
+
+    /// Bounded: every virtual page; nil unbounded.
+    public func everyPage() throws(Z3Error) -> [Z3Term]? {
+        guard domain == .bounded else { return nil }
+        return try (0..<configuration.virtualPages).map { i throws(Z3Error) in try pageLiteral(i) }
+    }
+
     private func named(_ prefix: String, _ index: Int, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
         guard let enumeration = enumerations[prefix] else { return try z3.constant("\(prefix)\(index)", sort) }
         guard index < enumeration.constructors.count else {

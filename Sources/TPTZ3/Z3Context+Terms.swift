@@ -5,7 +5,7 @@ import CZ3
 extension Z3Context {
     // MARK: Sorts
 
-    private func wrapSort(_ sort: Z3_sort?) throws(Z3Error) -> Z3Sort {
+    func wrapSort(_ sort: Z3_sort?) throws(Z3Error) -> Z3Sort {
         try check()
         guard let sort else { throw Z3Error(message: "Z3 returned no sort") }
         return Z3Sort(context: self, raw: sort)
@@ -26,6 +26,19 @@ extension Z3Context {
     }
 
     // MARK: Constants and literals
+
+    /// A numeral's value (a model's value of a bit-vector term).
+    public func unsignedValue(ofNumeral term: Z3Term) throws(Z3Error) -> UInt64 {
+        var number: UInt64 = 0
+        guard Z3_get_numeral_uint64(raw, term.raw, &number) else { throw Z3Error(message: "\(term) is not a numeral of at most 64 bits") }
+        return number
+    }
+
+    public func sort(of term: Z3Term) throws(Z3Error) -> Z3Sort { try wrapSort(Z3_get_sort(raw, term.raw)) }
+
+    /// The term rewritten by Z3's simplifier (constants folded, equalities
+    /// of literals decided).
+    public func simplify(_ term: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_simplify(raw, term.raw)) }
 
     public func constant(_ name: String, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
         try wrap(Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), sort.raw))
@@ -69,6 +82,13 @@ extension Z3Context {
     public func bvAdd(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_bvadd(raw, a.raw, b.raw)) }
     public func bvMul(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_bvmul(raw, a.raw, b.raw)) }
     public func bvAnd(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_bvand(raw, a.raw, b.raw)) }
+    public func bvOr(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_bvor(raw, a.raw, b.raw)) }
+    /// Bits `high` down to `low` of a bit-vector.
+    public func extract(_ a: Z3Term, high: UInt32, low: UInt32) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_extract(raw, high, low, a.raw)) }
+    public func zeroExtend(_ a: Z3Term, by bits: UInt32) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_zero_ext(raw, bits, a.raw)) }
+    public func shiftLeft(_ a: Z3Term, by bits: UInt32) throws(Z3Error) -> Z3Term {
+        try wrap(Z3_mk_bvshl(raw, a.raw, Z3_mk_unsigned_int64(raw, UInt64(bits), Z3_get_sort(raw, a.raw))))
+    }
     public func bvULessThan(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_bvult(raw, a.raw, b.raw)) }
 
     // MARK: Arrays

@@ -20,9 +20,13 @@ public final class Z3Solver {
 
     /// - Parameter randomSeed: the seed of Z3's search heuristics. Where Z3 is
     ///   incomplete (quantifiers), another seed may decide what one left unknown.
-    public init(_ context: Z3Context, timeoutMilliseconds: UInt32? = nil, randomSeed: UInt32? = nil) throws(Z3Error) {
+    /// - Parameter logic: an SMT-LIB logic for Z3 to pick its solver by; `QF_FD`
+    ///   (bit-vectors, Booleans, enumerations) bit-blasts to an incremental SAT solver.
+    public init(_ context: Z3Context, timeoutMilliseconds: UInt32? = nil, randomSeed: UInt32? = nil,
+                logic: String? = nil) throws(Z3Error) {
         self.context = context
-        guard let solver = Z3_mk_solver(context.raw) else {
+        let made = logic.map { Z3_mk_solver_for_logic(context.raw, Z3_mk_string_symbol(context.raw, $0)) } ?? Z3_mk_solver(context.raw)
+        guard let solver = made else {
             try context.check()
             throw Z3Error(message: "Z3 returned no solver")
         }

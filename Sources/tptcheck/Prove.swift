@@ -5,7 +5,8 @@ import TPTProve
 import TPTZ3
 
 /// `tptcheck prove`: check each proof file's inductive invariant with Z3, for
-/// any number of VMs, frames and pages.
+/// any number of VMs, frames and pages; or, with `--bmc K`, look for
+/// counterexamples of up to K steps in models at their own configuration.
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove models' safety properties with inductive invariants, for any number of VMs and frames.",
@@ -15,12 +16,22 @@ struct Prove: ParsableCommand {
             initiation, consecution under every host and guest transition, and each property. \
             Prints one line per obligation: proved, refuted (with a counterexample), or unknown.
 
-            Exit codes: 0 every obligation proved; 1 some obligation refuted; \
-            2 bad input or usage; 3 some obligation unknown (a timeout), never success.
+            With --bmc K, the paths are models (.tpt): bounded model checking unrolls \
+            each model's transitions at its own configuration and reports, per safety \
+            property, the shortest counterexample (the length `check` finds) or \
+            "no violation up to K steps", which is not a proof.
+
+            Exit codes: 0 every obligation proved (--bmc: every result as the model \
+            expects within the bound); 1 some obligation refuted (--bmc: an unexpected \
+            violation); 2 bad input or usage; 3 some obligation unknown, a timeout \
+            (--bmc: also an expected violation not found within K steps), never success.
             """)
 
-    @Argument(help: "Proof files (.proof), or directories of them.")
+    @Argument(help: "Proof files (.proof), or directories of them; with --bmc, model files (.tpt) or directories.")
     var paths: [String]
+
+    @Option(help: ArgumentHelp("Bounded model checking of models, up to this many steps.", valueName: "K"))
+    var bmc: Int?
 
     @Option(help: "Seconds Z3 may spend on one obligation before it is unknown.")
     var timeout: Double = 60
@@ -33,9 +44,13 @@ struct Prove: ParsableCommand {
 
     func validate() throws {
         if !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
+        if let bmc, !(1...200).contains(bmc) { throw ValidationError("--bmc must be between 1 and 200 steps") }
     }
 
+    private var timeoutMilliseconds: UInt32 { UInt32(max(1, (timeout * 1000).rounded())) }
+
     func run() throws {
+        if let bmc { return try runBounded(depth: bmc) }
         var proofs: [(ProofSpecification, Model)] = []
         for (file, text) in try readInputs(paths, suffix: ".proof") {
             // Models/ next to the folder that holds the proof.
@@ -63,7 +78,7 @@ struct Prove: ParsableCommand {
             let outcomes: [ObligationOutcome]
             do {
                 outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties,
-                                     timeoutMilliseconds: UInt32(max(1, (timeout * 1000).rounded())))
+                                     timeoutMilliseconds: timeoutMilliseconds)
             } catch {
                 throw InputError(message: "\(proof.file): \(error)")
             }
@@ -87,6 +102,48 @@ struct Prove: ParsableCommand {
             : unproved.isEmpty ? ExitStatus.success : ExitStatus.inconclusive
         if let junit { try writeOutput(proveJUnit(runs), to: junit) }
         if json { print(proveJSON(runs, exitCode: status)) }
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    /// `--bmc K`: every model, every safety property, up to K steps.
+    private func runBounded(depth: Int) throws {
+        let models = try loadModels(paths)
+        var runs: [BoundedRun] = []
+        if !json { print(CheckOutcome.pad("model", 32) + CheckOutcome.pad("property", 14) + CheckOutcome.pad("result", 34) + "seconds") }
+        for model in models {
+            let start = Date()
+            let outcomes: [BoundedOutcome]
+            do {
+                outcomes = try boundedModelCheck(model, depth: depth, timeoutMilliseconds: timeoutMilliseconds)
+            } catch {
+                throw InputError(message: "\(model.file): \(error.message)")
+            }
+            let run = BoundedRun(model: model, depth: depth, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+            runs.append(run)
+            if json { continue }
+            for (index, outcome) in outcomes.enumerated() {
+                let status = index + 1 < outcomes.count ? ""
+                    : run.status == .expected ? "  as expected" : run.status == .unexpected ? "  UNEXPECTED" : "  INCONCLUSIVE"
+                print(CheckOutcome.pad(index == 0 ? model.name : "", 32) + CheckOutcome.pad(outcome.property.rawValue, 14)
+                      + CheckOutcome.pad(boundedText(outcome.verdict), 34) + String(format: "%7.2f", outcome.seconds) + status)
+            }
+            if !run.notChecked.isEmpty {
+                print(CheckOutcome.pad("", 32) + run.notChecked.map(\.rawValue).joined(separator: ", ") + ": not decided by --bmc (use check)")
+            }
+        }
+        if !json {
+            for run in runs {
+                for outcome in run.outcomes {
+                    guard case .violated(let steps) = outcome.verdict else { continue }
+                    print("\nCounterexample: \(run.model.name) violates \(outcome.property.rawValue) in \(steps.count) steps (bounded model checking)")
+                    boundedTrace(steps).forEach { print($0) }
+                }
+            }
+        }
+        let status: Int32 = runs.contains { $0.status == .unexpected } ? ExitStatus.unexpectedVerdict
+            : runs.contains { $0.status == .inconclusive } ? ExitStatus.inconclusive : ExitStatus.success
+        if let junit { try writeOutput(boundedJUnit(runs), to: junit) }
+        if json { print(boundedJSON(runs, exitCode: status)) }
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 }

@@ -60,3 +60,38 @@ import TPTZ3
         #expect(throws: Z3Error.self) { try Z3Solver(z3).assertSMTLIB2("(assert (undeclared))") }
     }
 }
+
+/// Datatype formulas as bits: the same answers, and values read back.
+@Suite struct BitVectorEncodingTests {
+    @Test func datatypeFormulasKeepTheirMeaningAsBits() throws {
+        let z3 = Z3Context()
+        let vm = try z3.datatype("VM3", [("vm0", []), ("vm1", []), ("vm2", [])])
+        let ownership = try z3.datatype("Owner", [("free", []), ("host", []), ("owned", [("id", vm.sort)])])
+        let entry = try z3.datatype("Entry", [("none", []), ("entry", [("target", vm.sort), ("writable", z3.boolSort())])])
+        let x = try z3.constant("x", ownership.sort), e = try z3.constant("e", entry.sort)
+        var bits = Z3BitVectorEncoding(z3)
+        func check(_ formula: Z3Term) throws -> (Z3Result, Z3Solver) {
+            // One encoding per solver: it hands each constant's range constraint out once.
+            bits = Z3BitVectorEncoding(z3)
+            let solver = try Z3Solver(z3, logic: "QF_FD")
+            let encoded = try bits.encode(formula)
+            for constraint in bits.takeConstraints() { try solver.assert(constraint) }
+            try solver.assert(encoded)
+            return (try solver.check(), solver)
+        }
+        // owned(vm2), with a writable entry naming the same VM.
+        let owner = try ownership.constructors[2].make(vm.constructors[2].make())
+        let (sat, solver) = try check(z3.and([z3.equal(x, owner), entry.constructors[1].test(e),
+                                              z3.equal(entry.constructors[1].fields[0](e), ownership.constructors[2].fields[0](x)),
+                                              entry.constructors[1].fields[1](e)]))
+        #expect(sat == .satisfiable)
+        let model = try solver.model()
+        #expect(try bits.value(of: x, in: model).description == "(owned vm2)")
+        #expect(try bits.value(of: e, in: model).description == "(entry vm2 true)")
+        // Constructors are distinct, and every constant names some value: a
+        // VM field never holds the unused fourth code.
+        #expect(try check(z3.and([ownership.constructors[0].test(x), ownership.constructors[2].test(x)])).0 == .unsatisfiable)
+        let three = try [0, 1, 2].map { i in try ownership.constructors[2].make(vm.constructors[i].make()) }
+        #expect(try check(z3.and([ownership.constructors[2].test(x)] + three.map { try z3.not(z3.equal(x, $0)) })).0 == .unsatisfiable)
+    }
+}

@@ -85,6 +85,8 @@ public protocol SemanticsAlgebra {
     func writer(of frame: Value) -> Value
     /// Which tag checks the hardware walker makes.
     var walkerCheck: WalkerCheck { get }
+    /// What a paravirtual host checks before it accepts a page-table update.
+    var hypercallChecks: HypercallChecks { get }
 }
 
 extension Step {
@@ -183,6 +185,20 @@ extension SemanticsAlgebra {
     }
 }
 
+/// The paravirtual host's acceptance test, defined once.
+extension SemanticsAlgebra {
+    /// Whether a pv host accepts an entry naming the frame, with the permission,
+    /// in the VM's table: the frame is the caller's (`owner`), and a writable
+    /// entry never names a page-table frame (`read_only_tables`).
+    @inline(__always)
+    public func hypercallAccepts(vm: Value, frame: Value, writable: Condition) -> Condition {
+        var accepts = always
+        if hypercallChecks.contains(.owner) { accepts = and(accepts, equal(ownership(.owner, of: frame), owned(by: vm))) }
+        if hypercallChecks.contains(.readOnlyTables) { accepts = and(accepts, not(and(writable, isPinned(frame)))) }
+        return accepts
+    }
+}
+
 /// The hardware walk over guest-written page tables (tpt and nested), defined
 /// once. What a guest wrote is not stored, only who wrote it last: read as a
 /// page table, a frame some VM wrote holds whatever entries that VM chose, so
@@ -274,6 +290,9 @@ extension TransitionSystem {
     }
     @inline(__always) func accessBreaksIsolation(_ s: PackedState, vm: Int, frame: Int) -> Bool {
         ConcreteAlgebra(system: self, state: s, bindings: Bindings()).accessBreaksIsolation(vm: vm, frame: frame)
+    }
+    @inline(__always) func hypercallAccepts(_ s: PackedState, vm: Int, frame: Int, writable: Bool) -> Bool {
+        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).hypercallAccepts(vm: vm, frame: frame, writable: writable)
     }
     @inline(__always) func accessLeaks(_ s: PackedState, vm: Int, frame: Int) -> Bool {
         ConcreteAlgebra(system: self, state: s, bindings: Bindings()).accessLeaks(vm: vm, frame: frame)
@@ -405,6 +424,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         return code == 0 ? TransitionSystem.freeTag : TransitionSystem.tagCode(vm: code - 1)
     }
     var walkerCheck: WalkerCheck { system.model.walkerCheck }
+    var hypercallChecks: HypercallChecks { system.model.hypercallChecks }
 
     func ruleInFlight(naming frame: Int) -> Bool {
         for thread in 0..<layout.threadRule.count {

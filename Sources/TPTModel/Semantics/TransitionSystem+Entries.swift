@@ -12,11 +12,7 @@ extension TransitionSystem {
     @inline(__always)
     func hypercallAccepts(_ s: PackedState, vm: Int, entry code: Int) -> Bool {
         guard model.scheme == .pv, code != 0 else { return true }
-        let frame = Self.entryTarget(code)
-        let checks = model.hypercallChecks
-        if checks.contains(.owner) && owner(s, frame) != Self.tagCode(vm: vm) { return false }
-        if checks.contains(.readOnlyTables) && Self.entryIsWritable(code) && s[layout.pinned[frame]] != 0 { return false }
-        return true
+        return hypercallAccepts(s, vm: vm, frame: Self.entryTarget(code), writable: Self.entryIsWritable(code))
     }
 
     /// The party that keeps the direct entry (the shadow-paging host, a pv

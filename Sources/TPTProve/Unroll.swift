@@ -1,0 +1,250 @@
+import Foundation
+import TPTModel
+import TPTZ3
+
+/// What bounded model checking found for one safety property.
+public enum BoundedVerdict: Sendable, Equatable {
+    /// A shortest counterexample, one entry per step; the last step is the
+    /// access that breaks the property.
+    case violated(steps: [BoundedStep])
+    /// No trace of up to `depth` steps breaks the property. Not a proof: a
+    /// longer trace may.
+    case noViolation(upTo: Int)
+    /// The solver gave up (a timeout) on traces of `length` steps.
+    case unknown(reason: String, length: Int)
+}
+
+/// One step of a bounded counterexample, in `check`'s words.
+public struct BoundedStep: Sendable, Equatable {
+    /// The transition and its parameters, as `name (p = v, ...)`.
+    public var action: String
+    /// The state lines the step changed (`SymbolicState.changes`).
+    public var changes: [String]
+}
+
+public struct BoundedOutcome: Sendable {
+    public var property: Property
+    public var verdict: BoundedVerdict
+    /// Time until this property's verdict.
+    public var seconds: Double
+}
+
+/// Bounded model checking: unrolls the model's transition relation, at its own
+/// configuration, one step at a time, and asks Z3 after each whether one more
+/// step can break a property. The first length that can is the length of the
+/// shortest counterexample, the same one breadth-first search finds.
+///
+/// The steps are the explicit checker's: the host and guest transitions of
+/// the proofs (one definition of the semantics), over the configuration's
+/// enumerated VMs, frames and pages, plus the two limits a proof abstracts
+/// away and a shortest trace depends on: each vCPU's TLB holds `tlb` entries
+/// (a fill into a full one evicts one), and at most `host_threads`
+/// interleaved rules run at once.
+public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]? = nil,
+                              timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [BoundedOutcome] {
+    let c = model.configuration
+    guard c.vcpus == 1 else {
+        throw Z3Error(message: "bounded model checking needs one vCPU per VM (the symbolic TLB is one map per VM); '\(model.name)' has \(c.vcpus)")
+    }
+    let z3 = Z3Context()
+    let v = try Vocabulary(z3, configuration: c, domain: .bounded)
+    let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, logic: "QF_FD")
+    let bits = Z3BitVectorEncoding(z3)
+    /// Asserts a formula over the bounded state: array reads resolved, then as bits.
+    func assert(_ formula: Z3Term) throws(Z3Error) {
+        let encoded = try bits.encode(z3.simplify(z3.resolveSelects(formula)))
+        for constraint in bits.takeConstraints() { try solver.assert(constraint) }
+        try solver.assert(encoded)
+    }
+    let start = Date()
+    var pending = (properties ?? model.properties).filter { $0.isSafety && model.properties.contains($0) }
+    var outcomes: [BoundedOutcome] = []
+    let initial = try SymbolicState.initial(v, model: model)
+    var states = [initial]
+    /// Each state's cells, in `CellState.cells` order.
+    var visited: [[Z3Term]] = []
+    /// Per step so far: its transitions and the selector that picks one.
+    var unrolled: [(transitions: [SymbolicTransition], selector: Z3Term)] = []
+    let selectorSort = try z3.bitVectorSort(bits: 16)
+
+    func conclude(_ property: Property, _ verdict: BoundedVerdict) {
+        outcomes.append(BoundedOutcome(property: property, verdict: verdict, seconds: Date().timeIntervalSince(start)))
+        pending.removeAll { $0 == property }
+    }
+    for length in 1...max(1, depth) {
+        let pre = states[length - 1]
+        let guest = try guestTransitions(model, v, from: pre, naming: "s\(length).")
+        // Can step `length` break a property still open?
+        for property in pending {
+            let selector = try z3.constant("s\(length).violation.\(property.rawValue)", selectorSort)
+            var cases: [Z3Term] = []
+            for (index, violations) in guest.violations.enumerated() {
+                for violation in violations where violation.property == property {
+                    cases.append(try z3.and([z3.equal(selector, z3.numeral(UInt64(index), selectorSort)),
+                                             guest.transitions[index].enabled, violation.condition]))
+                }
+            }
+            if cases.isEmpty { continue }
+            try solver.push()
+            try assert(z3.or(cases))
+            switch try solver.check() {
+            case .satisfiable:
+                let m = try solver.model()
+                func evaluate(_ term: Z3Term) throws(Z3Error) -> Z3Term { try bits.value(of: z3.simplify(z3.resolveSelects(term)), in: m) }
+                func read(_ state: SymbolicState) throws(Z3Error) -> [String] { try state.read(of: model, in: v, evaluate: evaluate) }
+                var steps: [BoundedStep] = []
+                for (index, step) in unrolled.enumerated() {
+                    let chosen = step.transitions[Int(try m.unsignedValue(of: step.selector))]
+                    steps.append(BoundedStep(action: try describe(chosen, evaluate),
+                                             changes: SymbolicState.changes(from: try read(states[index]), to: try read(states[index + 1]))))
+                }
+                let last = guest.transitions[Int(try m.unsignedValue(of: selector))]
+                steps.append(BoundedStep(action: try describe(last, evaluate) + " breaks \(property.rawValue)", changes: []))
+                try solver.pop()
+                conclude(property, .violated(steps: steps))
+            case .unknown(let reason):
+                try solver.pop()
+                conclude(property, .unknown(reason: reason, length: length))
+            case .unsatisfiable:
+                try solver.pop()
+            }
+        }
+        if pending.isEmpty || length == depth { break }
+        // Step `length`: exactly one transition, with the model's limits.
+        let transitions = try hostTransitions(model, v, from: pre, naming: "s\(length).") + guest.transitions
+        let selector = try z3.constant("s\(length).step", selectorSort)
+        let post = try CellState(v, name: "s\(length)", over: initial)
+        var cases: [Z3Term] = []
+        var limited: [SymbolicTransition] = []
+        var values = post.cells.map { _ in [Z3Term]() }
+        for (index, transition) in transitions.enumerated() {
+            let bounded = try limit(transition, model, v, from: pre, naming: "s\(length).")
+            let chosen = try z3.equal(selector, z3.numeral(UInt64(index), selectorSort))
+            cases.append(try z3.and([chosen, bounded.enabled]))
+            for (cell, (_, component, indices)) in post.cells.enumerated() {
+                values[cell].append(try CellState.read(bounded.post, component, indices, in: z3))
+            }
+            limited.append(bounded)
+        }
+        try assert(z3.or(cases))
+        // Each cell: the chosen transition's value for it.
+        for (cell, (constant, _, _)) in post.cells.enumerated() {
+            var value = values[cell].last!
+            for index in values[cell].indices.dropLast().reversed() {
+                value = try z3.ite(z3.equal(selector, z3.numeral(UInt64(index), selectorSort)), values[cell][index], value)
+            }
+            try assert(z3.equal(constant, value))
+        }
+        unrolled.append((limited, selector))
+        // A shortest trace never visits a state twice, so none may: this
+        // prunes the search without changing the shortest length.
+        let cells = post.cells.map(\.constant)
+        if visited.isEmpty {
+            visited.append(try post.cells.map { cell throws(Z3Error) in try CellState.read(initial, cell.component, cell.indices, in: z3) })
+        }
+        for earlier in visited {
+            try assert(z3.or(zip(cells, earlier).map { pair throws(Z3Error) in try z3.not(z3.equal(pair.0, pair.1)) }))
+        }
+        visited.append(cells)
+        states.append(post.state)
+    }
+    for property in pending { conclude(property, .noViolation(upTo: max(1, depth))) }
+    let order = (properties ?? model.properties)
+    return outcomes.sorted { order.firstIndex(of: $0.property) ?? 0 < order.firstIndex(of: $1.property) ?? 0 }
+}
+
+/// The transition under the configuration's limits: a fill into a full TLB
+/// evicts one entry (any, as in the explicit checker), and an interleaved rule
+/// starts only while fewer than `host_threads` rules run.
+private func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabulary, from pre: SymbolicState,
+                   naming prefix: String) throws(Z3Error) -> SymbolicTransition {
+    let z3 = v.z3, c = model.configuration
+    var limited = transition
+    if let (vm, page) = transition.fills, let pages = try v.everyPage() {
+        let present = v.frameEntry.constructors[1], empty = try v.frameEntry.constructors[0].make()
+        let row = try z3.select(pre.tlb, vm)
+        let full = try atLeast(c.tlb, pages.map { p throws(Z3Error) in try present.test(z3.select(row, p)) }, in: z3)
+        let victim = try z3.constant(prefix + "evict", v.page)
+        let evicted = try z3.ite(full, z3.store(row, victim, empty), row)
+        let filled = try z3.select(z3.select(transition.post.tlb, vm), page)
+        limited.post.tlb = try z3.store(transition.post.tlb, vm, z3.store(evicted, page, filled))
+        limited.enabled = try z3.and([transition.enabled, z3.implies(full, present.test(z3.select(row, victim)))])
+        limited.parameters.append(("evicts", victim))
+    }
+    if transition.takesHostThread, let frames = try v.everyValue(.frame) {
+        let idle = try z3.numeral(0, v.progress)
+        let running = try frames.map { f throws(Z3Error) in try z3.not(z3.equal(z3.select(pre.progress, f), idle)) }
+        limited.enabled = try z3.and([limited.enabled, z3.not(atLeast(c.hostThreads, running, in: z3))])
+    }
+    return limited
+}
+
+/// Whether at least `count` of the conditions hold (a unary counter).
+private func atLeast(_ count: Int, _ conditions: [Z3Term], in z3: Z3Context) throws(Z3Error) -> Z3Term {
+    var atLeast = [try z3.bool(true)] + Array(repeating: try z3.bool(false), count: count)
+    for condition in conditions {
+        for j in stride(from: count, through: 1, by: -1) {
+            atLeast[j] = try z3.or([atLeast[j], z3.and([atLeast[j - 1], condition])])
+        }
+    }
+    return atLeast[count]
+}
+
+/// `name (parameter = value, ...)`, the values read from the model.
+private func describe(_ transition: SymbolicTransition, _ evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> String {
+    var parameters: [String] = []
+    for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try evaluate(term).description))") }
+    return transition.name + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))")
+}
+
+/// A state of a bounded unrolling as one constant per cell (per frame, per VM,
+/// per VM and page, ...). Each component is a chain of stores of its cells
+/// over the initial state's, so a transition's post-state, read at the
+/// configuration's literals, simplifies to terms over the previous step's
+/// cells: no arrays or quantifiers are left for the solver.
+private struct CellState {
+    var state: SymbolicState
+    /// Each cell's constant, and where it sits: component name and indices.
+    var cells: [(constant: Z3Term, component: String, indices: [Z3Term])]
+
+    init(_ v: Vocabulary, name: String, over base: SymbolicState) throws(Z3Error) {
+        let z3 = v.z3
+        let frames = try v.everyValue(.frame)!, vms = try v.everyValue(.vm)!
+        let gpages = try v.everyValue(.gpage)!, pages = try v.everyPage()!
+        var cells: [(constant: Z3Term, component: String, indices: [Z3Term])] = []
+        state = try base.mapComponents { component, array throws(Z3Error) in
+            let domains: [[Z3Term]] = switch component {
+            case "root": [vms]
+            case "tlb", "guestEntries", "directEntries": [vms, pages]
+            case "nested": [vms, gpages]
+            default: [frames]
+            }
+            /// A store chain over every index of the first domain (and, nested, of the rest).
+            func chain(_ array: Z3Term, _ domains: ArraySlice<[Z3Term]>, _ prefix: [Z3Term]) throws(Z3Error) -> Z3Term {
+                var result = array
+                for index in domains.first! {
+                    let indices = prefix + [index]
+                    let value: Z3Term
+                    if domains.count == 1 {
+                        let range = try z3.sort(of: z3.select(array, index))
+                        value = try z3.constant("\(name).\(component)\(indices.map { "." + $0.description }.joined())", range)
+                        cells.append((value, component, indices))
+                    } else {
+                        value = try chain(z3.select(array, index), domains.dropFirst(), indices)
+                    }
+                    result = try z3.store(result, index, value)
+                }
+                return result
+            }
+            return try chain(array, domains[...], [])
+        }
+        self.cells = cells
+    }
+
+    /// The cell's value in another state of the same shape.
+    static func read(_ state: SymbolicState, _ component: String, _ indices: [Z3Term], in z3: Z3Context) throws(Z3Error) -> Z3Term {
+        var term = state.components.first { $0.name == component }!.term
+        for index in indices { term = try z3.select(term, index) }
+        return term
+    }
+}
