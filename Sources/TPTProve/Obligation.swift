@@ -35,7 +35,12 @@ public struct ObligationQuery {
 /// first stated over the configuration's bounded sorts, where Z3 decides it
 /// quickly: a model there is a real counterexample (a small instance is an
 /// instance). Only when there is none is it stated unbounded, for the proof.
+///
+/// - Parameter script: when given, receives the query that decided the result
+///   as a standalone SMT-LIB2 script (`unsat` is proved, `sat` refuted), each
+///   time one is checked; the last one it receives decided.
 public func checkObligation(_ configuration: Configuration, in z3: Z3Context, timeoutMilliseconds: UInt32,
+                            script: ((String) -> Void)? = nil,
                             _ build: (Vocabulary) throws(Z3Error) -> ObligationQuery) throws(Z3Error) -> ObligationResult {
     func check(_ domain: Vocabulary.Domain, seed: UInt32 = 0) throws(Z3Error) -> (Z3Result, [String]) {
         let vocabulary = try Vocabulary(z3, configuration: configuration, domain: domain)
@@ -43,6 +48,10 @@ public func checkObligation(_ configuration: Configuration, in z3: Z3Context, ti
         let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, randomSeed: seed)
         for assumption in query.assumptions { try solver.assert(assumption) }
         try solver.assert(z3.not(query.formula))
+        if let script {
+            let sizes = domain == .bounded ? "at the model's sizes" : "for any number of VMs, frames and pages"
+            script(try solver.smtlib2(name: "the obligation's negation, \(sizes): unsat means it holds"))
+        }
         let result = try solver.check()
         guard result == .satisfiable, let explain = query.explain else { return (result, []) }
         // Reading the counterexample never changes the verdict.

@@ -16,6 +16,9 @@ public struct ObligationOutcome: Sendable {
     public var kind: Kind
     public var result: ObligationResult
     public var seconds: Double
+    /// When asked for: the query that decided the result, as a standalone
+    /// SMT-LIB2 script.
+    public var smtlib2: String?
 
     public var name: String {
         switch kind {
@@ -34,8 +37,10 @@ public typealias Invariant = (SymbolicState, Vocabulary) throws(Z3Error) -> [(na
 /// transition keeps it, and under it no guest transition breaks one of the
 /// properties (the model's safety properties, unless given). Each obligation is checked bounded first, then unbounded
 /// (`checkObligation`).
+///
+/// - Parameter scripts: keep each deciding query as SMT-LIB2 (`smtlib2`).
 public func prove(_ model: Model, invariant: @escaping Invariant, properties: [Property]? = nil,
-                  timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [ObligationOutcome] {
+                  timeoutMilliseconds: UInt32 = 60_000, scripts: Bool = false) throws(Z3Error) -> [ObligationOutcome] {
     let properties = properties ?? model.properties
     let z3 = Z3Context()
     let c = model.configuration
@@ -81,8 +86,10 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
     }
     func check(_ kind: ObligationOutcome.Kind, _ build: (Vocabulary) throws(Z3Error) -> ObligationQuery) throws(Z3Error) {
         let start = Date()
-        let result = try checkObligation(c, in: z3, timeoutMilliseconds: timeoutMilliseconds, build)
-        outcomes.append(ObligationOutcome(kind: kind, result: result, seconds: Date().timeIntervalSince(start)))
+        var deciding: String?
+        let result = try checkObligation(c, in: z3, timeoutMilliseconds: timeoutMilliseconds,
+                                         script: scripts ? { deciding = $0 } : nil, build)
+        outcomes.append(ObligationOutcome(kind: kind, result: result, seconds: Date().timeIntervalSince(start), smtlib2: deciding))
     }
     try check(.initiation) { v throws(Z3Error) in
         let initial = try SymbolicState.initial(v, model: model)

@@ -33,6 +33,11 @@ struct Prove: ParsableCommand {
     @Option(help: ArgumentHelp("Bounded model checking of models, up to this many steps.", valueName: "K"))
     var bmc: Int?
 
+    @Option(name: .customLong("emit-smt2"),
+            help: ArgumentHelp("Write each obligation's deciding query to this directory as a standalone SMT-LIB2 file "
+                               + "(PROOF.NN.OBLIGATION.smt2; unsat means the obligation holds).", valueName: "dir"))
+    var emitSMT2: String?
+
     @Option(help: "Seconds Z3 may spend on one obligation before it is unknown.")
     var timeout: Double = 60
 
@@ -45,6 +50,7 @@ struct Prove: ParsableCommand {
     func validate() throws {
         if !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
         if let bmc, !(1...200).contains(bmc) { throw ValidationError("--bmc must be between 1 and 200 steps") }
+        if bmc != nil && emitSMT2 != nil { throw ValidationError("--emit-smt2 writes proof obligations; it does not apply to --bmc") }
     }
 
     private var timeoutMilliseconds: UInt32 { UInt32(max(1, (timeout * 1000).rounded())) }
@@ -78,12 +84,13 @@ struct Prove: ParsableCommand {
             let outcomes: [ObligationOutcome]
             do {
                 outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties,
-                                     timeoutMilliseconds: timeoutMilliseconds)
+                                     timeoutMilliseconds: timeoutMilliseconds, scripts: emitSMT2 != nil)
             } catch {
                 throw InputError(message: "\(proof.file): \(error)")
             }
             let run = ProofRun(proof: proof, model: model, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
             runs.append(run)
+            if let emitSMT2 { try writeScripts(run, to: emitSMT2) }
             if json { continue }
             print("\(proof.name): \(proof.properties.map(\.rawValue).joined(separator: ", ")) for model \(model.name), "
                   + "\(proof.clauses.count) clauses, \(outcomes.count) obligations")
@@ -103,6 +110,22 @@ struct Prove: ParsableCommand {
         if let junit { try writeOutput(proveJUnit(runs), to: junit) }
         if json { print(proveJSON(runs, exitCode: status)) }
         if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    /// One file per obligation, numbered in the order `prove` prints them.
+    private func writeScripts(_ run: ProofRun, to directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(message: "\(directory): cannot create: \(error.localizedDescription)")
+        }
+        for (index, outcome) in run.outcomes.enumerated() {
+            guard let script = outcome.smtlib2 else { continue }
+            let slug = outcome.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                .split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-")
+            let file = (directory as NSString).appendingPathComponent(String(format: "%@.%02d.%@.smt2", run.proof.name, index + 1, slug))
+            try writeOutput("; \(run.proof.name): \(outcome.name) (tptcheck: \(resultText(outcome.result)))\n" + script, to: file)
+        }
     }
 
     /// `--bmc K`: every model, every safety property, up to K steps.

@@ -218,4 +218,63 @@ import Testing
         #expect(junit.cases.count == 26)
         #expect(junit.cases.filter { $0.outcome == "failure" }.map(\.name) == ["tpt.consecution: reclaim step 3/6"])
     }
+
+    /// Every obligation written with --emit-smt2 gets the same answer from the
+    /// standalone `z3` binary (Debian's z3 package, which .ci/run installs):
+    /// unsat where tptcheck proved it, sat where it refuted it.
+    @Test func emittedObligationsRecheckWithTheZ3Binary() throws {
+        let bundled = FileManager.default.temporaryDirectory.appendingPathComponent("smt2-\(UUID().uuidString)").path
+        let broken = bundled + "-shrunk"
+        let shrunk = try temporaryProof(try bundledProof().replacingOccurrences(of: "running(f, reclaim, 2..4)", with: "running(f, reclaim, 2..3)"))
+        #expect(try cli.run(["prove", "--emit-smt2", bundled, "Proofs"]).status == 0)
+        #expect(try cli.run(["prove", "--emit-smt2", broken, shrunk]).status == 1)
+        var answers: [String: Int] = [:]
+        for directory in [bundled, broken] {
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".smt2") }.sorted()
+            #expect(files.count == (directory == bundled ? 26 + 24 : 26))
+            for file in files {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["z3", "-T:60", (directory as NSString).appendingPathComponent(file)]
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = Pipe()
+                try process.run()
+                let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                process.waitUntilExit()
+                #expect(process.terminationStatus != 127, "the z3 binary is missing: apt-get install -y z3")
+                let expected = directory == broken && file == "tpt.05.consecution-reclaim-step-3-6.smt2" ? "sat" : "unsat"
+                #expect(answer == expected, "\(file)")
+                answers[answer, default: 0] += 1
+            }
+        }
+        #expect(answers == ["unsat": 75, "sat": 1])
+    }
+
+    /// Bounded model checking: the shortest counterexample, "no violation up
+    /// to K" (never "proved"), and exit 3 when K is too short to find what a
+    /// model expects.
+    @Test func boundedModelCheckingReportsLengthsAndBounds() throws {
+        let buggy = try cli.run(["prove", "--bmc", "8", "Models/tpt-bug-no-shootdown.tpt"])
+        #expect(buggy.status == 0)
+        #expect(buggy.output.contains("isolation     violated in 8 steps"))
+        #expect(buggy.output.contains("Counterexample: tpt-bug-no-shootdown violates isolation in 8 steps (bounded model checking)"))
+        let last = buggy.output.split(separator: "\n").first { $0.hasPrefix("   8. ") } ?? ""
+        #expect(last.contains("(TLB hit) (vm = vm") && last.hasSuffix("breaks isolation"), "\(last)")
+        let short = try cli.run(["prove", "--bmc", "3", "Models/tpt-bug-no-shootdown.tpt"])
+        #expect(short.status == 3)
+        #expect(short.output.contains("no violation up to 3 steps"))
+        #expect(short.output.contains("INCONCLUSIVE"))
+        let correct = try cli.run(["prove", "--bmc", "4", "--json", "Models/pv.tpt"])
+        #expect(correct.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(correct.output.utf8)) as? [String: Any]
+        let model = (report?["models"] as? [[String: Any]])?.first
+        #expect(model?["status"] as? String == "as expected")
+        #expect((model?["results"] as? [[String: Any]])?.map { $0["result"] as? String } == ["no violation", "no violation"])
+        #expect(model?["notChecked"] as? [String] == ["equivalent_to_nested"])
+        #expect(!correct.output.contains("proved"))
+        #expect(try cli.run(["prove", "--bmc", "0", "Models/pv.tpt"]).status == 2)
+        #expect(try cli.run(["prove", "--bmc", "3", "--emit-smt2", "/tmp", "Models/pv.tpt"]).status == 2)
+    }
 }
