@@ -60,22 +60,49 @@ struct FormulaEncoder {
             return try z3.forall(constants, encode(body))
         case .equal(let a, let b): return try z3.equal(encode(a), encode(b))
         case .namesVM(let ownership): return try vocabulary.ownership.constructors[2].test(encode(ownership))
-        case .tlbMaps(let vm, let page, let frame):
-            let entry = try z3.select(z3.select(state.tlb, encode(vm)), encode(page))
-            let entries = vocabulary.frameEntry.constructors
-            guard let frame else { return try entries[0].test(entry) }
-            return try z3.and([entries[1].test(entry), z3.equal(entries[1].fields[0](entry), encode(frame))])
-        case .nestedMaps(let vm, let gpage, let frame):
-            let entry = try z3.select(z3.select(state.nested, encode(vm)), encode(gpage))
-            let option = vocabulary.optionalFrame.constructors
-            guard let frame else { return try option[0].test(entry) }
-            return try z3.equal(entry, option[1].make(encode(frame)))
+        case .maps(let entries, let vm, let index, let target):
+            let (entry, empty, named) = try read(entries, vm: vm, index: index)
+            guard let target else { return empty }
+            switch entries {
+            case .nested, .root:
+                // An option's one field: equal to `some(target)` (the form Z3's
+                // quantifier instantiation does best with, measured on the bundled proofs).
+                let option = entries == .root && model.scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+                return try z3.equal(entry, option.constructors[1].make(encode(target)))
+            case .tlb, .direct, .gpt:
+                return try z3.and([z3.not(empty), z3.equal(named, encode(target))])
+            }
+        case .writable(let entries, let vm, let index):
+            let (entry, empty, _) = try read(entries, vm: vm, index: index)
+            let field = entries == .gpt ? vocabulary.guestEntry.constructors[1].fields[1] : vocabulary.frameEntry.constructors[1].fields[1]
+            return try z3.and([z3.not(empty), field(entry)])
         case .pinned(let frame): return try z3.select(state.pinned, encode(frame))
         case .running(let frame, let rule, let steps):
             // Written from 1, as in the rule; progress codes count the next step from 0.
             return try state.progress(of: encode(frame), rule: rule, nextStep: steps.map { Array(($0.lowerBound - 1)...($0.upperBound - 1)) },
                                       in: vocabulary)
         }
+    }
+
+    /// A map's entry: the entry, whether it is empty, and what it names (any
+    /// value when empty).
+    mutating func read(_ entries: EntryMap, vm: Term, index: Term?) throws(Z3Error) -> (entry: Z3Term, empty: Z3Term, target: Z3Term) {
+        let map: Z3Term = switch entries {
+        case .tlb: state.tlb
+        case .nested: state.nested
+        case .direct: state.directEntries
+        case .gpt: state.guestEntries
+        case .root: state.root
+        }
+        var entry = try z3.select(map, encode(vm))
+        if let index { entry = try z3.select(entry, encode(index)) }
+        let datatype: Z3Datatype = switch entries {
+        case .tlb, .direct: vocabulary.frameEntry
+        case .nested: vocabulary.optionalFrame
+        case .gpt: vocabulary.guestEntry
+        case .root: model.scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+        }
+        return (entry, try datatype.constructors[0].test(entry), try datatype.constructors[1].fields[0](entry))
     }
 
     mutating func encode(_ term: Term) throws(Z3Error) -> Z3Term {

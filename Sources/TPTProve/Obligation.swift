@@ -1,3 +1,4 @@
+import Foundation
 import TPTModel
 import TPTZ3
 

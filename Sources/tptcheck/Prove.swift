@@ -74,10 +74,6 @@ struct Prove: ParsableCommand {
                 throw InputError(message: error.description)
             }
         }
-        for (proof, model) in proofs where !model.scheme.walksGuestTables {
-            throw InputError(message: "\(proof.modelLocation): proofs cover tpt and nested models for now; "
-                             + "'\(model.name)' is \(model.scheme.rawValue)")
-        }
         var runs: [ProofRun] = []
         for (proof, model) in proofs {
             let start = Date()

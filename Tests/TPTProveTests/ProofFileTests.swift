@@ -71,5 +71,44 @@ import TPTZ3
         #expect(message("model tpt\n", "model tpt2\n") == "9:7: proofs cover one vCPU per VM for now; model 'tpt2' has 2")
         #expect(message("proves isolation, no_data_leak", "proves equivalent_to_nested")
                 == "10:8: a proof proves isolation or no_data_leak, not 'equivalent_to_nested'")
+        #expect(message("tlb(v, p) == f =>", "writable(nested(v, p)) =>") == "27:45: expected tlb(...), direct(...) or gpt(...) inside writable(...)")
+        #expect(message("tlb(v, p) == f =>", "root(v, p) == f =>")?.hasPrefix("27:") == true)
+    }
+
+    /// A proof about a shadow or pv model, parsed against the bundled model.
+    static func inline(_ model: String, _ clauses: String) throws -> (ProofSpecification, Model) {
+        let text = "proof inline\nmodel \(model)\nproves isolation\n" + clauses
+        return try parseProof(text, file: "inline.proof") { name, location throws(Diagnostic) in
+            do { return try AgreementTests.bundled(name) } catch { throw Diagnostic("no model '\(name)'", at: location) }
+        }
+    }
+
+    /// The entries of shadow and pv paging read as the model starts: pv roots
+    /// are pinned frames of their VM, nothing is mapped yet.
+    @Test func entryMapsOfShadowAndPVReadTheState() throws {
+        let (pv, pvModel) = try Self.inline("pv", """
+            clause roots: forall v: vm, f: frame. root(v) == f => pinned(f) and owner(f) == v
+            clause nothing_writable: forall v: vm, p: page. not writable(direct(v, p)) and not writable(tlb(v, p))
+            clause no_entries: forall v: vm, p: page. direct(v, p) == empty
+            clause vm0_has_a_root: root(vm0) != empty
+            """)
+        let pvOutcomes = try prove(pvModel, invariant: pv.invariant(for: pvModel), properties: [], timeoutMilliseconds: 3_000)
+        #expect(pvOutcomes.first?.result == .proved)
+        let (shadow, shadowModel) = try Self.inline("shadow", """
+            clause no_guest_entries: forall v: vm, p: page, g: gpage. gpt(v, p) != g and not writable(gpt(v, p))
+            clause everything_shadowed: forall v: vm, p: page. direct(v, p) != empty
+            """)
+        let shadowOutcomes = try prove(shadowModel, invariant: shadow.invariant(for: shadowModel), properties: [.isolation],
+                                          timeoutMilliseconds: 3_000)
+        guard case .refuted(let bounded, let lines) = shadowOutcomes.first?.result else {
+            Issue.record("initiation: \(String(describing: shadowOutcomes.first?.result))")
+            return
+        }
+        #expect(bounded && lines.last == "the initial state breaks: everything_shadowed")
+        // The shadow guest is encoded: without a real invariant, a stale or
+        // guest-made entry breaks isolation at the model's size.
+        #expect(shadowOutcomes.contains { outcome in
+            if case .safety(.isolation, _) = outcome.kind, case .refuted(true, _) = outcome.result { true } else { false }
+        })
     }
 }

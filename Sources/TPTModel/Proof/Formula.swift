@@ -37,15 +37,44 @@ public indirect enum Formula: Sendable {
     case equal(Term, Term)
     /// An ownership value names some VM.
     case namesVM(Term)
-    /// The VM's TLB entry for the page maps the frame (nil: there is none).
-    case tlbMaps(vm: Term, page: Term, frame: Term?)
-    /// The VM's nested-table (or p2m) entry for the page maps the frame (nil: empty).
-    case nestedMaps(vm: Term, gpage: Term, frame: Term?)
+    /// The VM's entry in one of its maps, at the index (none for a root), names
+    /// the target (nil: the entry is empty).
+    case maps(EntryMap, vm: Term, index: Term?, target: Term?)
+    /// The VM's entry in the map (TLB, direct or guest entry) is present and writable.
+    case writable(EntryMap, vm: Term, index: Term)
     /// The frame is pinned as a page table.
     case pinned(Term)
     /// A rule is in progress keyed on the frame, with its next step (numbered
     /// from 1, as written in the rule) in the range; any step when nil.
     case running(frame: Term, rule: Int, nextSteps: ClosedRange<Int>?)
+}
+
+/// The per-VM maps a clause can read, named as in proof files.
+public enum EntryMap: String, Sendable, CaseIterable {
+    /// Virtual page to frame, cached.
+    case tlb
+    /// Guest-physical page to frame: the nested table, or the p2m.
+    case nested
+    /// Virtual page to frame, as the hardware walks it: a shadow entry, a
+    /// validated pv entry.
+    case direct
+    /// Virtual page to guest-physical page: a shadow-paging guest's own entry.
+    case gpt
+    /// The root the walk starts from: a frame, or a guest-physical page under nested.
+    case root
+
+    /// The sort the map is indexed by, if any, and the sort it names, under a scheme.
+    public func sorts(under scheme: Scheme) -> (index: ProofSort?, target: ProofSort) {
+        switch self {
+        case .tlb, .direct: return (.page, .frame)
+        case .nested: return (.gpage, .frame)
+        case .gpt: return (.page, .gpage)
+        case .root: return (nil, scheme.guestTablesNameGuestPhysical ? .gpage : .frame)
+        }
+    }
+
+    /// Whether entries carry a permission.
+    public var hasPermission: Bool { self == .tlb || self == .direct || self == .gpt }
 }
 
 /// A value in a clause.

@@ -172,17 +172,26 @@ private struct ProofParser {
             let arguments = try termArguments(1, "frame")
             return .pinned(try require(arguments[0], .frame))
         }
-        if start.isWord("tlb") || start.isWord("nested") {
+        if start.isWord("writable") {
             _ = advance()
-            let isTLB = start.isWord("tlb")
-            let arguments = try termArguments(2, isTLB ? "vm, page" : "vm, gpage")
-            let vm = try require(arguments[0], .vm), index = try require(arguments[1], isTLB ? .page : .gpage)
+            try expectSymbol("(", "after 'writable'")
+            guard let entries = EntryMap.allCases.first(where: { current.isWord($0.rawValue) }), entries.hasPermission else {
+                throw error("expected tlb(...), direct(...) or gpt(...) inside writable(...)")
+            }
+            _ = advance()
+            let (vm, index) = try entryArguments(entries)
+            try expectSymbol(")", "to close 'writable('")
+            return .writable(entries, vm: vm, index: index!)
+        }
+        if let entries = EntryMap.allCases.first(where: { start.isWord($0.rawValue) }) {
+            _ = advance()
+            let (vm, index) = try entryArguments(entries)
             let equal = current.isSymbol("==")
-            guard equal || current.isSymbol("!=") else { throw error("expected '==' or '!=' after \(isTLB ? "tlb" : "nested")(...)") }
+            guard equal || current.isSymbol("!=") else { throw error("expected '==' or '!=' after \(entries.rawValue)(...)") }
             _ = advance()
-            var frame: Term?
-            if current.isWord("empty") { _ = advance() } else { frame = try require(try term(), .frame) }
-            let maps: Formula = isTLB ? .tlbMaps(vm: vm, page: index, frame: frame) : .nestedMaps(vm: vm, gpage: index, frame: frame)
+            var target: Term?
+            if current.isWord("empty") { _ = advance() } else { target = try require(try term(), entries.sorts(under: model.scheme).target) }
+            let maps = Formula.maps(entries, vm: vm, index: index, target: target)
             return equal ? maps : .not(maps)
         }
         let left = try term()
@@ -206,6 +215,13 @@ private struct ProofParser {
             throw Diagnostic("cannot compare a \(left.sort.rawValue) with a \(right.sort.rawValue)", at: operatorToken.location)
         }
         return equal ? comparison : .not(comparison)
+    }
+
+    /// `(v, i)`, or `(v)` for a root: a VM and an index of the map's sort.
+    mutating func entryArguments(_ entries: EntryMap) throws(Diagnostic) -> (Term, Term?) {
+        let indexSort = entries.sorts(under: model.scheme).index
+        let arguments = try termArguments(indexSort == nil ? 1 : 2, indexSort.map { "vm, \($0.rawValue)" } ?? "vm")
+        return (try require(arguments[0], .vm), try indexSort.map { sort throws(Diagnostic) in try require(arguments[1], sort) })
     }
 
     /// `running(f, RULE)`, `running(f, RULE, 3)` or `running(f, RULE, 2..4)`:
