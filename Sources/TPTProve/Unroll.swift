@@ -169,7 +169,7 @@ private func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabu
         let filled = try z3.select(z3.select(transition.post.tlb, vm), page)
         limited.post.tlb = try z3.store(transition.post.tlb, vm, z3.store(evicted, page, filled))
         limited.enabled = try z3.and([transition.enabled, z3.implies(full, present.test(z3.select(row, victim)))])
-        limited.parameters.append(("evicts", victim))
+        // The trace shows an eviction among the step's changes (`tlb ... (gone)`).
     }
     if transition.takesHostThread, let frames = try v.everyValue(.frame) {
         let idle = try z3.numeral(0, v.progress)
