@@ -3,7 +3,7 @@
 # obligation's time, then bounded model checking of every bundled buggy model
 # (every safety property, up to 10 steps, the longest shortest counterexample
 # among them) next to the explicit checker's verdict and shortest length.
-# Takes about 15 minutes on 2 cores, almost all of it BMC's deeper properties.
+# Takes about 6 minutes on 2 cores, almost all of it BMC's deeper properties.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product tptcheck >/dev/null
