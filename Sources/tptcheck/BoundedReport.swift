@@ -90,8 +90,7 @@ func boundedJSON(_ runs: [BoundedRun], exitCode: Int32) -> String {
 /// the model does not expect fails, and so does a missing expected one; an
 /// unknown is skipped, never passed.
 func boundedJUnit(_ runs: [BoundedRun]) -> String {
-    var suites: [String] = []
-    var tests = 0, failures = 0, skipped = 0, seconds = 0.0
+    var suites: [JUnitSuite] = []
     for run in runs {
         var cases: [String] = []
         var suiteFailures = 0, suiteSkipped = 0
@@ -112,21 +111,8 @@ func boundedJUnit(_ runs: [BoundedRun]) -> String {
                 cases.append(head + "><system-out>\(message)</system-out></testcase>")
             }
         }
-        suites.append("""
-              <testsuite name="\(xmlEscape(run.model.name))" tests="\(cases.count)" failures="\(suiteFailures)" errors="0" skipped="\(suiteSkipped)" time="\(String(format: "%.3f", run.seconds))" file="\(xmlEscape(run.model.file))">
-            \(cases.joined(separator: "\n"))
-              </testsuite>
-            """)
-        tests += cases.count
-        failures += suiteFailures
-        skipped += suiteSkipped
-        seconds += run.seconds
+        suites.append(JUnitSuite(name: run.model.name, file: run.model.file, cases: cases, failures: suiteFailures,
+                                 skipped: suiteSkipped, seconds: run.seconds, properties: ["depth": run.depth]))
     }
-    return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="tptcheck prove --bmc" tests="\(tests)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(String(format: "%.3f", seconds))">
-        \(suites.joined(separator: "\n"))
-        </testsuites>
-
-        """
+    return junitDocument("tptcheck prove --bmc", suites)
 }

@@ -10,9 +10,7 @@ import TPTModel
 /// counterexample as output. A property the search did not decide (a state limit,
 /// or a search that stopped at the first violation) is skipped, never passed.
 func junitReport(_ outcomes: [CheckOutcome]) -> String {
-    var suites: [String] = []
-    var totalTests = 0, totalFailures = 0, totalSkipped = 0
-    var totalSeconds = 0.0
+    var suites: [JUnitSuite] = []
     for outcome in outcomes {
         let model = outcome.model
         var cases: [String] = []
@@ -51,22 +49,44 @@ func junitReport(_ outcomes: [CheckOutcome]) -> String {
                 }
             }
         }
-        let seconds = String(format: "%.3f", outcome.result.seconds)
-        suites.append("""
-              <testsuite name="\(xmlEscape(model.name))" tests="\(cases.count)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(seconds)" file="\(xmlEscape(model.file))">
-                <properties><property name="states" value="\(outcome.result.states)"/><property name="transitions" value="\(outcome.result.transitions)"/><property name="depth" value="\(outcome.result.depth)"/></properties>
-            \(cases.joined(separator: "\n"))
+        suites.append(JUnitSuite(name: model.name, file: model.file, cases: cases, failures: failures, skipped: skipped,
+                                 seconds: outcome.result.seconds,
+                                 properties: ["states": outcome.result.states, "transitions": outcome.result.transitions,
+                                              "depth": outcome.result.depth]))
+    }
+    return junitDocument("tptcheck check", suites)
+}
+
+/// One `<testsuite>`: its test cases, already rendered, and their counts.
+struct JUnitSuite {
+    var name: String
+    var file: String
+    var cases: [String]
+    var failures: Int
+    var skipped: Int
+    var seconds: Double
+    /// Figures shown as `<properties>`, in name order.
+    var properties: [String: Int] = [:]
+}
+
+/// The whole JUnit document: the suites under a `<testsuites>` root that adds
+/// up their counts.
+func junitDocument(_ name: String, _ suites: [JUnitSuite]) -> String {
+    func time(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
+    let elements = suites.map { suite in
+        let properties = suite.properties.isEmpty ? ""
+            : "\n        <properties>" + suite.properties.sorted { $0.key < $1.key }
+                .map { "<property name=\"\($0.key)\" value=\"\($0.value)\"/>" }.joined() + "</properties>"
+        return """
+              <testsuite name="\(xmlEscape(suite.name))" tests="\(suite.cases.count)" failures="\(suite.failures)" errors="0" skipped="\(suite.skipped)" time="\(time(suite.seconds))" file="\(xmlEscape(suite.file))">\(properties)
+            \(suite.cases.joined(separator: "\n"))
               </testsuite>
-            """)
-        totalTests += cases.count
-        totalFailures += failures
-        totalSkipped += skipped
-        totalSeconds += outcome.result.seconds
+            """
     }
     return """
         <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="tptcheck check" tests="\(totalTests)" failures="\(totalFailures)" errors="0" skipped="\(totalSkipped)" time="\(String(format: "%.3f", totalSeconds))">
-        \(suites.joined(separator: "\n"))
+        <testsuites name="\(xmlEscape(name))" tests="\(suites.map(\.cases.count).reduce(0, +))" failures="\(suites.map(\.failures).reduce(0, +))" errors="0" skipped="\(suites.map(\.skipped).reduce(0, +))" time="\(time(suites.map(\.seconds).reduce(0, +)))">
+        \(elements.joined(separator: "\n"))
         </testsuites>
 
         """

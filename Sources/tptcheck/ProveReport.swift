@@ -50,8 +50,7 @@ func proveJSON(_ runs: [ProofRun], exitCode: Int32) -> String {
 /// JUnit XML: a test suite per proof, a test case per obligation. A refuted
 /// obligation fails; an unknown one is skipped, never passed.
 func proveJUnit(_ runs: [ProofRun]) -> String {
-    var suites: [String] = []
-    var tests = 0, failures = 0, skipped = 0, seconds = 0.0
+    var suites: [JUnitSuite] = []
     for run in runs {
         var cases: [String] = []
         for outcome in run.outcomes {
@@ -65,23 +64,10 @@ func proveJUnit(_ runs: [ProofRun]) -> String {
                 cases.append(head + "><skipped message=\"\(xmlEscape(resultText(outcome.result)))\"/></testcase>")
             }
         }
-        let suiteFailures = run.outcomes.filter { if case .refuted = $0.result { true } else { false } }.count
-        let suiteSkipped = run.outcomes.filter { if case .unknown = $0.result { true } else { false } }.count
-        suites.append("""
-              <testsuite name="\(xmlEscape(run.proof.name))" tests="\(cases.count)" failures="\(suiteFailures)" errors="0" skipped="\(suiteSkipped)" time="\(String(format: "%.3f", run.seconds))" file="\(xmlEscape(run.proof.file))">
-            \(cases.joined(separator: "\n"))
-              </testsuite>
-            """)
-        tests += cases.count
-        failures += suiteFailures
-        skipped += suiteSkipped
-        seconds += run.seconds
+        let failures = run.outcomes.filter { if case .refuted = $0.result { true } else { false } }.count
+        let skipped = run.outcomes.filter { if case .unknown = $0.result { true } else { false } }.count
+        suites.append(JUnitSuite(name: run.proof.name, file: run.proof.file, cases: cases, failures: failures, skipped: skipped,
+                                 seconds: run.seconds))
     }
-    return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="tptcheck prove" tests="\(tests)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(String(format: "%.3f", seconds))">
-        \(suites.joined(separator: "\n"))
-        </testsuites>
-
-        """
+    return junitDocument("tptcheck prove", suites)
 }

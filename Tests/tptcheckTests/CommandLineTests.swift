@@ -263,8 +263,13 @@ import Testing
         #expect(buggy.output.contains("Counterexample: tpt-bug-no-shootdown violates isolation in 8 steps (bounded model checking)"))
         let last = buggy.output.split(separator: "\n").first { $0.hasPrefix("   8. ") } ?? ""
         #expect(last.contains("(TLB hit) (vm = vm") && last.hasSuffix("breaks isolation"), "\(last)")
-        let short = try cli.run(["prove", "--bmc", "3", "Models/tpt-bug-no-shootdown.tpt"])
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bmc-\(UUID().uuidString).xml").path
+        let short = try cli.run(["prove", "--bmc", "3", "--junit", out, "Models/tpt-bug-no-shootdown.tpt"])
         #expect(short.status == 3)
+        // The expected violation not found within the bound is skipped, never passed.
+        let junit = try JUnitTests().parse(out)
+        #expect(junit.cases.map(\.name) == ["tpt-bug-no-shootdown.isolation", "tpt-bug-no-shootdown.no_data_leak"])
+        #expect(junit.cases.map(\.outcome) == ["skipped", "passed"])
         #expect(short.output.contains("no violation up to 3 steps"))
         #expect(short.output.contains("INCONCLUSIVE"))
         let correct = try cli.run(["prove", "--bmc", "4", "--json", "Models/pv.tpt"])
