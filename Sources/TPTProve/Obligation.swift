@@ -1,4 +1,3 @@
-import Foundation
 import TPTModel
 import TPTZ3
 

@@ -121,9 +121,7 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
             let bounded = try limit(transition, model, v, from: pre, naming: "s\(length).")
             let chosen = try z3.equal(selector, z3.numeral(UInt64(index), selectorSort))
             cases.append(try z3.and([chosen, bounded.enabled]))
-            for (cell, (_, component, indices)) in post.cells.enumerated() {
-                values[cell].append(try CellState.read(bounded.post, component, indices, in: z3))
-            }
+            for (cell, value) in try post.values(in: bounded.post, z3).enumerated() { values[cell].append(value) }
             limited.append(bounded)
         }
         try assert(z3.or(cases))
@@ -140,7 +138,7 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
         // prunes the search without changing the shortest length.
         let cells = post.cells.map(\.constant)
         if visited.isEmpty {
-            visited.append(try post.cells.map { cell throws(Z3Error) in try CellState.read(initial, cell.component, cell.indices, in: z3) })
+            visited.append(try post.values(in: initial, z3))
         }
         for earlier in visited {
             try assert(z3.or(zip(cells, earlier).map { pair throws(Z3Error) in try z3.not(z3.equal(pair.0, pair.1)) }))
@@ -204,15 +202,18 @@ private func describe(_ transition: SymbolicTransition, _ evaluate: (Z3Term) thr
 /// cells: no arrays or quantifiers are left for the solver.
 private struct CellState {
     var state: SymbolicState
-    /// Each cell's constant, and where it sits: component name and indices.
-    var cells: [(constant: Z3Term, component: String, indices: [Z3Term])]
+    /// Each cell's constant, and where it sits: its component's position in
+    /// `SymbolicState.components`, and its indices.
+    var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])]
 
     init(_ v: Vocabulary, name: String, over base: SymbolicState) throws(Z3Error) {
         let z3 = v.z3
         let frames = try v.everyValue(.frame)!, vms = try v.everyValue(.vm)!
         let gpages = try v.everyValue(.gpage)!, pages = try v.everyPage()!
-        var cells: [(constant: Z3Term, component: String, indices: [Z3Term])] = []
+        var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])] = []
+        var position = -1
         state = try base.mapComponents { component, array throws(Z3Error) in
+            position += 1
             let domains: [[Z3Term]] = switch component {
             case "root": [vms]
             case "tlb", "guestEntries", "directEntries": [vms, pages]
@@ -228,7 +229,7 @@ private struct CellState {
                     if domains.count == 1 {
                         let range = try z3.sort(of: z3.select(array, index))
                         value = try z3.constant("\(name).\(component)\(indices.map { "." + $0.description }.joined())", range)
-                        cells.append((value, component, indices))
+                        cells.append((value, position, indices))
                     } else {
                         value = try chain(z3.select(array, index), domains.dropFirst(), indices)
                     }
@@ -241,10 +242,13 @@ private struct CellState {
         self.cells = cells
     }
 
-    /// The cell's value in another state of the same shape.
-    static func read(_ state: SymbolicState, _ component: String, _ indices: [Z3Term], in z3: Z3Context) throws(Z3Error) -> Z3Term {
-        var term = state.components.first { $0.name == component }!.term
-        for index in indices { term = try z3.select(term, index) }
-        return term
+    /// Every cell's value in another state of the same shape, in `cells` order.
+    func values(in other: SymbolicState, _ z3: Z3Context) throws(Z3Error) -> [Z3Term] {
+        let components = other.components
+        return try cells.map { cell throws(Z3Error) in
+            var term = components[cell.component].term
+            for index in cell.indices { term = try z3.select(term, index) }
+            return term
+        }
     }
 }
