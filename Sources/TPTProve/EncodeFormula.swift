@@ -19,7 +19,10 @@ struct FormulaEncoder {
     let model: Model
     let state: SymbolicState
     let vocabulary: Vocabulary
-    var bound: [String: Z3Term] = [:]
+    /// Bound variables, innermost last. (An array, not a dictionary: Z3 reuses
+    /// the ids of released terms, and a dictionary releases in a per-process
+    /// hash order; see `TermMemo`.)
+    var bound: [(name: String, constant: Z3Term)] = []
     var fresh = 0
 
     init(model: Model, state: SymbolicState, vocabulary: Vocabulary) {
@@ -50,14 +53,27 @@ struct FormulaEncoder {
         case .forall(let variables, let body):
             let saved = bound
             defer { bound = saved }
+            if let values = try boundedValues(variables) {
+                // At the model's sizes: one instance per assignment of values, so
+                // that the bounded query, which looks for a counterexample, has no
+                // quantifiers for Z3 to instantiate.
+                var instances: [Z3Term] = []
+                for assignment in values {
+                    bound = saved + zip(variables, assignment).map { ($0.name, $1) }
+                    instances.append(try encode(body))
+                }
+                return try z3.and(instances)
+            }
             var constants: [Z3Term] = []
             for variable in variables {
                 fresh += 1
                 let constant = try z3.constant("\(variable.name)!\(fresh)", sort(variable.sort))
-                bound[variable.name] = constant
+                bound.append((variable.name, constant))
                 constants.append(constant)
             }
-            return try z3.forall(constants, encode(body))
+            // Reads of the post-state's stores and lambdas resolved down to the
+            // pre-state's maps: what Z3's instantiation settles quickly.
+            return try z3.forall(constants, z3.resolveSelects(encode(body)))
         case .equal(let a, let b): return try z3.equal(encode(a), encode(b))
         case .namesVM(let ownership): return try vocabulary.ownership.constructors[2].test(encode(ownership))
         case .maps(let entries, let vm, let index, let target):
@@ -82,6 +98,24 @@ struct FormulaEncoder {
             return try state.progress(of: encode(frame), rule: rule, nextStep: steps.map { Array(($0.lowerBound - 1)...($0.upperBound - 1)) },
                                       in: vocabulary)
         }
+    }
+
+    /// Over a bounded vocabulary: every assignment of values to the variables
+    /// (nil unbounded).
+    func boundedValues(_ variables: [(name: String, sort: ProofSort)]) throws(Z3Error) -> [[Z3Term]]? {
+        var assignments: [[Z3Term]] = [[]]
+        for variable in variables {
+            let values: [Z3Term]? = switch variable.sort {
+            case .frame: try vocabulary.everyValue(.frame)
+            case .vm: try vocabulary.everyValue(.vm)
+            case .gpage: try vocabulary.everyValue(.gpage)
+            case .page: try vocabulary.everyPage()
+            case .ownership: nil
+            }
+            guard let values else { return nil }
+            assignments = assignments.flatMap { prefix in values.map { prefix + [$0] } }
+        }
+        return assignments
     }
 
     /// A map's entry: the entry, whether it is empty, and what it names (any
@@ -109,7 +143,7 @@ struct FormulaEncoder {
         let ownership = vocabulary.ownership.constructors
         switch term {
         case .variable(let name, _):
-            guard let constant = bound[name] else { throw Z3Error(message: "unbound variable '\(name)'") }
+            guard let constant = bound.last(where: { $0.name == name })?.constant else { throw Z3Error(message: "unbound variable '\(name)'") }
             return constant
         case .literal(let sort, let index):
             switch sort {
@@ -125,6 +159,8 @@ struct FormulaEncoder {
         case .owner(let frame): return try z3.select(state.owner, encode(frame))
         case .tag(let frame): return try z3.select(state.tag, encode(frame))
         case .writer(let frame): return try z3.select(state.writer, encode(frame))
+        case .target(let entries, let vm, let index):
+            return try read(entries, vm: vm, index: index).target
         case .argument(let rule, let parameter, let frame):
             return try state.argument(model, rule: rule, parameter: model.rules[rule].parameters[parameter].name, of: encode(frame), in: vocabulary)
         }

@@ -42,12 +42,15 @@ public struct ObligationQuery {
 public func checkObligation(_ configuration: Configuration, in z3: Z3Context, timeoutMilliseconds: UInt32,
                             script: ((String) -> Void)? = nil,
                             _ build: (Vocabulary) throws(Z3Error) -> ObligationQuery) throws(Z3Error) -> ObligationResult {
-    func check(_ domain: Vocabulary.Domain, seed: UInt32 = 0) throws(Z3Error) -> (Z3Result, [String]) {
+    func check(_ domain: Vocabulary.Domain, seed: UInt32 = 0, milliseconds: UInt32) throws(Z3Error) -> (Z3Result, [String]) {
         let vocabulary = try Vocabulary(z3, configuration: configuration, domain: domain)
         let query = try build(vocabulary)
-        let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, randomSeed: seed)
-        for assumption in query.assumptions { try solver.assert(assumption) }
-        try solver.assert(z3.not(query.formula))
+        let solver = try Z3Solver(z3, timeoutMilliseconds: milliseconds, randomSeed: seed)
+        // Bounded, quantifiers are expanded (`FormulaEncoder`), so resolving the
+        // array reads leaves a query over datatypes alone.
+        func prepared(_ term: Z3Term) throws(Z3Error) -> Z3Term { domain == .bounded ? try z3.resolveSelects(term) : term }
+        for assumption in query.assumptions { try solver.assert(prepared(assumption)) }
+        try solver.assert(prepared(z3.not(query.formula)))
         if let script {
             let sizes = domain == .bounded ? "at the model's sizes" : "for any number of VMs, frames and pages"
             script(try solver.smtlib2(name: "the obligation's negation, \(sizes): unsat means it holds"))
@@ -61,23 +64,27 @@ public func checkObligation(_ configuration: Configuration, in z3: Z3Context, ti
             return (result, ["(the counterexample could not be read: \(error.message))"])
         }
     }
-    let (bounded, counterexample) = try check(.bounded)
+    let (bounded, counterexample) = try check(.bounded, milliseconds: timeoutMilliseconds)
     if bounded == .satisfiable { return .refuted(bounded: true, counterexample: counterexample) }
-    // Z3's quantifier instantiation is incomplete, and whether it settles a
-    // query can vary from run to run (seen: one `incomplete quantifiers` in 25
-    // runs on a loaded machine). A quick `unknown` is asked again with other
-    // seeds before it stands; a timeout is not, so `--timeout` still bounds
-    // each obligation.
-    var reason = ""
-    for seed: UInt32 in 0..<3 {
-        let (result, counterexample) = try check(.unbounded, seed: seed)
+    // Z3's quantifier instantiation is incomplete, and how long it takes on a
+    // query is heavy-tailed: another random seed may settle at once what one
+    // seed does not settle in a minute. So the unbounded query runs in
+    // restarts, each with a new seed and twice the time of the one before
+    // (from a quarter of a second), until it is settled or the obligation's time is spent.
+    // A restart is the same question, so any answer stands.
+    let start = ContinuousClock.now
+    var slice: UInt32 = 250, seed: UInt32 = 0, reason = "timeout"
+    while true {
+        let spent = start.duration(to: .now)
+        let remaining = Int64(timeoutMilliseconds) - spent.components.seconds * 1_000 - spent.components.attoseconds / 1_000_000_000_000_000
+        guard remaining > 0 else { return .unknown(reason: reason) }
+        let (result, counterexample) = try check(.unbounded, seed: seed, milliseconds: UInt32(min(Int64(slice), remaining)))
         switch result {
         case .unsatisfiable: return .proved
         case .satisfiable: return .refuted(bounded: false, counterexample: counterexample)
-        case .unknown(let why):
-            reason = why
-            if why.contains("timeout") || why.contains("canceled") { return .unknown(reason: reason) }
+        case .unknown(let why): reason = why
         }
+        seed += 1
+        slice = slice.multipliedReportingOverflow(by: 2).overflow ? .max : slice * 2
     }
-    return .unknown(reason: reason)
 }

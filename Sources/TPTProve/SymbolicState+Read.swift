@@ -24,9 +24,14 @@ extension SymbolicState {
             lines.append("writer f\(frame) = \(written == "free" ? "clean" : written)")
             if definition.scheme == .pv { lines.append("pinned f\(frame) = \(try value(z3.select(pinned, f)))") }
             let code = try z3.unsignedValue(ofNumeral: evaluate(z3.select(progress, f)))
-            // A counterexample to induction may hold any code, even one naming no rule.
-            if code != 0, (1...definition.rules.count).contains(Int(code >> 4)) {
-                let rule = definition.rules[Int(code >> 4) - 1]
+            // A counterexample to induction may hold any code, even one naming no
+            // rule's step: that is shown as it is.
+            let ruleIndex = Int(code >> 4) - 1, nextStep = Int(code & 0xF)
+            if code != 0, !definition.rules.indices.contains(ruleIndex) || definition.rules[ruleIndex].isAtomic
+                || !(1..<definition.rules[ruleIndex].steps.count).contains(nextStep) {
+                lines.append("host: progress f\(frame) = \(code) (names no step of an interleaved rule)")
+            } else if code != 0 {
+                let rule = definition.rules[ruleIndex]
                 var arguments: [String] = []
                 for (slot, parameter) in rule.parameters.enumerated() {
                     let argument = try z3.select(self.arguments[SymbolicState.argumentIndex(slot, parameter.type)], f)

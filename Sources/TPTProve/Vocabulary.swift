@@ -18,8 +18,9 @@ public final class Vocabulary {
     public let z3: Z3Context
     public let configuration: Configuration
     public let domain: Domain
-    /// Bounded: the enumerations, per sort.
-    private let enumerations: [String: Z3Datatype]
+    /// Bounded: the enumerations, per literal prefix. (Not a dictionary, which
+    /// would release them in a per-process hash order; see `TermMemo`.)
+    private let enumerations: [(prefix: String, datatype: Z3Datatype)]
     public let frame: Z3Sort, vm: Z3Sort, gpage: Z3Sort, page: Z3Sort
     /// `free | host | vm(id: VM)`: owners, hardware tags, and last writers
     /// (where `free` means clean).
@@ -40,12 +41,12 @@ public final class Vocabulary {
         self.z3 = z3
         self.configuration = c
         self.domain = domain
-        var enumerations: [String: Z3Datatype] = [:]
+        var enumerations: [(prefix: String, datatype: Z3Datatype)] = []
         func sort(_ name: String, prefix: String, count: Int) throws(Z3Error) -> Z3Sort {
             guard domain == .bounded else { return try z3.uninterpretedSort(name) }
             // Distinct sort names: both kinds of vocabulary may share a context.
             let enumeration = try z3.datatype(name + "#\(count)", (0..<count).map { ("\(prefix)\($0)", []) })
-            enumerations[prefix] = enumeration
+            enumerations.append((prefix, enumeration))
             return enumeration.sort
         }
         frame = try sort("Frame", prefix: "f", count: c.frames)
@@ -95,7 +96,7 @@ public final class Vocabulary {
     }
 
     private func named(_ prefix: String, _ index: Int, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
-        guard let enumeration = enumerations[prefix] else { return try z3.constant("\(prefix)\(index)", sort) }
+        guard let enumeration = enumerations.first(where: { $0.prefix == prefix })?.datatype else { return try z3.constant("\(prefix)\(index)", sort) }
         guard index < enumeration.constructors.count else {
             throw Z3Error(message: "\(prefix)\(index) is outside the configuration (\(enumeration.constructors.count) of them)")
         }

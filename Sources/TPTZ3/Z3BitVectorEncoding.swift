@@ -15,8 +15,7 @@ import CZ3
 public final class Z3BitVectorEncoding {
     let context: Z3Context
     private var raw: Z3_context { context.raw }
-    /// Rewritten terms by AST id; holding the originals keeps the ids valid.
-    private var memo: [UInt32: (original: Z3Term, encoded: Z3Term)] = [:]
+    private var memo = TermMemo()
     private var layouts: [UInt32: Layout] = [:]
     private var constraints: [Z3Term] = []
 
@@ -42,10 +41,9 @@ public final class Z3BitVectorEncoding {
 
     /// The formula, or term, over bit-vectors.
     public func encode(_ term: Z3Term) throws(Z3Error) -> Z3Term {
-        let id = Z3_get_ast_id(raw, term.raw)
-        if let known = memo[id] { return known.encoded }
+        if let known = memo.result(for: term, in: context) { return known }
         let encoded = try rewrite(term)
-        memo[id] = (term, encoded)
+        memo.record(term, encoded, in: context)
         return encoded
     }
 

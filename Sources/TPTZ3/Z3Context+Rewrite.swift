@@ -19,14 +19,12 @@ extension Z3Context {
 
 private struct SelectResolver {
     let context: Z3Context
-    /// Rewritten terms by AST id; holding the terms keeps the ids valid.
-    var memo: [UInt32: (original: Z3Term, rewritten: Z3Term)] = [:]
+    var memo = TermMemo()
 
     private var raw: Z3_context { context.raw }
 
     mutating func rewrite(_ term: Z3Term) throws(Z3Error) -> Z3Term {
-        let id = Z3_get_ast_id(raw, term.raw)
-        if let known = memo[id] { return known.rewritten }
+        if let known = memo.result(for: term, in: context) { return known }
         var result = term
         if Z3_get_ast_kind(raw, term.raw) == Z3_APP_AST {
             let app = Z3_to_app(raw, term.raw)
@@ -46,7 +44,7 @@ private struct SelectResolver {
                 result = try context.wrap(Z3_update_term(raw, term.raw, count, raws))
             }
         }
-        memo[id] = (term, result)
+        memo.record(term, result, in: context)
         return result
     }
 

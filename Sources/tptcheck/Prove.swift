@@ -14,7 +14,9 @@ struct Prove: ParsableCommand {
             Each proof file (.proof) names a model (Models/NAME.tpt next to the proof's folder), \
             the properties it proves, and its invariant's clauses. Every obligation is checked: \
             initiation, consecution under every host and guest transition, and each property. \
-            Prints one line per obligation: proved, refuted (with a counterexample), or unknown.
+            Prints, per proof, how many obligations of each kind are proved, the slowest one, \
+            and every obligation not proved: refuted (with a counterexample to induction) or \
+            unknown. --verbose lists every obligation.
 
             With --bmc K, the paths are models (.tpt): bounded model checking unrolls \
             each model's transitions at its own configuration and reports, per safety \
@@ -40,6 +42,9 @@ struct Prove: ParsableCommand {
 
     @Option(help: "Seconds Z3 may spend on one obligation before it is unknown.")
     var timeout: Double = 60
+
+    @Flag(help: "List every obligation with its result and time, not only those not proved.")
+    var verbose = false
 
     @Flag(help: "Print results as JSON.")
     var json = false
@@ -90,8 +95,10 @@ struct Prove: ParsableCommand {
             if json { continue }
             print("\(proof.name): \(proof.properties.map(\.rawValue).joined(separator: ", ")) for model \(model.name), "
                   + "\(proof.clauses.count) clauses, \(outcomes.count) obligations")
-            for outcome in outcomes {
-                print("  " + CheckOutcome.pad(outcome.name, 44) + CheckOutcome.pad(resultText(outcome.result), 28)
+            if !verbose { print(obligationSummary(outcomes)) }
+            let width = outcomes.map(\.name.count).max() ?? 0
+            for outcome in outcomes where verbose || outcome.result != .proved {
+                print("  " + CheckOutcome.pad(outcome.name, width + 2) + CheckOutcome.pad(resultText(outcome.result), 30)
                       + String(format: "%7.3f s", outcome.seconds))
                 if case .refuted(_, let counterexample) = outcome.result {
                     for line in counterexample { print("      " + line) }

@@ -20,6 +20,27 @@ func resultText(_ result: ObligationResult) -> String {
     }
 }
 
+/// Per kind of obligation, how many are proved; and the slowest obligation.
+func obligationSummary(_ outcomes: [ObligationOutcome]) -> String {
+    func kind(_ outcome: ObligationOutcome) -> String {
+        switch outcome.kind {
+        case .initiation: return "initiation"
+        case .consecution: return "consecution"
+        case .safety: return "safety"
+        }
+    }
+    var lines: [String] = []
+    for name in ["initiation", "consecution", "safety"] {
+        let ofKind = outcomes.filter { kind($0) == name }
+        let proved = ofKind.filter { $0.result == .proved }.count
+        lines.append("  " + CheckOutcome.pad(name, 13) + CheckOutcome.lpad(String(proved), 5) + " of " + String(ofKind.count) + " proved")
+    }
+    if let slowest = outcomes.max(by: { $0.seconds < $1.seconds }) {
+        lines.append("  slowest: \(slowest.name) (\(String(format: "%.3f", slowest.seconds)) s)")
+    }
+    return lines.joined(separator: "\n")
+}
+
 func proveJSON(_ runs: [ProofRun], exitCode: Int32) -> String {
     struct Obligation: Encodable {
         var obligation: String; var result: String; var detail: String?; var counterexample: [String]? = nil; var seconds: Double

@@ -96,7 +96,7 @@ import TPTZ3
                       "tpt-bug-leaf-only-check", "nested-bug-no-flush", "host-bug-double-assign"])
     func aBuggyReclaimBreaksSomeObligation(_ name: String) throws {
         let model = try AgreementTests.bundled(name)
-        let outcomes = try prove(model, invariant: Self.invariant(model, Self.protocolOf(model)))
+        let outcomes = try prove(model, invariant: Self.invariant(model, Self.protocolOf(model)), timeoutMilliseconds: 5_000)
         #expect(outcomes.contains { if case .refuted = $0.result { true } else { false } },
                 "\(name): \(outcomes.map { "\($0.name): \($0.result)" })")
     }

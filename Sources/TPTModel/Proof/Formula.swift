@@ -91,4 +91,7 @@ public indirect enum Term: Sendable {
     case writer(Term)
     /// A parameter of the rule in progress keyed on the frame.
     case argument(rule: Int, parameter: Int, frame: Term)
+    /// What the VM's entry in one of its maps names, at the index (none for a
+    /// root). Unspecified when the entry is empty: a clause says `!= empty` first.
+    case target(EntryMap, vm: Term, index: Term?)
 }

@@ -307,6 +307,11 @@ private struct ProofParser {
         default:
             break
         }
+        if let entries = EntryMap.allCases.first(where: { $0.rawValue == word }), current.isSymbol("(") {
+            // As a value, an entry stands for what it names.
+            let (vm, index) = try entryArguments(entries)
+            return (.target(entries, vm: vm, index: index), entries.sorts(under: model.scheme).target, location)
+        }
         if current.isSymbol(".") {
             // RULE.PARAMETER(frame): a parameter of the rule in progress on the frame.
             _ = advance()
@@ -331,6 +336,6 @@ private struct ProofParser {
             }
             return (.literal(sort, index), sort, location)
         }
-        throw Diagnostic("unknown name '\(word)' (expected a bound variable, a literal such as f0 or vm1, free, host, owner(f), tag(f), writer(f) or RULE.PARAMETER(f))", at: location)
+        throw Diagnostic("unknown name '\(word)' (expected a bound variable, a literal such as f0 or vm1, free, host, owner(f), tag(f), writer(f), an entry such as gpt(v, p), or RULE.PARAMETER(f))", at: location)
     }
 }
