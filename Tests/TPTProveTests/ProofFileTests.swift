@@ -15,7 +15,7 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        var models = try ["tpt", "nested", "shadow"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested", "shadow", "pv"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
         // A model with two vCPUs, which proofs do not cover yet.
         models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
@@ -24,18 +24,18 @@ import TPTZ3
         }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv"])
     func bundledProofHolds(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         #expect(proof.properties == [.isolation, .noDataLeak])
         let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties)
         for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
-        // Both properties on every access: TLB hits and fills, and under tpt
-        // and nested the walk's page-table reads.
+        // Both properties on every access: TLB hits and fills, and the walk's
+        // page-table reads (none under shadow paging: the host's shadow table).
         #expect(outcomes.filter { if case .safety = $0.kind { true } else { false } }.count == (name == "shadow" ? 8 : 10))
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let z3 = Z3Context()
@@ -55,15 +55,19 @@ import TPTZ3
         #expect(refuted == ["consecution: reclaim step 2/6 keeps tlb_entries"])
     }
 
-    /// The shadow proof against the model whose host misses some guest
-    /// page-table writes: the stale shadow entry is what breaks, and only there.
-    @Test func aMissedTrapBreaksTheShadowProofWhereTheEntryGoesStale() throws {
-        let text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/shadow.proof"), encoding: .utf8)
-        let buggy = try AgreementTests.bundled("shadow-bug-missed-trap")
-        let (proof, model) = try parseProof(text, file: "Proofs/shadow.proof") { _, _ throws(Diagnostic) in buggy }
+    /// The shadow and pv proofs against their bug models: each fails where the
+    /// bug bites, and only there. A host that misses a guest page-table write
+    /// leaves a stale shadow entry; one that accepts a writable entry for a
+    /// page table lets the guest bypass validation.
+    @Test(arguments: [("shadow", "shadow-bug-missed-trap", "consecution: write entry (not trapped) keeps shadow_entries"),
+                      ("pv", "pv-bug-writable-pt", "consecution: hypercall keeps entries")])
+    func aBugModelBreaksItsSchemesProofWhereTheBugBites(_ scheme: String, _ bug: String, _ obligation: String) throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/\(scheme).proof"), encoding: .utf8)
+        let buggy = try AgreementTests.bundled(bug)
+        let (proof, model) = try parseProof(text, file: "Proofs/\(scheme).proof") { _, _ throws(Diagnostic) in buggy }
         let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
         let unproved = outcomes.filter { $0.result != .proved }
-        #expect(unproved.map(\.name) == ["consecution: write entry (not trapped) keeps shadow_entries"])
+        #expect(unproved.map(\.name) == [obligation])
         #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
     }
 
