@@ -85,7 +85,7 @@ struct FormulaEncoder {
                 // quantifier instantiation does best with, measured on the bundled proofs).
                 let option = entries == .root && model.scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
                 return try z3.equal(entry, option.constructors[1].make(encode(target)))
-            case .tlb, .direct, .gpt:
+            case .tlb, .direct, .gpt, .referenceTLB:
                 return try z3.and([z3.not(empty), z3.equal(named, encode(target))])
             }
         case .writable(let entries, let vm, let index):
@@ -127,11 +127,12 @@ struct FormulaEncoder {
         case .direct: state.directEntries
         case .gpt: state.guestEntries
         case .root: state.root
+        case .referenceTLB: state.referenceTLB
         }
         var entry = try z3.select(map, encode(vm))
         if let index { entry = try z3.select(entry, encode(index)) }
         let datatype: Z3Datatype = switch entries {
-        case .tlb, .direct: vocabulary.frameEntry
+        case .tlb, .direct, .referenceTLB: vocabulary.frameEntry
         case .nested: vocabulary.optionalFrame
         case .gpt: vocabulary.guestEntry
         case .root: model.scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame

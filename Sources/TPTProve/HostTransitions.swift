@@ -40,6 +40,7 @@ extension SymbolicState {
             nested: try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make())),
             guestEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.guestEntry.constructors[0].make())),
             directEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
+            referenceTLB: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
             progress: try z3.constantArray(v.frame, z3.numeral(0, v.progress)),
             arguments: arguments)
         let algebra = try SymbolicAlgebra(v, model: model, state: empty)
@@ -60,12 +61,14 @@ extension SymbolicState {
 /// frame to be idle, which the models' `not in_flight(f)` guards imply.
 ///
 /// `prefix` names the transitions' parameters, so that several copies (one per
-/// step of an unrolling) do not share them.
-public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState,
-                            naming prefix: String = "") throws(Z3Error) -> [SymbolicTransition] {
+/// step of an unrolling) do not share them. `everyRuleAtomic` runs each rule as
+/// one transition, as the translation-equivalence product does.
+public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState, naming prefix: String = "",
+                            everyRuleAtomic: Bool = false) throws(Z3Error) -> [SymbolicTransition] {
     let z3 = v.z3
     var transitions: [SymbolicTransition] = []
-    for (index, rule) in model.rules.enumerated() {
+    for (index, var rule) in model.rules.enumerated() {
+        if everyRuleAtomic { rule.isAtomic = true }
         var parameters: [Z3Term] = []
         for parameter in rule.parameters {
             parameters.append(try z3.constant("\(prefix)\(rule.name).\(parameter.name)", v.sort(parameter.type)))

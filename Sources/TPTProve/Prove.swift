@@ -36,13 +36,16 @@ public typealias Invariant = (SymbolicState, Vocabulary) throws(Z3Error) -> [(na
 /// holds initially (the model's literals are distinct), every host and guest
 /// transition keeps each clause from any state satisfying the whole invariant,
 /// and under the invariant no guest transition breaks one of the properties
-/// (the model's safety properties, unless given). Each obligation is checked
-/// bounded first, then unbounded (`checkObligation`).
+/// (the model's safety properties, unless given). Given `equivalent_to_nested`,
+/// the transitions are the product with nested paging (`equivalenceSystem`) and
+/// the invariant is a simulation relation. Each obligation is checked bounded
+/// first, then unbounded (`checkObligation`).
 ///
 /// - Parameter scripts: keep each deciding query as SMT-LIB2 (`smtlib2`).
 public func prove(_ model: Model, invariant: @escaping Invariant, properties: [Property]? = nil,
                   timeoutMilliseconds: UInt32 = 60_000, scripts: Bool = false) throws(Z3Error) -> [ObligationOutcome] {
-    let properties = properties ?? model.properties
+    let properties = properties ?? model.properties.filter(\.isSafety)
+    let equivalence = properties.contains(.equivalence)
     let z3 = Z3Context()
     let c = model.configuration
     var outcomes: [ObligationOutcome] = []
@@ -53,7 +56,7 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
     /// and what changed.
     func explanation(_ assignment: Z3Model, _ v: Vocabulary, pre: SymbolicState, transition: SymbolicTransition?,
                      post: SymbolicState?) throws(Z3Error) -> [String] {
-        let before = try pre.read(assignment, of: model, in: v)
+        let before = try pre.read(assignment, of: model, in: v, equivalence: equivalence)
         var lines = [post == nil ? "state:" : "before:"] + before.map { "  " + $0 }
         if let transition {
             var parameters: [String] = []
@@ -61,7 +64,7 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
             lines.append("transition: \(transition.name)" + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))"))
         }
         guard let post else { return lines }
-        let after = try post.read(assignment, of: model, in: v)
+        let after = try post.read(assignment, of: model, in: v, equivalence: equivalence)
         lines.append("after, changed:")
         lines += SymbolicState.changes(from: before, to: after).map { "  " + $0 }
         return lines
@@ -84,18 +87,21 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
             }
         }
     }
-    // Host and guest transitions alike: the invariant must survive each.
-    func transitions(_ v: Vocabulary, from pre: SymbolicState) throws(Z3Error) -> [SymbolicTransition] {
-        try hostTransitions(model, v, from: pre) + guestTransitions(model, v, from: pre).transitions
+    // The system the properties are about: host and guest transitions alike,
+    // or their product with nested paging for translation equivalence. The
+    // invariant must survive each transition.
+    func system(_ v: Vocabulary, from pre: SymbolicState) throws(Z3Error) -> SymbolicSystem {
+        equivalence ? try equivalenceSystem(model, v, from: pre) : try safetySystem(model, v, from: pre)
     }
     // One obligation per transition and clause: Z3 refutes one negated clause
     // far more reliably than the negation of the whole conjunction (measured on
     // the shadow proof), and a failure names the clause that is not inductive.
-    for (index, transition) in try transitions(names, from: namingState).enumerated() {
+    let named = try system(names, from: namingState)
+    for (index, transition) in named.transitions.enumerated() {
         for (clause, clauseName) in clauseNames.enumerated() {
             try check(.consecution(transition: transition.name, clause: clauseName)) { v throws(Z3Error) in
                 let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
-                let transition = try transitions(v, from: pre)[index]
+                let transition = try system(v, from: pre).transitions[index]
                 return ObligationQuery(formula: try invariant(transition.post, v)[clause].formula,
                                        assumptions: [try whole(pre, v), transition.enabled]) { m throws(Z3Error) in
                     try explanation(m, v, pre: pre, transition: transition, post: transition.post)
@@ -103,15 +109,14 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
             }
         }
     }
-    let guest = try guestTransitions(model, names, from: namingState)
-    for (index, transition) in guest.transitions.enumerated() {
-        for (which, violation) in guest.violations[index].enumerated() where properties.contains(violation.property) {
+    for (index, transition) in named.transitions.enumerated() {
+        for (which, violation) in named.violations[index].enumerated() where properties.contains(violation.property) {
             try check(.safety(violation.property, transition: transition.name)) { v throws(Z3Error) in
                 let pre = try SymbolicState.fresh(v, name: "pre", scheme: model.scheme)
-                let guest = try guestTransitions(model, v, from: pre)
-                return ObligationQuery(formula: try v.z3.not(guest.violations[index][which].condition),
-                                       assumptions: [try whole(pre, v), guest.transitions[index].enabled]) { m throws(Z3Error) in
-                    try explanation(m, v, pre: pre, transition: guest.transitions[index], post: nil)
+                let system = try system(v, from: pre)
+                return ObligationQuery(formula: try v.z3.not(system.violations[index][which].condition),
+                                       assumptions: [try whole(pre, v), system.transitions[index].enabled]) { m throws(Z3Error) in
+                    try explanation(m, v, pre: pre, transition: system.transitions[index], post: nil)
                         + ["breaks \(violation.property.rawValue)"]
                 }
             }

@@ -47,19 +47,23 @@ extension SymbolicState {
         for (vm, field) in layout.root.enumerated() where s[field] != 0 {
             root = try z3.store(root, v.literal(.vm, vm), rootOption.constructors[1].make(v.literal(rootType, s[field] - 1)))
         }
-        // The VM's TLB (one vCPU per VM: with more, a later vCPU's entry for the
-        // same page would hide an earlier one's).
-        var tlb = try z3.constantArray(v.vm, z3.constantArray(v.page, noEntry))
-        for vm in 0..<c.vms {
-            var inner = try z3.constantArray(v.page, noEntry)
-            for vcpu in 0..<c.vcpus {
-                let base = system.tlbIndex(vm, vcpu)
-                for index in base..<(base + c.tlb) where s[layout.tlb[index]] != 0 {
-                    let entry = system.tlbEntry(s[layout.tlb[index]])
-                    inner = try z3.store(inner, v.pageLiteral(entry.page), frameEntryTerm(frame: entry.frame, writable: entry.writable))
+        // A VM's TLB (one vCPU per VM: with more, a later vCPU's entry for the
+        // same page would hide an earlier one's); no fields, all empty.
+        func tlbMap(_ fields: [Field]) throws(Z3Error) -> Z3Term {
+            var tlb = try z3.constantArray(v.vm, z3.constantArray(v.page, noEntry))
+            guard !fields.isEmpty else { return tlb }
+            for vm in 0..<c.vms {
+                var inner = try z3.constantArray(v.page, noEntry)
+                for vcpu in 0..<c.vcpus {
+                    let base = system.tlbIndex(vm, vcpu)
+                    for index in base..<(base + c.tlb) where s[fields[index]] != 0 {
+                        let entry = system.tlbEntry(s[fields[index]])
+                        inner = try z3.store(inner, v.pageLiteral(entry.page), frameEntryTerm(frame: entry.frame, writable: entry.writable))
+                    }
                 }
+                tlb = try z3.store(tlb, v.literal(.vm, vm), inner)
             }
-            tlb = try z3.store(tlb, v.literal(.vm, vm), inner)
+            return tlb
         }
         var nested = try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make()))
         for vm in 0..<c.vms {
@@ -96,7 +100,7 @@ extension SymbolicState {
             writer: try perFrame(layout.writer, { code throws(Z3Error) in try code == 0 ? free : owned(code + 1) }, empty: free),
             pinned: try perFrame(layout.pinned, { code throws(Z3Error) in try z3.bool(code != 0) }, empty: z3.bool(false)),
             root: root,
-            tlb: tlb,
+            tlb: try tlbMap(layout.tlb),
             nested: nested,
             guestEntries: try perPage({ vm, page in layout.guestEntry.isEmpty ? nil : s[layout.guestEntry[system.pageIndex(vm, page)]] }, { code throws(Z3Error) in
                 try v.guestEntry.constructors[1].make(v.literal(.gpage, TransitionSystem.entryTarget(code)), z3.bool(TransitionSystem.entryIsWritable(code)))
@@ -104,6 +108,7 @@ extension SymbolicState {
             directEntries: try perPage({ vm, page in layout.directEntry.isEmpty ? nil : s[layout.directEntry[system.pageIndex(vm, page)]] }, { code throws(Z3Error) in
                 try frameEntryTerm(frame: TransitionSystem.entryTarget(code), writable: TransitionSystem.entryIsWritable(code))
             }, none: noEntry),
+            referenceTLB: try tlbMap(layout.referenceTLB),
             progress: progress,
             arguments: arguments)
     }

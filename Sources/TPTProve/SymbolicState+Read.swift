@@ -6,13 +6,16 @@ import TPTZ3
 extension SymbolicState {
     /// Every component at every named value (f0, vm1, p0, ...), as
     /// `name = value` lines; empty entries and idle frames are left out.
-    public func read(_ model: Z3Model, of definition: Model, in v: Vocabulary) throws(Z3Error) -> [String] {
-        try read(of: definition, in: v) { term throws(Z3Error) in try model.evaluate(term) }
+    /// `equivalence`: also every scheme's guest and direct entries, and nested
+    /// paging's TLB, which the translation-equivalence product keeps.
+    public func read(_ model: Z3Model, of definition: Model, in v: Vocabulary, equivalence: Bool = false) throws(Z3Error) -> [String] {
+        try read(of: definition, in: v, equivalence: equivalence) { term throws(Z3Error) in try model.evaluate(term) }
     }
 
     /// The same, with the values a function gives (for models of a different
     /// encoding, such as bounded model checking's bit-vectors).
-    public func read(of definition: Model, in v: Vocabulary, evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> [String] {
+    public func read(of definition: Model, in v: Vocabulary, equivalence: Bool = false,
+                     evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> [String] {
         let z3 = v.z3, c = definition.configuration
         var lines: [String] = []
         func value(_ term: Z3Term) throws(Z3Error) -> String { readable(try evaluate(term).description) }
@@ -52,13 +55,15 @@ extension SymbolicState {
                 let entry = try value(z3.select(z3.select(nested, m), v.literal(.gpage, gpage)))
                 if entry != "empty" { lines.append("\(definition.scheme == .nested ? "nested" : "p2m") vm\(vm) g\(gpage) = \(entry)") }
             }
-            let direct = definition.scheme == .shadow ? "shadow" : "pv-pte"
-            for page in 0..<c.virtualPages where !definition.scheme.walksGuestTables {
+            let direct = switch definition.scheme { case .shadow: "shadow"; case .pv: "pv-pte"; default: "1-D pte" }
+            for page in 0..<c.virtualPages where equivalence || !definition.scheme.walksGuestTables {
                 let p = try v.pageLiteral(page)
                 let guest = try value(z3.select(z3.select(guestEntries, m), p))
-                if definition.scheme == .shadow && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
+                if (equivalence || definition.scheme == .shadow) && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
                 let entry = try value(z3.select(z3.select(directEntries, m), p))
                 if entry != "empty" { lines.append("\(direct) vm\(vm) p\(page) = \(entry)") }
+                let reference = try value(z3.select(z3.select(referenceTLB, m), p))
+                if equivalence && reference != "empty" { lines.append("nested-paging tlb vm\(vm) p\(page) = \(reference)") }
             }
         }
         return lines

@@ -26,6 +26,9 @@ public struct SymbolicState {
     public var nested: Z3Term
     public var guestEntries: Z3Term
     public var directEntries: Z3Term
+    /// Nested paging's TLB, the reference a translation-equivalence proof
+    /// compares the model's translations with; empty outside that product.
+    public var referenceTLB: Z3Term
     /// Frame to progress code (`progressCode`).
     public var progress: Z3Term
     /// Frame to the value of parameter slot `i` of type `t`, at index
@@ -35,7 +38,8 @@ public struct SymbolicState {
     /// Every component, named, in a fixed order.
     public var components: [(name: String, term: Z3Term)] {
         [("owner", owner), ("tag", tag), ("writer", writer), ("pinned", pinned), ("root", root), ("tlb", tlb),
-         ("nested", nested), ("guestEntries", guestEntries), ("directEntries", directEntries), ("progress", progress)]
+         ("nested", nested), ("guestEntries", guestEntries), ("directEntries", directEntries),
+         ("referenceTLB", referenceTLB), ("progress", progress)]
             + arguments.enumerated().map { ("argument \($0.offset)", $0.element) }
     }
 
@@ -68,6 +72,7 @@ public struct SymbolicState {
             nested: try array("nested", v.vm, z3.arraySort(v.gpage, v.optionalFrame.sort)),
             guestEntries: try array("guestEntries", v.vm, perPage(v.guestEntry.sort)),
             directEntries: try array("directEntries", v.vm, perPage(v.frameEntry.sort)),
+            referenceTLB: try array("referenceTLB", v.vm, perPage(v.frameEntry.sort)),
             progress: try array("progress", v.frame, v.progress),
             arguments: arguments)
     }
@@ -84,6 +89,7 @@ public struct SymbolicState {
         result.nested = try transform("nested", nested)
         result.guestEntries = try transform("guestEntries", guestEntries)
         result.directEntries = try transform("directEntries", directEntries)
+        result.referenceTLB = try transform("referenceTLB", referenceTLB)
         result.progress = try transform("progress", progress)
         for index in arguments.indices { result.arguments[index] = try transform("argument \(index)", arguments[index]) }
         return result

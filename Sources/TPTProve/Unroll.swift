@@ -216,7 +216,7 @@ private struct CellState {
             position += 1
             let domains: [[Z3Term]] = switch component {
             case "root": [vms]
-            case "tlb", "guestEntries", "directEntries": [vms, pages]
+            case "tlb", "guestEntries", "directEntries", "referenceTLB": [vms, pages]
             case "nested": [vms, gpages]
             default: [frames]
             }

@@ -26,11 +26,11 @@ func obligationSummary(_ outcomes: [ObligationOutcome]) -> String {
         switch outcome.kind {
         case .initiation: return "initiation"
         case .consecution: return "consecution"
-        case .safety: return "safety"
+        case .safety: return "property"
         }
     }
     var lines: [String] = []
-    for name in ["initiation", "consecution", "safety"] {
+    for name in ["initiation", "consecution", "property"] {
         let ofKind = outcomes.filter { kind($0) == name }
         let proved = ofKind.filter { $0.result == .proved }.count
         lines.append("  " + CheckOutcome.pad(name, 13) + CheckOutcome.lpad(String(proved), 5) + " of " + String(ofKind.count) + " proved")

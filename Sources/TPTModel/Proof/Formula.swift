@@ -6,7 +6,8 @@ public struct ProofSpecification: Sendable {
     /// The model's name: `Models/NAME.tpt` next to the proof's folder.
     public var modelName: String
     public var modelLocation: SourceLocation
-    /// The properties the proof claims (safety properties for now).
+    /// The properties the proof claims: safety properties, or translation
+    /// equivalence alone (its transitions are the product with nested paging).
     public var properties: [Property]
     public var clauses: [Clause]
 }
@@ -62,11 +63,14 @@ public enum EntryMap: String, Sendable, CaseIterable {
     case gpt
     /// The root the walk starts from: a frame, or a guest-physical page under nested.
     case root
+    /// Virtual page to frame, cached by nested paging: the reference in a
+    /// translation-equivalence proof (empty otherwise).
+    case referenceTLB = "reference_tlb"
 
     /// The sort the map is indexed by, if any, and the sort it names, under a scheme.
     public func sorts(under scheme: Scheme) -> (index: ProofSort?, target: ProofSort) {
         switch self {
-        case .tlb, .direct: return (.page, .frame)
+        case .tlb, .direct, .referenceTLB: return (.page, .frame)
         case .nested: return (.gpage, .frame)
         case .gpt: return (.page, .gpage)
         case .root: return (nil, scheme.guestTablesNameGuestPhysical ? .gpage : .frame)
@@ -74,7 +78,7 @@ public enum EntryMap: String, Sendable, CaseIterable {
     }
 
     /// Whether entries carry a permission.
-    public var hasPermission: Bool { self == .tlb || self == .direct || self == .gpt }
+    public var hasPermission: Bool { self != .nested && self != .root }
 }
 
 /// A value in a clause.

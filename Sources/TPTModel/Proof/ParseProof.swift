@@ -74,8 +74,12 @@ private struct ProofParser {
         repeat {
             if current.isSymbol(",") { _ = advance() }
             let (propertyName, location) = try name("a property name")
-            guard let property = Property(rawValue: propertyName), property.isSafety else {
-                throw Diagnostic("a proof proves isolation or no_data_leak, not '\(propertyName)'", at: location)
+            guard let property = Property(rawValue: propertyName) else {
+                throw Diagnostic("a proof proves isolation, no_data_leak or equivalent_to_nested, not '\(propertyName)'", at: location)
+            }
+            if let first = properties.first, first.isSafety != property.isSafety {
+                throw Diagnostic("a proof of equivalent_to_nested proves nothing else: its transitions are the product with nested paging",
+                                 at: location)
             }
             guard model.properties.contains(property) else {
                 throw Diagnostic("model '\(model.name)' does not check '\(propertyName)'", at: location)
@@ -176,7 +180,7 @@ private struct ProofParser {
             _ = advance()
             try expectSymbol("(", "after 'writable'")
             guard let entries = EntryMap.allCases.first(where: { current.isWord($0.rawValue) }), entries.hasPermission else {
-                throw error("expected tlb(...), direct(...) or gpt(...) inside writable(...)")
+                throw error("expected tlb(...), direct(...), gpt(...) or reference_tlb(...) inside writable(...)")
             }
             _ = advance()
             let (vm, index) = try entryArguments(entries)
