@@ -39,6 +39,7 @@ struct FormulaEncoder {
         case .vm: return vocabulary.vm
         case .gpage: return vocabulary.gpage
         case .page: return vocabulary.page
+        case .vcpu: return vocabulary.vcpu
         case .ownership: return vocabulary.ownership.sort
         }
     }
@@ -76,8 +77,8 @@ struct FormulaEncoder {
             return try z3.forall(constants, z3.resolveSelects(encode(body)))
         case .equal(let a, let b): return try z3.equal(encode(a), encode(b))
         case .namesVM(let ownership): return try vocabulary.ownership.constructors[2].test(encode(ownership))
-        case .maps(let entries, let vm, let index, let target):
-            let (entry, empty, named) = try read(entries, vm: vm, index: index)
+        case .maps(let entries, let vm, let indices, let target):
+            let (entry, empty, named) = try read(entries, vm: vm, indices: indices)
             guard let target else { return empty }
             switch entries {
             case .nested, .root:
@@ -88,8 +89,8 @@ struct FormulaEncoder {
             case .tlb, .direct, .gpt, .referenceTLB:
                 return try z3.and([z3.not(empty), z3.equal(named, encode(target))])
             }
-        case .writable(let entries, let vm, let index):
-            let (entry, empty, _) = try read(entries, vm: vm, index: index)
+        case .writable(let entries, let vm, let indices):
+            let (entry, empty, _) = try read(entries, vm: vm, indices: indices)
             let field = entries == .gpt ? vocabulary.guestEntry.constructors[1].fields[1] : vocabulary.frameEntry.constructors[1].fields[1]
             return try z3.and([z3.not(empty), field(entry)])
         case .pinned(let frame): return try z3.select(state.pinned, encode(frame))
@@ -110,6 +111,7 @@ struct FormulaEncoder {
             case .vm: try vocabulary.everyValue(.vm)
             case .gpage: try vocabulary.everyValue(.gpage)
             case .page: try vocabulary.everyPage()
+            case .vcpu: try vocabulary.everyVCPU()
             case .ownership: nil
             }
             guard let values else { return nil }
@@ -120,7 +122,7 @@ struct FormulaEncoder {
 
     /// A map's entry: the entry, whether it is empty, and what it names (any
     /// value when empty).
-    mutating func read(_ entries: EntryMap, vm: Term, index: Term?) throws(Z3Error) -> (entry: Z3Term, empty: Z3Term, target: Z3Term) {
+    mutating func read(_ entries: EntryMap, vm: Term, indices: [Term]) throws(Z3Error) -> (entry: Z3Term, empty: Z3Term, target: Z3Term) {
         let map: Z3Term = switch entries {
         case .tlb: state.tlb
         case .nested: state.nested
@@ -130,7 +132,7 @@ struct FormulaEncoder {
         case .referenceTLB: state.referenceTLB
         }
         var entry = try z3.select(map, encode(vm))
-        if let index { entry = try z3.select(entry, encode(index)) }
+        for index in indices { entry = try z3.select(entry, encode(index)) }
         let datatype: Z3Datatype = switch entries {
         case .tlb, .direct, .referenceTLB: vocabulary.frameEntry
         case .nested: vocabulary.optionalFrame
@@ -152,6 +154,7 @@ struct FormulaEncoder {
             case .vm: return try vocabulary.literal(.vm, index)
             case .gpage: return try vocabulary.literal(.gpage, index)
             case .page: return try vocabulary.pageLiteral(index)
+            case .vcpu: return try vocabulary.vcpuLiteral(index)
             case .ownership: throw Z3Error(message: "no ownership literals")
             }
         case .free: return try ownership[0].make()
@@ -160,8 +163,8 @@ struct FormulaEncoder {
         case .owner(let frame): return try z3.select(state.owner, encode(frame))
         case .tag(let frame): return try z3.select(state.tag, encode(frame))
         case .writer(let frame): return try z3.select(state.writer, encode(frame))
-        case .target(let entries, let vm, let index):
-            return try read(entries, vm: vm, index: index).target
+        case .target(let entries, let vm, let indices):
+            return try read(entries, vm: vm, indices: indices).target
         case .argument(let rule, let parameter, let frame):
             return try state.argument(model, rule: rule, parameter: model.rules[rule].parameters[parameter].name, of: encode(frame), in: vocabulary)
         }

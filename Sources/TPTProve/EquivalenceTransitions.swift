@@ -61,14 +61,17 @@ public func equivalenceSystem(_ model: Model, _ v: Vocabulary, from pre: Symboli
         if !flushes.isEmpty {
             let w = try z3.constant("flushed.vm", v.vm)
             let flushed = try z3.or(flushes.map { flush throws(Z3Error) in try z3.and([z3.equal(w, flush.vm), flush.changed]) })
-            transition.post.referenceTLB = try z3.lambda([w], z3.ite(flushed, z3.constantArray(v.page, none), z3.select(pre.referenceTLB, w)))
+            let emptyTLBs = try z3.constantArray(v.vcpu, z3.constantArray(v.page, none))
+            transition.post.referenceTLB = try z3.lambda([w], z3.ite(flushed, emptyTLBs, z3.select(pre.referenceTLB, w)))
         }
         system.transitions.append(transition)
         system.violations.append([])
     }
 
     let vm = try z3.constant("guest.vm", v.vm), page = try z3.constant("guest.page", v.page)
-    let onPage: [(name: String, term: Z3Term)] = [("vm", vm), ("page", page)]
+    let vcpu = try z3.constant("guest.vcpu", v.vcpu)
+    let onVCPU: [(name: String, term: Z3Term)] = model.configuration.vcpus == 1 ? [("vm", vm)] : [("vm", vm), ("vcpu", vcpu)]
+    let onPage = onVCPU + [("page", page)]
     let algebra = try SymbolicAlgebra(v, model: model, state: pre)
     func add(_ name: String, _ parameters: [(name: String, term: Z3Term)], _ enabled: Z3Term, _ post: SymbolicState,
              _ violations: [SymbolicViolation] = []) {
@@ -91,23 +94,23 @@ public func equivalenceSystem(_ model: Model, _ v: Vocabulary, from pre: Symboli
 
     // An access: the model's TLB, else its direct entry, re-synced by its keeper
     // when it does not work; nested paging's TLB, else its walk.
-    let cached = try read(pre.tlb, vm, page), direct = try read(pre.directEntries, vm, page)
+    let cached = try readTLB(pre.tlb, vm, vcpu, page, in: v), direct = try read(pre.directEntries, vm, page)
     let translated = try translatedGuestEntry(v, pre, vm: vm, page: page)
     let synced = try z3.ite(works(direct), direct, z3.ite(accepted(translated), translated, direct))
     let outcome = try z3.ite(entry[1].test(cached), cached, z3.ite(works(synced), synced, none))
-    let referenceCached = try read(pre.referenceTLB, vm, page)
+    let referenceCached = try readTLB(pre.referenceTLB, vm, vcpu, page, in: v)
     let reference = try z3.ite(entry[1].test(referenceCached), referenceCached, translated)
     var accessed = pre
     accessed.directEntries = try write(pre.directEntries, vm, page, z3.ite(entry[1].test(cached), direct, synced))
-    accessed.tlb = try write(pre.tlb, vm, page, outcome)
-    accessed.referenceTLB = try write(pre.referenceTLB, vm, page, reference)
+    accessed.tlb = try writeTLB(pre.tlb, vm, vcpu, page, outcome, in: v)
+    accessed.referenceTLB = try writeTLB(pre.referenceTLB, vm, vcpu, page, reference, in: v)
     add("access", onPage, try z3.bool(true), accessed,
         [SymbolicViolation(property: .equivalence, condition: try z3.not(z3.equal(outcome, reference)))])
 
     // TLB maintenance: invlpg and flush on both sides, evictions on either.
     var invalidated = pre
-    invalidated.tlb = try write(pre.tlb, vm, page, none)
-    invalidated.referenceTLB = try write(pre.referenceTLB, vm, page, none)
+    invalidated.tlb = try writeTLB(pre.tlb, vm, vcpu, page, none, in: v)
+    invalidated.referenceTLB = try writeTLB(pre.referenceTLB, vm, vcpu, page, none, in: v)
     add("invlpg", onPage, try z3.bool(true), invalidated)
     var evicted = pre
     evicted.tlb = invalidated.tlb
@@ -116,18 +119,34 @@ public func equivalenceSystem(_ model: Model, _ v: Vocabulary, from pre: Symboli
     evicted.referenceTLB = invalidated.referenceTLB
     add("evict (nested paging's TLB)", onPage, try z3.bool(true), evicted)
     var flushed = pre
-    flushed.tlb = try z3.store(pre.tlb, vm, z3.constantArray(v.page, none))
-    flushed.referenceTLB = try z3.store(pre.referenceTLB, vm, z3.constantArray(v.page, none))
-    add("flush", [("vm", vm)], try z3.bool(true), flushed)
+    func flushedTLB(_ tlb: Z3Term) throws(Z3Error) -> Z3Term {
+        try z3.store(tlb, vm, z3.store(z3.select(tlb, vm), vcpu, z3.constantArray(v.page, none)))
+    }
+    flushed.tlb = try flushedTLB(pre.tlb)
+    flushed.referenceTLB = try flushedTLB(pre.referenceTLB)
+    add("flush", onVCPU, try z3.bool(true), flushed)
 
-    // The guest writes any entry of its own table and invalidates the page; the
-    // direct entry's keeper syncs it (under `trap pte_writes sometimes`, a
-    // shadow host may miss the write). A cooperating pv guest never asks for a
-    // writable mapping of a page-table frame.
+    // The guest writes any entry of its own table and invalidates the page on
+    // each of its vCPUs; the direct entry's keeper syncs it (under `trap
+    // pte_writes sometimes`, a shadow host may miss the write). A cooperating
+    // pv guest never asks for a writable mapping of a page-table frame.
     let gpage = try z3.constant("guest.entry", v.gpage), writable = try z3.constant("guest.writable", z3.boolSort())
     let empty = try z3.constant("guest.empty", z3.boolSort())
     let guest = v.guestEntry.constructors
-    var untrapped = invalidated
+    func invalidatedEverywhere(_ tlb: Z3Term) throws(Z3Error) -> Z3Term {
+        func invalidated(_ c: Z3Term) throws(Z3Error) -> Z3Term { try z3.store(z3.select(z3.select(tlb, vm), c), page, none) }
+        if let vcpus = try v.everyVCPU() {
+            // At the model's sizes, one store per vCPU: no quantifier.
+            var row = try z3.select(tlb, vm)
+            for c in vcpus { row = try z3.store(row, c, invalidated(c)) }
+            return try z3.store(tlb, vm, row)
+        }
+        let c = try z3.constant("invalidated.vcpu", v.vcpu)
+        return try z3.store(tlb, vm, z3.lambda([c], invalidated(c)))
+    }
+    var untrapped = pre
+    untrapped.tlb = try invalidatedEverywhere(pre.tlb)
+    untrapped.referenceTLB = try invalidatedEverywhere(pre.referenceTLB)
     untrapped.guestEntries = try write(pre.guestEntries, vm, page, z3.ite(empty, guest[0].make(), guest[1].make(gpage, writable)))
     let written = try translatedGuestEntry(v, untrapped, vm: vm, page: page)
     var trapped = untrapped

@@ -19,7 +19,7 @@ public struct SymbolicViolation {
 public struct GuestTransitions {
     /// The parameters every transition shares: free constants an obligation
     /// reads existentially.
-    public var vm: Z3Term, page: Z3Term, frame: Z3Term, target: Z3Term
+    public var vm: Z3Term, vcpu: Z3Term, page: Z3Term, frame: Z3Term, target: Z3Term
     public var transitions: [SymbolicTransition]
     /// Per transition (same order): what it may break.
     public var violations: [[SymbolicViolation]]
@@ -31,13 +31,14 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
     let z3 = v.z3
     let entry = v.frameEntry.constructors
     let vm = try z3.constant(prefix + "guest.vm", v.vm), page = try z3.constant(prefix + "guest.page", v.page)
+    let vcpu = try z3.constant(prefix + "guest.vcpu", v.vcpu)
     let frame = try z3.constant(prefix + "guest.frame", v.frame)
     let targetType: ValueType = model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
     let target = try z3.constant(prefix + "guest.target", v.sort(targetType))
     let algebra = try SymbolicAlgebra(v, model: model, state: pre)
-    let cached = try z3.select(z3.select(pre.tlb, vm), page)
+    let cached = try readTLB(pre.tlb, vm, vcpu, page, in: v)
     let cachedFrame = try entry[1].fields[0](cached)
-    var result = GuestTransitions(vm: vm, page: page, frame: frame, target: target, transitions: [], violations: [])
+    var result = GuestTransitions(vm: vm, vcpu: vcpu, page: page, frame: frame, target: target, transitions: [], violations: [])
 
     func properties(_ conditions: [(Property, Z3Term)]) -> [SymbolicViolation] {
         conditions.filter { model.properties.contains($0.0) }.map { SymbolicViolation(property: $0.0, condition: $0.1) }
@@ -53,10 +54,11 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
     func add(_ name: String, _ parameters: [(name: String, term: Z3Term)], _ enabled: Z3Term, _ post: SymbolicState,
              _ violations: [SymbolicViolation] = [], fills: Bool = false) {
         result.transitions.append(SymbolicTransition(name: name, enabled: enabled, post: post, parameters: parameters,
-                                                     fills: fills ? (vm, page) : nil))
+                                                     fills: fills ? (vm, vcpu, page) : nil))
         result.violations.append(violations)
     }
-    let onPage: [(name: String, term: Z3Term)] = [("vm", vm), ("page", page)]
+    let onVCPU: [(name: String, term: Z3Term)] = model.configuration.vcpus == 1 ? [("vm", vm)] : [("vm", vm), ("vcpu", vcpu)]
+    let onPage = onVCPU + [("page", page)]
 
     // An access through a cached entry: a read, and a write when it is writable.
     add("read (TLB hit)", onPage, try entry[1].test(cached), pre, accessViolations(cachedFrame))
@@ -73,7 +75,7 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
         add("walk", onPage, miss, pre, properties(translation.violations))
     }
     var filled = translation.state
-    filled.tlb = try z3.store(pre.tlb, vm, z3.store(z3.select(pre.tlb, vm), page, entry[1].make(frame, translation.writable)))
+    filled.tlb = try writeTLB(pre.tlb, vm, vcpu, page, entry[1].make(frame, translation.writable), in: v)
     let reached = try z3.and([miss, translation.reaches])
     let fillParameters = onPage + [("frame", frame)]
     add("read (walk and fill)", fillParameters, reached, filled, accessViolations(frame), fills: true)
@@ -82,11 +84,11 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
 
     // TLB maintenance.
     var invalidated = pre
-    invalidated.tlb = try z3.store(pre.tlb, vm, z3.store(z3.select(pre.tlb, vm), page, entry[0].make()))
+    invalidated.tlb = try writeTLB(pre.tlb, vm, vcpu, page, entry[0].make(), in: v)
     add("invlpg", onPage, try entry[1].test(cached), invalidated)
     var flushed = pre
-    flushed.tlb = try z3.store(pre.tlb, vm, z3.constantArray(v.page, entry[0].make()))
-    add("flush", [("vm", vm)], try z3.bool(true), flushed)
+    flushed.tlb = try z3.store(pre.tlb, vm, z3.store(z3.select(pre.tlb, vm), vcpu, z3.constantArray(v.page, entry[0].make())))
+    add("flush", onVCPU, try z3.bool(true), flushed)
 
     // Page-table updates: the root (a pv root is the host's to set), the
     // shadowed guest entry, the hypercall.
@@ -193,4 +195,16 @@ func translatedGuestEntry(_ v: Vocabulary, _ state: SymbolicState, vm: Z3Term, p
     return try z3.ite(z3.and([guest.test(guestEntry), option.test(backing)]),
                       v.frameEntry.constructors[1].make(option.fields[0](backing), guest.fields[1](guestEntry)),
                       v.frameEntry.constructors[0].make())
+}
+
+/// A vCPU's TLB entry for a page.
+func readTLB(_ tlb: Z3Term, _ vm: Z3Term, _ vcpu: Z3Term, _ page: Z3Term, in v: Vocabulary) throws(Z3Error) -> Z3Term {
+    try v.z3.select(v.z3.select(v.z3.select(tlb, vm), vcpu), page)
+}
+
+/// The TLBs with one vCPU's entry for a page replaced.
+func writeTLB(_ tlb: Z3Term, _ vm: Z3Term, _ vcpu: Z3Term, _ page: Z3Term, _ value: Z3Term, in v: Vocabulary) throws(Z3Error) -> Z3Term {
+    let z3 = v.z3
+    let row = try z3.select(tlb, vm)
+    return try z3.store(tlb, vm, z3.store(row, vcpu, z3.store(z3.select(row, vcpu), page, value)))
 }

@@ -12,7 +12,7 @@ public struct SymbolicTransition {
     public var parameters: [(name: String, term: Z3Term)] = []
     /// A guest access that fills the VM's TLB entry for the page. The state's
     /// TLB has no capacity; bounded model checking makes a full TLB evict first.
-    public var fills: (vm: Z3Term, page: Z3Term)? = nil
+    public var fills: (vm: Z3Term, vcpu: Z3Term, page: Z3Term)? = nil
     /// Starts an interleaved rule, which takes one of the host's threads.
     /// Proofs cover any number of threads; bounded model checking counts them.
     public var takesHostThread = false
@@ -36,11 +36,11 @@ extension SymbolicState {
             writer: try z3.constantArray(v.frame, free),
             pinned: try z3.constantArray(v.frame, z3.bool(false)),
             root: try z3.constantArray(v.vm, rootNone),
-            tlb: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
+            tlb: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
             nested: try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make())),
             guestEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.guestEntry.constructors[0].make())),
             directEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
-            referenceTLB: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
+            referenceTLB: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
             progress: try z3.constantArray(v.frame, z3.numeral(0, v.progress)),
             arguments: arguments)
         let algebra = try SymbolicAlgebra(v, model: model, state: empty)

@@ -145,14 +145,17 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     // MARK: Filters
 
     /// `lambda v p. ite(entry present and condition(v, entry), none, entry)` over
-    /// a VM-by-page map of frame entries.
-    private func filtered(_ map: Z3Term, _ condition: (_ vm: Z3Term, _ entry: Z3Term) -> Z3Term) -> Z3Term {
+    /// a VM-by-page map of frame entries; `lambda v c p. ...` over a
+    /// VM-by-vCPU-by-page one (a TLB).
+    private func filtered(_ map: Z3Term, perVCPU: Bool, _ condition: (_ vm: Z3Term, _ entry: Z3Term) -> Z3Term) -> Z3Term {
         make { () throws(Z3Error) in
             let entries = vocabulary.frameEntry
-            let v = try variable("v", vocabulary.vm), p = try variable("p", vocabulary.page)
-            let entry = try z3.select(z3.select(map, v), p)
+            let v = try variable("v", vocabulary.vm), c = try variable("c", vocabulary.vcpu), p = try variable("p", vocabulary.page)
+            let row = perVCPU ? try z3.select(z3.select(map, v), c) : try z3.select(map, v)
+            let entry = try z3.select(row, p)
             let drop = try z3.and([entries.constructors[1].test(entry), condition(v, entry)])
-            return try z3.lambda([v], z3.lambda([p], z3.ite(drop, entries.constructors[0].make(), entry)))
+            let filteredRow = try z3.lambda([p], z3.ite(drop, entries.constructors[0].make(), entry))
+            return try z3.lambda([v], perVCPU ? z3.lambda([c], filteredRow) : filteredRow)
         }
     }
 
@@ -161,11 +164,11 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     }
 
     public func dropTLBEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
-        state.tlb = filtered(state.tlb) { vm, entry in condition(vm, frame(of: entry)) }
+        state.tlb = filtered(state.tlb, perVCPU: true) { vm, entry in condition(vm, frame(of: entry)) }
     }
 
     public func dropDirectEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
-        state.directEntries = filtered(state.directEntries) { vm, entry in condition(vm, frame(of: entry)) }
+        state.directEntries = filtered(state.directEntries, perVCPU: false) { vm, entry in condition(vm, frame(of: entry)) }
     }
 
     public func dropDirectEntries(of vm: Z3Term, whereGuestEntryNames gpage: Z3Term) {

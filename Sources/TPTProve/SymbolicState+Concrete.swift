@@ -47,21 +47,23 @@ extension SymbolicState {
         for (vm, field) in layout.root.enumerated() where s[field] != 0 {
             root = try z3.store(root, v.literal(.vm, vm), rootOption.constructors[1].make(v.literal(rootType, s[field] - 1)))
         }
-        // A VM's TLB (one vCPU per VM: with more, a later vCPU's entry for the
-        // same page would hide an earlier one's); no fields, all empty.
+        // Each vCPU's TLB; no fields, all empty.
         func tlbMap(_ fields: [Field]) throws(Z3Error) -> Z3Term {
-            var tlb = try z3.constantArray(v.vm, z3.constantArray(v.page, noEntry))
+            let emptyTLB = try z3.constantArray(v.page, noEntry)
+            var tlb = try z3.constantArray(v.vm, z3.constantArray(v.vcpu, emptyTLB))
             guard !fields.isEmpty else { return tlb }
             for vm in 0..<c.vms {
-                var inner = try z3.constantArray(v.page, noEntry)
+                var perVCPU = try z3.constantArray(v.vcpu, emptyTLB)
                 for vcpu in 0..<c.vcpus {
+                    var entries = emptyTLB
                     let base = system.tlbIndex(vm, vcpu)
                     for index in base..<(base + c.tlb) where s[fields[index]] != 0 {
                         let entry = system.tlbEntry(s[fields[index]])
-                        inner = try z3.store(inner, v.pageLiteral(entry.page), frameEntryTerm(frame: entry.frame, writable: entry.writable))
+                        entries = try z3.store(entries, v.pageLiteral(entry.page), frameEntryTerm(frame: entry.frame, writable: entry.writable))
                     }
+                    perVCPU = try z3.store(perVCPU, v.vcpuLiteral(vcpu), entries)
                 }
-                tlb = try z3.store(tlb, v.literal(.vm, vm), inner)
+                tlb = try z3.store(tlb, v.literal(.vm, vm), perVCPU)
             }
             return tlb
         }

@@ -47,10 +47,18 @@ extension SymbolicState {
             let m = try v.literal(.vm, vm)
             let rootValue = try value(z3.select(root, m))
             if rootValue != "empty" { lines.append("root vm\(vm) = \(rootValue)") }
-            for page in 0..<c.virtualPages {
-                let entry = try value(z3.select(z3.select(tlb, m), v.pageLiteral(page)))
-                if entry != "empty" { lines.append("tlb vm\(vm) p\(page) = \(entry)") }
+            /// A vCPU's TLB, named as `check` names it.
+            func tlbLines(_ map: Z3Term, _ name: String) throws(Z3Error) {
+                for vcpu in 0..<c.vcpus {
+                    let owner = c.vcpus == 1 ? "vm\(vm)" : "vm\(vm).cpu\(vcpu)"
+                    for page in 0..<c.virtualPages {
+                        let entry = try value(z3.select(z3.select(z3.select(map, m), v.vcpuLiteral(vcpu)), v.pageLiteral(page)))
+                        if entry != "empty" { lines.append("\(name) \(owner) p\(page) = \(entry)") }
+                    }
+                }
             }
+            try tlbLines(tlb, "tlb")
+            if equivalence { try tlbLines(referenceTLB, "nested-paging tlb") }
             for gpage in 0..<c.gpages {
                 let entry = try value(z3.select(z3.select(nested, m), v.literal(.gpage, gpage)))
                 if entry != "empty" { lines.append("\(definition.scheme == .nested ? "nested" : "p2m") vm\(vm) g\(gpage) = \(entry)") }
@@ -62,8 +70,6 @@ extension SymbolicState {
                 if (equivalence || definition.scheme == .shadow) && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
                 let entry = try value(z3.select(z3.select(directEntries, m), p))
                 if entry != "empty" { lines.append("\(direct) vm\(vm) p\(page) = \(entry)") }
-                let reference = try value(z3.select(z3.select(referenceTLB, m), p))
-                if equivalence && reference != "empty" { lines.append("nested-paging tlb vm\(vm) p\(page) = \(reference)") }
             }
         }
         return lines

@@ -4,12 +4,10 @@ import TPTZ3
 /// A state as Z3 arrays: the same maps a packed state holds, indexed by the
 /// vocabulary's sorts instead of by position.
 ///
-/// A TLB is a map from (VM, virtual page) to an entry, with no capacity: every
-/// behaviour of a bounded TLB of any size is a behaviour of this one (evicting
-/// is dropping an entry), so what holds here holds for every TLB size. It is one
-/// vCPU's: with several, two vCPUs may cache different entries for one page,
-/// which one map cannot hold, so proofs require one vCPU per VM (a vCPU sort is
-/// the way to lift that).
+/// A TLB is a map from (VM, vCPU, virtual page) to an entry, with no capacity:
+/// every behaviour of a bounded TLB of any size is a behaviour of this one
+/// (evicting is dropping an entry), so what holds here holds for every TLB size,
+/// and for every number of vCPUs.
 ///
 /// An interleaved rule in progress is kept on its key frame (its first frame
 /// parameter): `progress` says which rule and which step is next, and
@@ -57,6 +55,7 @@ public struct SymbolicState {
             try z3.constant("\(name).\(component)", z3.arraySort(domain, range))
         }
         func perPage(_ range: Z3Sort) throws(Z3Error) -> Z3Sort { try z3.arraySort(v.page, range) }
+        func perVCPU(_ range: Z3Sort) throws(Z3Error) -> Z3Sort { try z3.arraySort(v.vcpu, range) }
         let rootSort = scheme.guestTablesNameGuestPhysical ? v.optionalGPage.sort : v.optionalFrame.sort
         var arguments: [Z3Term] = []
         for slot in 0..<Rule.maxParameters {
@@ -68,11 +67,11 @@ public struct SymbolicState {
             writer: try array("writer", v.frame, v.ownership.sort),
             pinned: try array("pinned", v.frame, z3.boolSort()),
             root: try array("root", v.vm, rootSort),
-            tlb: try array("tlb", v.vm, perPage(v.frameEntry.sort)),
+            tlb: try array("tlb", v.vm, perVCPU(perPage(v.frameEntry.sort))),
             nested: try array("nested", v.vm, z3.arraySort(v.gpage, v.optionalFrame.sort)),
             guestEntries: try array("guestEntries", v.vm, perPage(v.guestEntry.sort)),
             directEntries: try array("directEntries", v.vm, perPage(v.frameEntry.sort)),
-            referenceTLB: try array("referenceTLB", v.vm, perPage(v.frameEntry.sort)),
+            referenceTLB: try array("referenceTLB", v.vm, perVCPU(perPage(v.frameEntry.sort))),
             progress: try array("progress", v.frame, v.progress),
             arguments: arguments)
     }

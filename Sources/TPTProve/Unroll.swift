@@ -43,9 +43,6 @@ public struct BoundedOutcome: Sendable {
 public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]? = nil,
                               timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [BoundedOutcome] {
     let c = model.configuration
-    guard c.vcpus == 1 else {
-        throw Z3Error(message: "bounded model checking needs one vCPU per VM (the symbolic TLB is one map per VM); '\(model.name)' has \(c.vcpus)")
-    }
     let z3 = Z3Context()
     let v = try Vocabulary(z3, configuration: c, domain: .bounded)
     let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, logic: "QF_FD")
@@ -158,14 +155,15 @@ private func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabu
                    naming prefix: String) throws(Z3Error) -> SymbolicTransition {
     let z3 = v.z3, c = model.configuration
     var limited = transition
-    if let (vm, page) = transition.fills, let pages = try v.everyPage() {
+    if let (vm, vcpu, page) = transition.fills, let pages = try v.everyPage() {
         let present = v.frameEntry.constructors[1], empty = try v.frameEntry.constructors[0].make()
-        let row = try z3.select(pre.tlb, vm)
+        let row = try z3.select(z3.select(pre.tlb, vm), vcpu)
         let full = try atLeast(c.tlb, pages.map { p throws(Z3Error) in try present.test(z3.select(row, p)) }, in: z3)
         let victim = try z3.constant(prefix + "evict", v.page)
         let evicted = try z3.ite(full, z3.store(row, victim, empty), row)
-        let filled = try z3.select(z3.select(transition.post.tlb, vm), page)
-        limited.post.tlb = try z3.store(transition.post.tlb, vm, z3.store(evicted, page, filled))
+        let filled = try readTLB(transition.post.tlb, vm, vcpu, page, in: v)
+        let vcpus = try z3.select(transition.post.tlb, vm)
+        limited.post.tlb = try z3.store(transition.post.tlb, vm, z3.store(vcpus, vcpu, z3.store(evicted, page, filled)))
         limited.enabled = try z3.and([transition.enabled, z3.implies(full, present.test(z3.select(row, victim)))])
         // The trace shows an eviction among the step's changes (`tlb ... (gone)`).
     }
@@ -209,14 +207,15 @@ private struct CellState {
     init(_ v: Vocabulary, name: String, over base: SymbolicState) throws(Z3Error) {
         let z3 = v.z3
         let frames = try v.everyValue(.frame)!, vms = try v.everyValue(.vm)!
-        let gpages = try v.everyValue(.gpage)!, pages = try v.everyPage()!
+        let gpages = try v.everyValue(.gpage)!, pages = try v.everyPage()!, vcpus = try v.everyVCPU()!
         var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])] = []
         var position = -1
         state = try base.mapComponents { component, array throws(Z3Error) in
             position += 1
             let domains: [[Z3Term]] = switch component {
             case "root": [vms]
-            case "tlb", "guestEntries", "directEntries", "referenceTLB": [vms, pages]
+            case "tlb", "referenceTLB": [vms, vcpus, pages]
+            case "guestEntries", "directEntries": [vms, pages]
             case "nested": [vms, gpages]
             default: [frames]
             }

@@ -21,7 +21,8 @@ public final class Vocabulary {
     /// Bounded: the enumerations, per literal prefix. (Not a dictionary, which
     /// would release them in a per-process hash order; see `TermMemo`.)
     private let enumerations: [(prefix: String, datatype: Z3Datatype)]
-    public let frame: Z3Sort, vm: Z3Sort, gpage: Z3Sort, page: Z3Sort
+    /// A vCPU is one of its VM's: TLBs are indexed by VM, then vCPU.
+    public let frame: Z3Sort, vm: Z3Sort, gpage: Z3Sort, page: Z3Sort, vcpu: Z3Sort
     /// `free | host | vm(id: VM)`: owners, hardware tags, and last writers
     /// (where `free` means clean).
     public let ownership: Z3Datatype
@@ -53,6 +54,7 @@ public final class Vocabulary {
         vm = try sort("VM", prefix: "vm", count: c.vms)
         gpage = try sort("GPage", prefix: "g", count: c.gpages)
         page = try sort("Page", prefix: "p", count: c.virtualPages)
+        vcpu = try sort("VCPU", prefix: "cpu", count: c.vcpus)
         self.enumerations = enumerations
         let bool = try z3.boolSort()
         ownership = try z3.datatype("Ownership", [("free", []), ("host", []), ("owned", [("id", vm)])])
@@ -81,6 +83,15 @@ public final class Vocabulary {
     }
 
     public func pageLiteral(_ index: Int) throws(Z3Error) -> Z3Term { try named("p", index, page) }
+
+    /// A vCPU of its VM: `cpu0`, `cpu1`.
+    public func vcpuLiteral(_ index: Int) throws(Z3Error) -> Z3Term { try named("cpu", index, vcpu) }
+
+    /// Bounded: every vCPU index; nil unbounded.
+    public func everyVCPU() throws(Z3Error) -> [Z3Term]? {
+        guard domain == .bounded else { return nil }
+        return try (0..<configuration.vcpus).map { i throws(Z3Error) in try vcpuLiteral(i) }
+    }
 
     /// Bounded: every value of the type, as its literals; nil unbounded.
     public func everyValue(_ type: ValueType) throws(Z3Error) -> [Z3Term]? {
@@ -124,7 +135,8 @@ public final class Vocabulary {
         for (sort, literals) in [(frame, try (0..<c.frames).map { i throws(Z3Error) in try literal(.frame, i) }),
                                  (vm, try (0..<c.vms).map { i throws(Z3Error) in try literal(.vm, i) }),
                                  (gpage, try (0..<c.gpages).map { i throws(Z3Error) in try literal(.gpage, i) }),
-                                 (page, try (0..<c.virtualPages).map { i throws(Z3Error) in try pageLiteral(i) })] {
+                                 (page, try (0..<c.virtualPages).map { i throws(Z3Error) in try pageLiteral(i) }),
+                                 (vcpu, try (0..<c.vcpus).map { i throws(Z3Error) in try vcpuLiteral(i) })] {
             if literals.count > 1 { axioms.append(try z3.distinct(literals)) }
             let x = try z3.constant("closure.\(axioms.count)", sort)
             axioms.append(try z3.forall([x], z3.or(literals.map { literal throws(Z3Error) in try z3.equal(x, literal) })))

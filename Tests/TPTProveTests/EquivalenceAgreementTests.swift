@@ -11,9 +11,10 @@ import TPTZ3
 /// one. (The symbolic product may do more, such as evicting from one TLB alone,
 /// which only makes a proof harder.)
 @Suite struct EquivalenceAgreementTests {
-    @Test(arguments: ["tpt", "shadow", "pv", "shadow-bug-missed-trap"])
-    func equivalenceProductAgreesWithTheExplicitChecker(_ name: String) throws {
-        let model = try AgreementTests.bundled(name)
+    @Test(arguments: [("tpt", 1), ("shadow", 1), ("pv", 1), ("shadow-bug-missed-trap", 1), ("tpt", 2)])
+    func equivalenceProductAgreesWithTheExplicitChecker(_ name: String, vcpus: Int) throws {
+        var model = try AgreementTests.bundled(name)
+        model.configuration.vcpus = vcpus
         let system = TransitionSystem(model: model, view: .equivalence)
         let z3 = Z3Context()
         let v = try Vocabulary(z3, configuration: model.configuration, domain: .bounded)
@@ -41,6 +42,7 @@ import TPTZ3
                 try solver.assert(transition.enabled)
                 for (parameter, term) in transition.parameters {
                     if parameter == "vm" && action.isGuest { try solver.assert(z3.equal(term, v.literal(.vm, Int(action.vm)))) }
+                    if parameter == "vcpu" { try solver.assert(z3.equal(term, v.vcpuLiteral(Int(action.vcpu)))) }
                     if parameter == "page" { try solver.assert(z3.equal(term, v.pageLiteral(Int(action.subject)))) }
                 }
                 if violation != nil {
@@ -50,7 +52,8 @@ import TPTZ3
                 } else {
                     try solver.assert(transition.post.equals(SymbolicState.encode(next, of: system, in: v), in: z3))
                 }
-                #expect(try solver.check() == .satisfiable, "\(name): \(action.kind) vm\(action.vm) #\(action.subject)")
+                let result = try solver.check()
+                #expect(result == .satisfiable, "\(name): \(action.kind) vm\(action.vm).cpu\(action.vcpu) #\(action.subject) \(result)")
                 compared += 1
             }
         }

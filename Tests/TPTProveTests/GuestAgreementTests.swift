@@ -24,6 +24,7 @@ import TPTZ3
                 let solver = try Z3Solver(z3, timeoutMilliseconds: 20_000)
                 try solver.assert(z3.equal(guest.vm, v.literal(.vm, vm)))
                 try solver.assert(z3.equal(guest.page, v.pageLiteral(page)))
+                try solver.assert(z3.equal(guest.vcpu, v.vcpuLiteral(0)))
                 try solver.assert(z3.equal(guest.frame, v.literal(.frame, frame)))
                 try solver.assert(z3.not(formula))
                 return try solver.check() == .unsatisfiable

@@ -37,6 +37,16 @@ import TPTZ3
         #expect(outcomes.filter { if case .safety = $0.kind { true } else { false } }.count == (equivalence ? 1 : name == "shadow" ? 8 : 10))
     }
 
+    /// A proof holds for every number of vCPUs per VM: the symbolic TLBs are
+    /// indexed by vCPU. The bundled tpt proofs, on the model with two.
+    @Test(arguments: ["tpt", "tpt-equivalence"])
+    func proofsHoldWithTwoVCPUsPerVM(_ name: String) throws {
+        let (proof, model) = try Self.load(name, replacing: "model tpt\n", with: "model tpt2\n")
+        #expect(model.configuration.vcpus == 2)
+        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties)
+        for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
+    }
+
     @Test(arguments: ["tpt", "nested", "shadow", "pv", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
@@ -86,17 +96,17 @@ import TPTZ3
                 return "\(error)"
             }
         }
-        #expect(message("forall k: frame.", "forall k: cpu.") == "14:13: unknown sort 'cpu' (expected frame, vm, gpage, page)")
+        #expect(message("forall k: frame.", "forall k: cpu.") == "14:13: unknown sort 'cpu' (expected frame, vm, gpage, page, vcpu)")
         #expect(message("reclaim.f(k) == k", "reclaim.x(k) == k") == "14:51: rule 'reclaim' has no parameter 'x'")
         #expect(message("running(f, reclaim, 2..6)", "running(f, reclaim, 2..7)") == "19:64: 'reclaim' has steps 1 to 6; a rule in progress is next at step 2 to 6")
         #expect(message("owner(f) == v or", "owner(f) == g or")?.hasSuffix("cannot compare a ownership with a gpage") == true)
-        #expect(message("model tpt\n", "model tpt2\n") == "9:7: proofs cover one vCPU per VM for now; model 'tpt2' has 2")
         #expect(message("proves isolation, no_data_leak", "proves isolation, equivalent_to_nested")
                 == "10:19: a proof of equivalent_to_nested proves nothing else: its transitions are the product with nested paging")
         #expect(message("proves isolation, no_data_leak", "proves safety") == "10:8: a proof proves isolation, no_data_leak or equivalent_to_nested, not 'safety'")
-        #expect(message("tlb(v, p) == f =>", "writable(nested(v, p)) =>")
-                == "27:45: expected tlb(...), direct(...), gpt(...) or reference_tlb(...) inside writable(...)")
-        #expect(message("tlb(v, p) == f =>", "root(v, p) == f =>")?.hasPrefix("27:") == true)
+        #expect(message("tlb(v, c, p) == f =>", "writable(nested(v, p)) =>")
+                == "27:54: expected tlb(...), direct(...), gpt(...) or reference_tlb(...) inside writable(...)")
+        #expect(message("tlb(v, c, p) == f =>", "root(v, p) == f =>")?.hasPrefix("27:") == true)
+        #expect(message("tlb(v, c, p) == f =>", "tlb(v, p) == f =>") == "27:45: 'tlb' takes 3 arguments (vm, vcpu, page), not 2")
     }
 
     /// A proof about a shadow or pv model, parsed against the bundled model.
@@ -112,7 +122,7 @@ import TPTZ3
     @Test func entryMapsOfShadowAndPVReadTheState() throws {
         let (pv, pvModel) = try Self.inline("pv", """
             clause roots: forall v: vm, f: frame. root(v) == f => pinned(f) and owner(f) == v
-            clause nothing_writable: forall v: vm, p: page. not writable(direct(v, p)) and not writable(tlb(v, p))
+            clause nothing_writable: forall v: vm, c: vcpu, p: page. not writable(direct(v, p)) and not writable(tlb(v, c, p))
             clause no_entries: forall v: vm, p: page. direct(v, p) == empty
             clause vm0_has_a_root: root(vm0) != empty
             """)

@@ -52,7 +52,8 @@ import TPTZ3
             let g = try z3.constant("inv.g", v.gpage), h = try z3.constant("inv.h", v.gpage), p = try z3.constant("inv.p", v.page)
             let owner = try z3.select(s.owner, f), tag = try z3.select(s.tag, f), writer = try z3.select(s.writer, f)
             let free = try ownership[0].make(), host = try ownership[1].make()
-            let cached = try z3.select(z3.select(s.tlb, vm), p)
+            let cpu = try z3.constant("inv.c", v.vcpu)
+            let cached = try z3.select(z3.select(z3.select(s.tlb, vm), cpu), p)
             let cachedFrame = try entry[1].fields[0](cached)
             let mapsF = try z3.equal(z3.select(z3.select(s.nested, vm), g), option[1].make(f))
             var clauses: [Z3Term] = [
@@ -67,7 +68,7 @@ import TPTZ3
                     z3.and([mapsF, z3.equal(z3.select(z3.select(s.nested, other), h), option[1].make(f))]),
                     z3.and([z3.equal(vm, other), z3.equal(g, h)]))),
                 // A cached frame is the VM's, or being reclaimed from it until the shootdown (or flush).
-                try z3.forall([vm, p], z3.implies(entry[1].test(cached), z3.or([
+                try z3.forall([vm, cpu, p], z3.implies(entry[1].test(cached), z3.or([
                     z3.equal(z3.select(s.owner, cachedFrame), ownership[2].make(vm)),
                     z3.and([reclaiming(cachedFrame, reclaim.tlbEntries), z3.equal(argument("v", cachedFrame), vm)])]))),
                 // Data is its writer's, or the old owner's until the scrub.

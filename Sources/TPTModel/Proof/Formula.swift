@@ -21,7 +21,7 @@ public struct Clause: Sendable {
 
 /// The sorts a clause's terms range over.
 public enum ProofSort: String, Sendable, Equatable {
-    case frame, vm, gpage, page, ownership
+    case frame, vm, gpage, page, vcpu, ownership
 }
 
 /// A clause, resolved and typed: quantifiers over frames, VMs and pages, and
@@ -38,11 +38,11 @@ public indirect enum Formula: Sendable {
     case equal(Term, Term)
     /// An ownership value names some VM.
     case namesVM(Term)
-    /// The VM's entry in one of its maps, at the index (none for a root), names
-    /// the target (nil: the entry is empty).
-    case maps(EntryMap, vm: Term, index: Term?, target: Term?)
-    /// The VM's entry in the map (TLB, direct or guest entry) is present and writable.
-    case writable(EntryMap, vm: Term, index: Term)
+    /// The VM's entry in one of its maps, at the indices (a vCPU and a page
+    /// for a TLB, none for a root), names the target (nil: the entry is empty).
+    case maps(EntryMap, vm: Term, indices: [Term], target: Term?)
+    /// The VM's entry in the map (a TLB, direct or guest entry) is present and writable.
+    case writable(EntryMap, vm: Term, indices: [Term])
     /// The frame is pinned as a page table.
     case pinned(Term)
     /// A rule is in progress keyed on the frame, with its next step (numbered
@@ -67,13 +67,14 @@ public enum EntryMap: String, Sendable, CaseIterable {
     /// translation-equivalence proof (empty otherwise).
     case referenceTLB = "reference_tlb"
 
-    /// The sort the map is indexed by, if any, and the sort it names, under a scheme.
-    public func sorts(under scheme: Scheme) -> (index: ProofSort?, target: ProofSort) {
+    /// The sorts the map is indexed by after the VM, and the sort it names, under a scheme.
+    public func sorts(under scheme: Scheme) -> (indices: [ProofSort], target: ProofSort) {
         switch self {
-        case .tlb, .direct, .referenceTLB: return (.page, .frame)
-        case .nested: return (.gpage, .frame)
-        case .gpt: return (.page, .gpage)
-        case .root: return (nil, scheme.guestTablesNameGuestPhysical ? .gpage : .frame)
+        case .tlb, .referenceTLB: return ([.vcpu, .page], .frame)
+        case .direct: return ([.page], .frame)
+        case .nested: return ([.gpage], .frame)
+        case .gpt: return ([.page], .gpage)
+        case .root: return ([], scheme.guestTablesNameGuestPhysical ? .gpage : .frame)
         }
     }
 
@@ -95,7 +96,7 @@ public indirect enum Term: Sendable {
     case writer(Term)
     /// A parameter of the rule in progress keyed on the frame.
     case argument(rule: Int, parameter: Int, frame: Term)
-    /// What the VM's entry in one of its maps names, at the index (none for a
-    /// root). Unspecified when the entry is empty: a clause says `!= empty` first.
-    case target(EntryMap, vm: Term, index: Term?)
+    /// What the VM's entry in one of its maps names, at the indices.
+    /// Unspecified when the entry is empty: a clause says `!= empty` first.
+    case target(EntryMap, vm: Term, indices: [Term])
 }

@@ -64,11 +64,6 @@ private struct ProofParser {
         try expectWord("model", "after the proof's name")
         let (modelName, modelLocation) = try name("a model name (Models/NAME.tpt)")
         model = try load(modelName, modelLocation)
-        // The symbolic TLB is one map per VM: with several vCPUs it could not
-        // hold different entries for one page, and a proof would miss behaviour.
-        guard model.configuration.vcpus == 1 else {
-            throw Diagnostic("proofs cover one vCPU per VM for now; model '\(modelName)' has \(model.configuration.vcpus)", at: modelLocation)
-        }
         try expectWord("proves", "after the model's name")
         var properties: [Property] = []
         repeat {
@@ -113,9 +108,9 @@ private struct ProofParser {
                 if current.isSymbol(",") { _ = advance() }
                 let (variable, _) = try name("a variable name")
                 try expectSymbol(":", "after '\(variable)'")
-                let (sortName, location) = try name("a sort (frame, vm, gpage, page)")
+                let (sortName, location) = try name("a sort (frame, vm, gpage, page, vcpu)")
                 guard let sort = ProofSort(rawValue: sortName), sort != .ownership else {
-                    throw Diagnostic("unknown sort '\(sortName)' (expected frame, vm, gpage, page)", at: location)
+                    throw Diagnostic("unknown sort '\(sortName)' (expected frame, vm, gpage, page, vcpu)", at: location)
                 }
                 bound.append((variable, sort))
             } while current.isSymbol(",")
@@ -183,19 +178,19 @@ private struct ProofParser {
                 throw error("expected tlb(...), direct(...), gpt(...) or reference_tlb(...) inside writable(...)")
             }
             _ = advance()
-            let (vm, index) = try entryArguments(entries)
+            let (vm, indices) = try entryArguments(entries)
             try expectSymbol(")", "to close 'writable('")
-            return .writable(entries, vm: vm, index: index!)
+            return .writable(entries, vm: vm, indices: indices)
         }
         if let entries = EntryMap.allCases.first(where: { start.isWord($0.rawValue) }) {
             _ = advance()
-            let (vm, index) = try entryArguments(entries)
+            let (vm, indices) = try entryArguments(entries)
             let equal = current.isSymbol("==")
             guard equal || current.isSymbol("!=") else { throw error("expected '==' or '!=' after \(entries.rawValue)(...)") }
             _ = advance()
             var target: Term?
             if current.isWord("empty") { _ = advance() } else { target = try require(try term(), entries.sorts(under: model.scheme).target) }
-            let maps = Formula.maps(entries, vm: vm, index: index, target: target)
+            let maps = Formula.maps(entries, vm: vm, indices: indices, target: target)
             return equal ? maps : .not(maps)
         }
         let left = try term()
@@ -221,11 +216,14 @@ private struct ProofParser {
         return equal ? comparison : .not(comparison)
     }
 
-    /// `(v, i)`, or `(v)` for a root: a VM and an index of the map's sort.
-    mutating func entryArguments(_ entries: EntryMap) throws(Diagnostic) -> (Term, Term?) {
-        let indexSort = entries.sorts(under: model.scheme).index
-        let arguments = try termArguments(indexSort == nil ? 1 : 2, indexSort.map { "vm, \($0.rawValue)" } ?? "vm")
-        return (try require(arguments[0], .vm), try indexSort.map { sort throws(Diagnostic) in try require(arguments[1], sort) })
+    /// `(v, c, p)` for a TLB, `(v, i)` for a per-VM table, `(v)` for a root: a
+    /// VM, then the indices of the map's sorts.
+    mutating func entryArguments(_ entries: EntryMap) throws(Diagnostic) -> (Term, [Term]) {
+        let sorts = [.vm] + entries.sorts(under: model.scheme).indices
+        let arguments = try termArguments(sorts.count, sorts.map(\.rawValue).joined(separator: ", "))
+        var terms: [Term] = []
+        for (argument, sort) in zip(arguments, sorts) { terms.append(try require(argument, sort)) }
+        return (terms[0], Array(terms.dropFirst()))
     }
 
     /// `running(f, RULE)`, `running(f, RULE, 3)` or `running(f, RULE, 2..4)`:
@@ -297,7 +295,7 @@ private struct ProofParser {
         return value.term
     }
 
-    private static let literalPrefixes: [(String, ProofSort)] = [("vm", .vm), ("f", .frame), ("g", .gpage), ("p", .page)]
+    private static let literalPrefixes: [(String, ProofSort)] = [("vm", .vm), ("f", .frame), ("g", .gpage), ("p", .page), ("cpu", .vcpu)]
 
     mutating func term() throws(Diagnostic) -> (term: Term, sort: ProofSort, location: SourceLocation) {
         let (word, location) = try name("a value (a variable, f0, vm0, free, owner(f), ...)")
@@ -313,8 +311,8 @@ private struct ProofParser {
         }
         if let entries = EntryMap.allCases.first(where: { $0.rawValue == word }), current.isSymbol("(") {
             // As a value, an entry stands for what it names.
-            let (vm, index) = try entryArguments(entries)
-            return (.target(entries, vm: vm, index: index), entries.sorts(under: model.scheme).target, location)
+            let (vm, indices) = try entryArguments(entries)
+            return (.target(entries, vm: vm, indices: indices), entries.sorts(under: model.scheme).target, location)
         }
         if current.isSymbol(".") {
             // RULE.PARAMETER(frame): a parameter of the rule in progress on the frame.
@@ -334,7 +332,7 @@ private struct ProofParser {
         for (prefix, sort) in Self.literalPrefixes where word.hasPrefix(prefix) {
             guard let index = Int(word.dropFirst(prefix.count)) else { continue }
             let c = model.configuration
-            let count = [ProofSort.frame: c.frames, .vm: c.vms, .gpage: c.gpages, .page: c.virtualPages][sort]!
+            let count = [ProofSort.frame: c.frames, .vm: c.vms, .gpage: c.gpages, .page: c.virtualPages, .vcpu: c.vcpus][sort]!
             guard index < count else {
                 throw Diagnostic("\(sort.rawValue) '\(word)' is out of range: model '\(model.name)' has \(count) \(sort.rawValue)s", at: location)
             }
