@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 swift build -c release --product tptcheck >/dev/null
 tptcheck=.build/release/tptcheck
 echo "== prove Proofs"
-/usr/bin/time -f "prove Proofs: %e s, peak %M KiB" "$tptcheck" prove Proofs
+/usr/bin/time -f "prove Proofs: %e s, peak %M KiB" "$tptcheck" prove --verbose Proofs
 for model in Models/*-bug-*.tpt; do
     echo "== $model"
     "$tptcheck" check "$model" | sed -n 2p
