@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TPTExplore", targets: ["TPTExplore"]),
         .library(name: "TPTZ3", targets: ["TPTZ3"]),
         .library(name: "TPTProve", targets: ["TPTProve"]),
+        .library(name: "TPTEngine", targets: ["TPTEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,11 @@ let package = Package(
         .target(name: "TPTZ3", dependencies: ["CZ3"]),
         // Z3 encoding: the same primitive semantics as terms over arrays.
         .target(name: "TPTProve", dependencies: ["TPTModel", "TPTZ3"]),
+        // zlib from Debian's zlib1g-dev: gzip-compressed traces, streamed.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Concrete engine: trace readers, TLBs and caches, the walk of each
+        // scheme, the cost model; replays memory-access traces.
+        .target(name: "TPTEngine", dependencies: ["CZlib"], swiftSettings: optimizedCore),
         // Command line.
         .executableTarget(
             name: "tptcheck",
@@ -46,6 +52,7 @@ let package = Package(
         .testTarget(name: "TPTExploreTests", dependencies: ["TPTModel", "TPTExplore"]),
         .testTarget(name: "TPTZ3Tests", dependencies: ["TPTZ3"]),
         .testTarget(name: "TPTProveTests", dependencies: ["TPTModel", "TPTExplore", "TPTZ3", "TPTProve"]),
+        .testTarget(name: "TPTEngineTests", dependencies: ["TPTEngine"]),
         .testTarget(name: "tptcheckTests", dependencies: ["tptcheck", "TPTModel", "TPTExplore"]),
     ]
 )
