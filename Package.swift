@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "tptcheck",
             dependencies: [
-                "TPTModel", "TPTExplore", "TPTProve",
+                "TPTModel", "TPTExplore", "TPTProve", "TPTEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Release-build throughput benchmark for the explicit checker.

@@ -18,10 +18,12 @@ public final class SetAssociativeCache {
     private let storage: UnsafeMutablePointer<UInt64>
     private static let valid: UInt64 = 1 << 63
 
-    /// - Precondition: `ways` divides `entries` and the quotient is a power of two.
+    /// - Precondition: `ways` divides `entries` and the quotient is a power of
+    ///   two; or `entries` is 0, a cache that is never hit (to model its absence).
     public init(entries: Int, ways: Int) {
-        precondition(entries > 0 && ways > 0 && entries % ways == 0, "a cache of \(entries) entries cannot have \(ways) ways")
-        let sets = entries / ways
+        precondition(entries == 0 || (ways > 0 && entries % ways == 0), "a cache of \(entries) entries cannot have \(ways) ways")
+        let ways = entries == 0 ? 0 : ways
+        let sets = entries == 0 ? 1 : entries / ways
         precondition(sets & (sets - 1) == 0, "the number of sets (\(sets)) must be a power of two")
         self.entries = entries
         self.ways = ways
@@ -36,6 +38,7 @@ public final class SetAssociativeCache {
     /// Looks the key up; a miss inserts it. Returns whether it hit.
     @inline(__always)
     public func access(_ key: UInt64) -> Bool {
+        if ways == 0 { return false }
         let set = storage + Int(key & setMask) * ways
         let tagged = key | Self.valid
         if set[0] == tagged { return true }
