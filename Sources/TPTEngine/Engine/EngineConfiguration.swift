@@ -26,9 +26,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// The cache page-table lines are looked up in: the L2 data cache, 2 MiB of
     /// 64-byte lines, 16 ways (Golden Cove server core).
     public var lineCacheEntries = 32_768, lineCacheWays = 16
-    /// TPT's cache of frame ownership tags: 64 entries, 4 ways. The paper does
-    /// not size it; like AMD SEV-SNP's RMP checks, a miss reads the tag from
-    /// memory, through the line cache.
+    /// TPT's cache of frame ownership tags: 64 entries, 4 ways, each a line of
+    /// the tag table (32 two-byte tags: the owning VM of 32 frames). The paper
+    /// does not size it; like AMD SEV-SNP's RMP checks, a miss reads the tag
+    /// table through the line cache.
     public var tagCacheEntries = 64, tagCacheWays = 4
 
     /// Cycles (at about 3 GHz). An L2 TLB hit: 7 (Golden Cove STLB hit latency,

@@ -1,66 +1,61 @@
-/// Frames of one physical address space, handed out in order as pages and
-/// tables are first touched: a walk reference's address comes from them, so
-/// references share cache lines the way real tables do.
-final class FrameSpace {
-    private(set) var allocated: UInt64 = 0
-    /// Starts at `base` so that spaces (host frames, guest-physical pages) do
-    /// not share line addresses.
-    init(base: UInt64) { allocated = base }
-
-    func allocate() -> UInt64 {
-        defer { allocated += 1 }
-        return allocated
-    }
-}
-
-/// A radix page table of `levels` levels over page numbers, built as pages are
-/// mapped. Level 0 is the leaf table, whose entry maps the page; level
-/// `levels - 1` is the root. Each table is a 4 KiB frame of 512 entries.
-final class PageTables {
+/// Where a radix page table's tables live: each table is a 4 KiB frame of 512
+/// entries at an address computed from its level and the page number's bits
+/// above it, so a walk needs no lookup. Tables of one level are adjacent in
+/// the order of the addresses they map, as an OS that allocates them in
+/// address order would place them. Level 0 is the leaf table.
+struct TableLayout {
     let levels: Int
-    private let space: FrameSpace
-    /// (level, the page number's bits above the level) to the table's frame.
-    private var tables: [UInt64: UInt64] = [:]
-    /// The pages with a leaf entry.
-    private var mapped: Set<UInt64> = []
+    /// The first frame of this address space's tables.
+    let base: UInt64
 
-    init(levels: Int, space: FrameSpace) {
-        self.levels = levels
-        self.space = space
+    /// The frame of the table at the level on the page's path.
+    @inline(__always)
+    func table(level: Int, page: UInt64) -> UInt64 {
+        base &+ UInt64(level) << 40 &+ page >> UInt64(9 * (level + 1))
     }
-
-    @inline(__always)
-    private static func key(level: Int, page: UInt64) -> UInt64 { UInt64(level) << 58 | page >> UInt64(9 * (level + 1)) }
-
-    /// The frame of the table at the level on the page's path (nil: not made yet).
-    @inline(__always)
-    func table(level: Int, page: UInt64) -> UInt64? { tables[Self.key(level: level, page: page)] }
 
     /// The byte address of the page's entry at the level.
     @inline(__always)
-    func entryAddress(level: Int, page: UInt64, table: UInt64) -> UInt64 {
-        table << 12 | (page >> UInt64(9 * level) & 511) << 3
+    func entryAddress(level: Int, page: UInt64) -> UInt64 {
+        table(level: level, page: page) << 12 | (page >> UInt64(9 * level) & 511) << 3
+    }
+}
+
+/// Which pages are mapped and which tables exist: the same under every scheme
+/// (the guest's table has one shape, and the shadow, a pv or a TPT table
+/// copies it), so kept once per replay and consulted only on TLB misses.
+final class PageTableShape {
+    let levels: Int
+    private var tables = PageSet()
+    private var mapped = PageSet()
+    private var everMapped = PageSet()
+
+    init(levels: Int) { self.levels = levels }
+
+    /// What mapping a page made.
+    struct Fault {
+        /// Tables made below the root: each needs an entry in its parent.
+        var newTables: Int
+        /// The root table was made (the first fault).
+        var newRoot: Bool
+        /// The page was never mapped before (not a re-map after an unmap).
+        var firstTouch: Bool
+        /// Entries written: the leaf and one per new table below the root.
+        var writes: Int { newTables + 1 }
     }
 
+    @inline(__always)
     func isMapped(_ page: UInt64) -> Bool { mapped.contains(page) }
 
-    /// Maps the page, making the tables its path lacks. Returns the entries
-    /// written: the leaf entry, and one in each parent of a new table.
-    @discardableResult
-    func map(_ page: UInt64) -> Int {
-        var written = 0
-        for level in stride(from: levels - 1, through: 0, by: -1) {
-            let key = Self.key(level: level, page: page)
-            if tables[key] == nil {
-                tables[key] = space.allocate()
-                if level < levels - 1 { written += 1 }
-            }
+    func map(_ page: UInt64) -> Fault {
+        var fault = Fault(newTables: 0, newRoot: false, firstTouch: everMapped.insert(page))
+        for level in 0..<levels where tables.insert(UInt64(level) << 58 | page >> UInt64(9 * (level + 1))) {
+            if level == levels - 1 { fault.newRoot = true } else { fault.newTables += 1 }
         }
-        if mapped.insert(page).inserted { written += 1 }
-        return written
+        mapped.insert(page)
+        return fault
     }
 
-    /// Clears the page's leaf entry (tables stay). Returns whether it was mapped.
-    @discardableResult
-    func unmap(_ page: UInt64) -> Bool { mapped.remove(page) != nil }
+    /// Clears the page's leaf entry (tables stay). Whether it was mapped.
+    func unmap(_ page: UInt64) -> Bool { mapped.remove(page) }
 }

@@ -25,6 +25,7 @@ public final class Replay {
     public let configuration: EngineConfiguration
     public let schemes: [TranslationScheme]
     private let engines: [SchemeEngine]
+    private let shape: PageTableShape
     private let l1: SetAssociativeCache
     private let l2: SetAssociativeCache
     private let pageShift: UInt64
@@ -38,6 +39,7 @@ public final class Replay {
         self.configuration = configuration
         self.schemes = schemes
         engines = schemes.map { SchemeEngine($0, configuration) }
+        shape = PageTableShape(levels: configuration.levels - (configuration.pageShift - 12) / configuration.bitsPerLevel)
         l1 = SetAssociativeCache(entries: configuration.l1Entries, ways: configuration.l1Ways)
         l2 = SetAssociativeCache(entries: configuration.l2Entries, ways: configuration.l2Ways)
         pageShift = UInt64(configuration.pageShift)
@@ -88,10 +90,11 @@ public final class Replay {
         l1Misses &+= 1
         if l2.access(page) { return }
         l2Misses &+= 1
-        for engine in engines {
-            if !engine.isMapped(page) { engine.fault(page) }
-            engine.walk(page)
+        if !shape.isMapped(page) {
+            let fault = shape.map(page)
+            for engine in engines { engine.fault(fault) }
         }
+        for engine in engines { engine.walk(page) }
     }
 
     private func unmap(pages first: UInt64, count: UInt64) {
@@ -100,7 +103,7 @@ public final class Replay {
             l1.invalidate(page)
             l2.invalidate(page)
             unmappedPages += 1
-            for engine in engines { engine.unmap(page) }
+            if shape.unmap(page) { for engine in engines { engine.unmap() } }
         }
     }
 

@@ -21,22 +21,25 @@ final class SchemeEngine {
 
     private let levels: Int
     private let lines: SetAssociativeCache
-    /// Per level 1..<levels: that level's entries, keyed by the page number's bits above level - 1.
+    /// Per level 1..<levels: that level's entries, keyed by the page number's
+    /// bits from that level up.
     private let walkCaches: [SetAssociativeCache]
-    /// The table the hardware walks: native's, the shadow, the pv or tpt guest's; nested: the guest's, over guest-physical pages.
-    private let tables: PageTables
-    private let hostFrames: FrameSpace
-    /// Nested paging: the host's table over guest-physical pages, its walk caches, the nested TLB.
-    private let hostTables: PageTables?
+    /// The table the hardware walks: native's, the shadow, the pv or tpt
+    /// guest's; under nested paging the guest's, over guest-physical pages.
+    private let tables: TableLayout
+    /// Nested paging: the host's table over guest-physical pages, its walk
+    /// caches, and the nested TLB.
+    private let hostTables: TableLayout?
     private let hostWalkCaches: [SetAssociativeCache]
     private let nestedTLB: SetAssociativeCache?
-    private let guestPhysical: FrameSpace?
-    /// The page each virtual page is backed by: a host frame (tpt's tag checks
-    /// need it), or a guest-physical page (nested).
-    private var backing: [UInt64: UInt64] = [:]
     private let tags: SetAssociativeCache?
-    /// Where TPT's tag table starts: a 16-byte tag per frame, as in AMD's RMP.
-    private static let tagTableBase: UInt64 = 1 << 44
+
+    /// Where data pages live: a virtual page's frame (or guest-physical page)
+    /// is this plus its page number. Any distinct numbers do; only tag checks
+    /// and the nested TLB look at them.
+    private static let dataBase: UInt64 = 1 << 44
+    /// TPT's tag table: a 2-byte tag (the owning VM) per frame, 32 to a line.
+    private static let tagTableBase: UInt64 = 1 << 50
 
     init(_ scheme: TranslationScheme, _ configuration: EngineConfiguration) {
         self.scheme = scheme
@@ -47,17 +50,12 @@ final class SchemeEngine {
         lines = SetAssociativeCache(entries: c.lineCacheEntries, ways: c.lineCacheWays)
         func caches() -> [SetAssociativeCache] { (0..<levels).map { _ in SetAssociativeCache(entries: c.pwcEntries, ways: c.pwcWays) } }
         walkCaches = caches()
-        hostFrames = FrameSpace(base: 1 << 20)
+        tables = TableLayout(levels: levels, base: 1 << 20)
         if scheme == .nested {
-            let guest = FrameSpace(base: 1 << 36)
-            guestPhysical = guest
-            tables = PageTables(levels: levels, space: guest)
-            hostTables = PageTables(levels: levels, space: hostFrames)
+            hostTables = TableLayout(levels: levels, base: 1 << 30)
             hostWalkCaches = caches()
             nestedTLB = SetAssociativeCache(entries: c.nestedTLBEntries, ways: c.nestedTLBWays)
         } else {
-            guestPhysical = nil
-            tables = PageTables(levels: levels, space: hostFrames)
             hostTables = nil
             hostWalkCaches = []
             nestedTLB = nil
@@ -67,16 +65,13 @@ final class SchemeEngine {
 
     // MARK: Faults and unmaps
 
-    func isMapped(_ page: UInt64) -> Bool { tables.isMapped(page) }
-
     /// A page's first touch (or first since its unmap): the guest OS's demand
     /// fault writes the entries its path lacks, and each scheme pays for those
     /// writes its own way.
-    func fault(_ page: UInt64) {
+    func fault(_ fault: PageTableShape.Fault) {
         counters.pageFaults += 1
         cycles += UInt64(configuration.pageFaultCycles)
-        let guestPagesBefore = guestPhysical?.allocated ?? 0
-        let writes = UInt64(tables.map(page))
+        let writes = UInt64(fault.writes)
         counters.pageTableWrites += writes
         switch scheme {
         case .native, .tpt:
@@ -90,29 +85,17 @@ final class SchemeEngine {
             cycles += writes * UInt64(configuration.hypercallCycles)
         case .nested:
             // The guest writes its own table freely; a guest-physical page the
-            // host has not backed yet (the data page, each new table) is an
-            // EPT violation, an exit, where the host maps it.
-            for table in guestPagesBefore..<guestPhysical!.allocated { backGuestPhysical(table) }
-            if backing[page] == nil {
-                let gpn = guestPhysical!.allocate()
-                backing[page] = gpn
-                backGuestPhysical(gpn)
-            }
+            // host has not backed yet (each new table, a data page touched for
+            // the first time) is an EPT violation: an exit, where the host maps it.
+            let backed = UInt64(fault.newTables + (fault.newRoot ? 1 : 0) + (fault.firstTouch ? 1 : 0))
+            counters.exits += backed
+            cycles += backed * UInt64(configuration.exitCycles)
         }
-        if scheme != .nested && backing[page] == nil { backing[page] = hostFrames.allocate() }
     }
 
-    private func backGuestPhysical(_ gpn: UInt64) {
-        guard let hostTables, !hostTables.isMapped(gpn) else { return }
-        hostTables.map(gpn)
-        counters.exits += 1
-        cycles += UInt64(configuration.exitCycles)
-    }
-
-    /// The page's entry is cleared and the TLB entry invalidated (the shared
+    /// The page's entry is cleared and its TLB entry invalidated (the shared
     /// TLBs drop it); shadow traps the write, pv makes it a hypercall.
-    func unmap(_ page: UInt64) {
-        guard tables.unmap(page) else { return }
+    func unmap() {
         counters.pageTableWrites += 1
         counters.invalidations += 1
         switch scheme {
@@ -129,48 +112,52 @@ final class SchemeEngine {
 
     // MARK: Walks
 
-    /// A TLB miss on the page (mapped): the walk's references.
+    /// A TLB miss on a mapped page: the walk's references.
     @inline(__always)
     func walk(_ page: UInt64) {
         if let hostTables {
-            walk(page, in: tables, caches: walkCaches) { table in self.hostFrame(ofGuestPhysical: table, hostTables) }
-            _ = hostFrame(ofGuestPhysical: backing[page]!, hostTables)
+            walk(page, in: tables, caches: walkCaches, hostTables: hostTables)
+            translateGuestPhysical(Self.dataBase &+ page, hostTables)
         } else {
-            walk(page, in: tables, caches: walkCaches) { $0 }
-            if tags != nil { checkTag(backing[page]!) }
+            walk(page, in: tables, caches: walkCaches, hostTables: nil)
+            if tags != nil { checkTag(Self.dataBase &+ page) }
         }
     }
 
     /// A 1-D walk of `tables` for the page, from the lowest level a walk cache
-    /// holds; `frame` gives the host frame of each table read.
+    /// holds. With `hostTables` (nested paging), each table is a
+    /// guest-physical page the host's table translates first.
     @inline(__always)
-    private func walk(_ page: UInt64, in tables: PageTables, caches: [SetAssociativeCache], frame: (UInt64) -> UInt64) {
+    private func walk(_ page: UInt64, in tables: TableLayout, caches: [SetAssociativeCache], hostTables: TableLayout?) {
         var start = levels - 1
-        for level in 1..<levels where caches[level].lookup(page >> UInt64(9 * level)) {
-            start = level - 1
-            break
+        var level = 1
+        while level < levels {
+            if caches[level].lookup(page >> UInt64(9 * level)) {
+                start = level - 1
+                break
+            }
+            level += 1
         }
         counters.walkCacheHits += UInt64(levels - 1 - start)
-        for level in stride(from: start, through: 0, by: -1) {
-            let table = tables.table(level: level, page: page)!
-            let host = frame(table)
-            reference(tables.entryAddress(level: level, page: page, table: host))
-            if tags != nil { checkTag(host) }
+        level = start
+        while level >= 0 {
+            if let hostTables { translateGuestPhysical(tables.table(level: level, page: page), hostTables) }
+            reference(tables.entryAddress(level: level, page: page))
+            if tags != nil { checkTag(tables.table(level: level, page: page)) }
             if level > 0 { caches[level].insert(page >> UInt64(9 * level)) }
+            level -= 1
         }
     }
 
     /// Nested paging: the host frame behind a guest-physical page, from the
     /// nested TLB or a walk of the host's table.
-    private func hostFrame(ofGuestPhysical gpn: UInt64, _ hostTables: PageTables) -> UInt64 {
+    @inline(__always)
+    private func translateGuestPhysical(_ gpn: UInt64, _ hostTables: TableLayout) {
         if nestedTLB!.access(gpn) {
             counters.walkCacheHits += UInt64(levels)
         } else {
-            walk(gpn, in: hostTables, caches: hostWalkCaches) { $0 }
+            walk(gpn, in: hostTables, caches: hostWalkCaches, hostTables: nil)
         }
-        // Host frames of guest-physical pages: any distinct numbers do; the
-        // host table's leaf for the page is one.
-        return (1 << 40) | gpn
     }
 
     @inline(__always)
@@ -184,16 +171,17 @@ final class SchemeEngine {
         }
     }
 
-    /// TPT: the frame's tag, from the tag cache or the tag table in memory.
+    /// TPT: the frame's tag, from the tag cache (which holds lines of 32
+    /// tags) or from the tag table, through the line cache.
     @inline(__always)
     private func checkTag(_ frame: UInt64) {
         counters.tagChecks += 1
-        if tags!.access(frame) {
+        let line = (Self.tagTableBase &+ frame << 1) >> 6
+        if tags!.access(line) {
             cycles += UInt64(configuration.tagHitCycles)
         } else {
             counters.tagCacheMisses += 1
-            let address = Self.tagTableBase + frame * 16
-            cycles += UInt64(lines.access(address >> 6) ? configuration.lineHitCycles : configuration.lineMissCycles)
+            cycles += UInt64(lines.access(line) ? configuration.lineHitCycles : configuration.lineMissCycles)
         }
     }
 }

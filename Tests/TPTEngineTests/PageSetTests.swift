@@ -1,0 +1,24 @@
+import Testing
+import TPTEngine
+
+@Suite struct PageSetTests {
+    /// Against Swift's Set, on random inserts and removes that collide often
+    /// (few distinct pages, many growths from a small start).
+    @Test func agreesWithSetUnderInsertsAndRemoves() {
+        var pages = PageSet(capacity: 1)
+        var reference: Set<UInt64> = []
+        var random = SplitMix64(seed: 7)
+        for _ in 0..<200_000 {
+            let page = random.next() % 5_000
+            if random.next() % 3 == 0 {
+                #expect(pages.remove(page) == (reference.remove(page) != nil))
+            } else {
+                #expect(pages.insert(page) == reference.insert(page).inserted)
+            }
+        }
+        #expect(pages.count == reference.count)
+        for page in 0..<UInt64(5_000) where pages.contains(page) != reference.contains(page) {
+            Issue.record("page \(page)")
+        }
+    }
+}
