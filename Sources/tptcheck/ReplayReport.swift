@@ -6,7 +6,7 @@ func replayText(_ report: ReplayReport, seconds: Double) -> String {
     let first = report.schemes.first?.counters ?? SchemeCounters()
     var lines = ["\(report.trace): \(grouped(Int(first.accesses))) data accesses, \(grouped(Int(report.instructions))) instructions, "
                  + "\(String(format: "%.1f", seconds)) s"]
-    let widths = [13, 12, 14, 9, 10, 11, 16, 11]
+    let widths = [13, 13, 14, 12, 12, 12, 17, 11]
     func row(_ name: String, _ cells: [String]) -> String {
         var line = CheckOutcome.pad(name, 8)
         for (cell, width) in zip(cells, widths) { line += CheckOutcome.lpad(cell, width) }

@@ -2,9 +2,9 @@ import Testing
 import TPTEngine
 
 @Suite struct PageSetTests {
-    /// Against Swift's Set, on random inserts and removes that collide often
-    /// (few distinct pages, many growths from a small start).
-    @Test func agreesWithSetUnderInsertsAndRemoves() {
+    /// Both page sets against Swift's Set, on random inserts and removes that
+    /// collide often (few distinct pages, many growths from a small start).
+    @Test func pageSetAgreesWithSet() {
         var pages = PageSet(capacity: 1)
         var reference: Set<UInt64> = []
         var random = SplitMix64(seed: 7)
@@ -20,5 +20,23 @@ import TPTEngine
         for page in 0..<UInt64(5_000) where pages.contains(page) != reference.contains(page) {
             Issue.record("page \(page)")
         }
+    }
+
+    @Test func pageBitmapAgreesWithSet() {
+        var pages = PageBitmap()
+        var reference: Set<UInt64> = []
+        var random = SplitMix64(seed: 8)
+        for _ in 0..<200_000 {
+            // Clusters of pages in far-apart groups.
+            let page = (random.next() % 64) << 20 | random.next() % 2_000
+            if random.next() % 3 == 0 {
+                #expect(pages.remove(page) == (reference.remove(page) != nil))
+            } else {
+                #expect(pages.insert(page) == reference.insert(page).inserted)
+            }
+        }
+        #expect(pages.count == reference.count)
+        for page in reference where !pages.contains(page) { Issue.record("page \(page)") }
+        #expect(!pages.contains(1 << 40))
     }
 }

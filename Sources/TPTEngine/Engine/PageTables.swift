@@ -27,8 +27,8 @@ struct TableLayout {
 final class PageTableShape {
     let levels: Int
     private var tables = PageSet()
-    private var mapped = PageSet()
-    private var everMapped = PageSet()
+    private var mapped = PageBitmap()
+    private var everMapped = PageBitmap()
 
     init(levels: Int) { self.levels = levels }
 
