@@ -11,7 +11,7 @@ struct TPTCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tptcheck",
         abstract: "Isolation model checking for nested, shadow, paravirtual and TPT memory virtualization.",
-        subcommands: [Check.self, Prove.self, Necessity.self, Replay.self, Gen.self])
+        subcommands: [Check.self, Prove.self, Necessity.self, Replay.self, Gen.self, Paper.self])
 
     static func main() {
         do {

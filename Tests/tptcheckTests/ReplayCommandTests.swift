@@ -55,6 +55,26 @@ import Testing
         #expect(try cli.run(["gen", "gups", "--accesses", "0", "-o", bad]).status == 2)
     }
 
+    /// The paper's table: a row per synthetic workload and per trace in the
+    /// folder, native at 1, and an SVG chart; a bad configuration is exit 2.
+    @Test func paperTableAndChart() throws {
+        let folder = Self.temporary("traces")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try " L 7f0000001000,8\n S 7f0000002000,8\n".write(toFile: folder + "/tiny.lackey", atomically: true, encoding: .utf8)
+        let chart = Self.temporary("paper.svg")
+        let result = try cli.run(["paper", "--accesses", "20000", "--traces", folder, "--svg", chart])
+        #expect(result.status == 0)
+        let rows = result.output.split(separator: "\n").dropFirst().map { $0.prefix(36).trimmingCharacters(in: .whitespaces) }
+        #expect(rows == ["gups (synthetic)", "chase (synthetic)", "stream (synthetic)", "churn (synthetic)", "tiny.lackey"])
+        #expect(result.output.split(separator: "\n").dropFirst().allSatisfy { $0.contains("   1.000 ") })
+        let svg = try String(contentsOfFile: chart, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("tiny.lackey") && svg.contains(">tpt</text>"))
+        let config = Self.temporary("bad.conf")
+        try "exit_cycles = -1\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try cli.run(["replay", "--config", config, folder + "/tiny.lackey"])
+        #expect(bad.status == 2 && bad.error.hasPrefix("\(config):1:15: expected a whole number"))
+    }
+
     /// The real traces, when present: their distinct data pages are the faults
     /// (../shared/traces/README.md lists 693 for sqlite3).
     @Test func realTraceReplays() throws {
