@@ -64,15 +64,16 @@ public func checkObligation(_ configuration: Configuration, in z3: Z3Context, ti
             return (result, ["(the counterexample could not be read: \(error.message))"])
         }
     }
+    // The obligation's time covers both questions.
+    let start = ContinuousClock.now
     let (bounded, counterexample) = try check(.bounded, milliseconds: timeoutMilliseconds)
     if bounded == .satisfiable { return .refuted(bounded: true, counterexample: counterexample) }
     // Z3's quantifier instantiation is incomplete, and how long it takes on a
     // query is heavy-tailed: another random seed may settle at once what one
     // seed does not settle in a minute. So the unbounded query runs in
     // restarts, each with a new seed and twice the time of the one before
-    // (from a quarter of a second), until it is settled or the obligation's time is spent.
-    // A restart is the same question, so any answer stands.
-    let start = ContinuousClock.now
+    // (from a quarter of a second), until it is settled or the obligation's
+    // time is spent. A restart is the same question, so any answer stands.
     var slice: UInt32 = 250, seed: UInt32 = 0, reason = "timeout"
     while true {
         let spent = start.duration(to: .now)
