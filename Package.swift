@@ -47,6 +47,11 @@ let package = Package(
             name: "tptbench",
             dependencies: ["TPTModel", "TPTExplore"],
             path: "Benchmarks/ExplicitThroughput"),
+        // Release-build throughput benchmark for the concrete engine.
+        .executableTarget(
+            name: "replaybench",
+            dependencies: ["TPTEngine"],
+            path: "Benchmarks/ReplayThroughput"),
 
         .testTarget(name: "TPTModelTests", dependencies: ["TPTModel"]),
         .testTarget(name: "TPTExploreTests", dependencies: ["TPTModel", "TPTExplore"]),
