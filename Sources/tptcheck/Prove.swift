@@ -4,12 +4,13 @@ import TPTModel
 import TPTProve
 import TPTZ3
 
-/// `tptcheck prove`: check each proof file's inductive invariant with Z3, for
-/// any number of VMs, frames and pages; or, with `--bmc K`, look for
+/// `tptcheck prove`: check each proof file's inductive invariant (or, for
+/// translation equivalence, simulation relation) with Z3, for any number of
+/// VMs, vCPUs, frames and pages; or, with `--bmc K`, look for
 /// counterexamples of up to K steps in models at their own configuration.
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Prove models' safety properties with inductive invariants, for any number of VMs and frames.",
+        abstract: "Prove isolation, no data leak and translation equivalence with inductive invariants, for any number of VMs and frames.",
         discussion: """
             Each proof file (.proof) names a model (Models/NAME.tpt next to the proof's folder), \
             the properties it proves, and its invariant's clauses. Every obligation is checked: \
