@@ -39,7 +39,7 @@ public final class SetAssociativeCache {
     @inline(__always)
     public func access(_ key: UInt64) -> Bool {
         if ways == 0 { return false }
-        let set = storage + Int(key & setMask) * ways
+        let set = storage + Int(truncatingIfNeeded: key & setMask) &* ways
         let tagged = key | Self.valid
         if set[0] == tagged { return true }
         var way = 1
@@ -57,7 +57,7 @@ public final class SetAssociativeCache {
     /// Whether the key is present; a hit counts as a use, a miss changes nothing.
     @inline(__always)
     public func lookup(_ key: UInt64) -> Bool {
-        let set = storage + Int(key & setMask) * ways
+        let set = storage + Int(truncatingIfNeeded: key & setMask) &* ways
         let tagged = key | Self.valid
         for way in 0..<ways where set[way] == tagged {
             moveToFront(set, from: way, tagged)
@@ -107,8 +107,8 @@ public final class SetAssociativeCache {
     private func moveToFront(_ set: UnsafeMutablePointer<UInt64>, from way: Int, _ tagged: UInt64) {
         var index = way
         while index > 0 {
-            set[index] = set[index - 1]
-            index -= 1
+            set[index] = set[index &- 1]
+            index &-= 1
         }
         set[0] = tagged
     }
