@@ -62,6 +62,22 @@ import Testing
         #expect(counters[.native]?.l2Misses == 2)
     }
 
+    /// A scheme's counters do not depend on which others replay with it
+    /// (native, shadow and pv share one engine's walks when together).
+    @Test func sharedWalksGiveEachSchemeWhatItsOwnReplayGives() {
+        var random = SplitMix64(seed: 5)
+        let records = (0..<20_000).map { _ in TraceRecord(.load, address: random.next() & ((1 << 32) - 1), size: 8) }
+            + [TraceRecord(.unmap, address: 0, size: 32)]
+        let together = Replay()
+        records.withUnsafeBufferPointer { together.replay($0) }
+        let all = together.report(trace: "t").schemes
+        for scheme in TranslationScheme.allCases {
+            let alone = Replay(schemes: [scheme])
+            records.withUnsafeBufferPointer { alone.replay($0) }
+            #expect(alone.report(trace: "t").schemes[0].counters == all.first { $0.scheme == scheme }?.counters, "\(scheme)")
+        }
+    }
+
     /// Repeated accesses to a page hit the L1 TLB; an access that crosses a
     /// page is two translations; instruction fetches are not translated.
     @Test func hitsCrossingsAndFetches() {

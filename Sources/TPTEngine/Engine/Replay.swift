@@ -20,11 +20,15 @@ public struct ReplayReport: Sendable {
 /// once, and the TLBs, which see the same virtual pages and the same
 /// invalidations under every scheme, are simulated once. Only what follows a
 /// TLB miss (the walk) and a page's first touch or unmap (faults, exits,
-/// hypercalls) is each scheme's own.
+/// hypercalls) is each scheme's own, and schemes with the same kind of walk
+/// (native, shadow and pv) share one engine's walks.
 public final class Replay {
     public let configuration: EngineConfiguration
     public let schemes: [TranslationScheme]
+    /// One per scheme, in `schemes` order.
     private let engines: [SchemeEngine]
+    /// The engines that walk: the first of each kind of walk.
+    private let walkers: [SchemeEngine]
     private let shape: PageTableShape
     private let l1: SetAssociativeCache
     private let l2: SetAssociativeCache
@@ -38,7 +42,14 @@ public final class Replay {
     public init(configuration: EngineConfiguration = EngineConfiguration(), schemes: [TranslationScheme] = TranslationScheme.allCases) {
         self.configuration = configuration
         self.schemes = schemes
-        engines = schemes.map { SchemeEngine($0, configuration) }
+        var walkers: [SchemeEngine] = []
+        engines = schemes.map { scheme in
+            let walks = !walkers.contains { $0.scheme.walk == scheme.walk }
+            let engine = SchemeEngine(scheme, configuration, walks: walks)
+            if walks { walkers.append(engine) }
+            return engine
+        }
+        self.walkers = walkers
         shape = PageTableShape(levels: configuration.levels - (configuration.pageShift - 12) / configuration.bitsPerLevel)
         l1 = SetAssociativeCache(entries: configuration.l1Entries, ways: configuration.l1Ways)
         l2 = SetAssociativeCache(entries: configuration.l2Entries, ways: configuration.l2Ways)
@@ -94,7 +105,7 @@ public final class Replay {
             let fault = shape.map(page)
             for engine in engines { engine.fault(fault) }
         }
-        for engine in engines { engine.walk(page) }
+        for walker in walkers { walker.walk(page) }
     }
 
     private func unmap(pages first: UInt64, count: UInt64) {
@@ -113,11 +124,17 @@ public final class Replay {
         let work = (instructions + accesses) * UInt64(c.workCyclesPerEvent)
         let l2Hits = l1Misses - l2Misses
         return ReplayReport(trace: trace, instructions: instructions, unmappedPages: unmappedPages, schemes: engines.map { engine in
+            let walker = walkers.first { $0.scheme.walk == engine.scheme.walk }!
             var counters = engine.counters
             counters.accesses = accesses
             counters.l1Misses = l1Misses
             counters.l2Misses = l2Misses
-            counters.cycles = work + l2Hits * UInt64(c.l2TLBHitCycles) + engine.cycles
+            counters.walkReferences = walker.counters.walkReferences
+            counters.walkReferenceMisses = walker.counters.walkReferenceMisses
+            counters.walkCacheHits = walker.counters.walkCacheHits
+            counters.tagChecks = walker.counters.tagChecks
+            counters.tagCacheMisses = walker.counters.tagCacheMisses
+            counters.cycles = work + l2Hits * UInt64(c.l2TLBHitCycles) + walker.walkCycles + engine.updateCycles
             return (engine.scheme, counters)
         })
     }

@@ -2,6 +2,11 @@
 /// on a page's first touch or unmap. Its page tables, page-walk caches and line
 /// cache are its own; its counters say what it spent.
 ///
+/// Schemes whose walks are the same (`TranslationScheme.walk`) share one
+/// engine's walks: native, shadow and pv walk tables of one shape with the
+/// same caches, so their walks cost the same by construction, and a replay
+/// walks once for the three (`Replay`).
+///
 /// The walks, per scheme (L levels):
 /// - native, shadow, pv, tpt: a 1-D walk of L references over host-physical
 ///   tables (the OS's, the host's shadow, the guest's validated or tagged one),
@@ -15,9 +20,11 @@ final class SchemeEngine {
     let scheme: TranslationScheme
     let configuration: EngineConfiguration
     var counters = SchemeCounters()
-    /// Cycles of line-cache lookups, faults, exits and hypercalls; the shared
-    /// parts are added when the replay ends.
-    private(set) var cycles: UInt64 = 0
+    /// Cycles of the walks (line-cache and tag-table lookups).
+    private(set) var walkCycles: UInt64 = 0
+    /// Cycles of faults, exits and hypercalls. The shared parts (work, L2 TLB
+    /// hits) are added when the replay ends.
+    private(set) var updateCycles: UInt64 = 0
 
     private let levels: Int
     private let lines: SetAssociativeCache
@@ -41,10 +48,18 @@ final class SchemeEngine {
     /// TPT's tag table: a 2-byte tag (the owning VM) per frame, 32 to a line.
     private static let tagTableBase: UInt64 = 1 << 50
 
-    init(_ scheme: TranslationScheme, _ configuration: EngineConfiguration) {
+    /// - Parameter walks: false for an engine whose scheme's walks another
+    ///   engine makes; it keeps no walk caches.
+    init(_ scheme: TranslationScheme, _ configuration: EngineConfiguration, walks: Bool = true) {
         self.scheme = scheme
         self.configuration = configuration
-        let c = configuration
+        var c = configuration
+        if !walks {
+            c.lineCacheEntries = 0
+            c.pwcEntries = 0
+            c.nestedTLBEntries = 0
+            c.tagCacheEntries = 0
+        }
         let levels = c.levels - (c.pageShift - 12) / c.bitsPerLevel
         self.levels = levels
         lines = SetAssociativeCache(entries: c.lineCacheEntries, ways: c.lineCacheWays)
@@ -70,7 +85,7 @@ final class SchemeEngine {
     /// writes its own way.
     func fault(_ fault: PageTableShape.Fault) {
         counters.pageFaults += 1
-        cycles += UInt64(configuration.pageFaultCycles)
+        updateCycles += UInt64(configuration.pageFaultCycles)
         let writes = UInt64(fault.writes)
         counters.pageTableWrites += writes
         switch scheme {
@@ -79,17 +94,17 @@ final class SchemeEngine {
         case .shadow:
             // Every guest page-table write traps; the host syncs the shadow.
             counters.exits += writes
-            cycles += writes * UInt64(configuration.exitCycles)
+            updateCycles += writes * UInt64(configuration.exitCycles)
         case .pv:
             counters.hypercalls += writes
-            cycles += writes * UInt64(configuration.hypercallCycles)
+            updateCycles += writes * UInt64(configuration.hypercallCycles)
         case .nested:
             // The guest writes its own table freely; a guest-physical page the
             // host has not backed yet (each new table, a data page touched for
             // the first time) is an EPT violation: an exit, where the host maps it.
             let backed = UInt64(fault.newTables + (fault.newRoot ? 1 : 0) + (fault.firstTouch ? 1 : 0))
             counters.exits += backed
-            cycles += backed * UInt64(configuration.exitCycles)
+            updateCycles += backed * UInt64(configuration.exitCycles)
         }
     }
 
@@ -101,10 +116,10 @@ final class SchemeEngine {
         switch scheme {
         case .shadow:
             counters.exits += 1
-            cycles += UInt64(configuration.exitCycles)
+            updateCycles += UInt64(configuration.exitCycles)
         case .pv:
             counters.hypercalls += 1
-            cycles += UInt64(configuration.hypercallCycles)
+            updateCycles += UInt64(configuration.hypercallCycles)
         case .native, .nested, .tpt:
             break
         }
@@ -164,10 +179,10 @@ final class SchemeEngine {
     private func reference(_ address: UInt64) {
         counters.walkReferences += 1
         if lines.access(address >> 6) {
-            cycles += UInt64(configuration.lineHitCycles)
+            walkCycles += UInt64(configuration.lineHitCycles)
         } else {
             counters.walkReferenceMisses += 1
-            cycles += UInt64(configuration.lineMissCycles)
+            walkCycles += UInt64(configuration.lineMissCycles)
         }
     }
 
@@ -178,10 +193,10 @@ final class SchemeEngine {
         counters.tagChecks += 1
         let line = (Self.tagTableBase &+ frame << 1) >> 6
         if tags!.access(line) {
-            cycles += UInt64(configuration.tagHitCycles)
+            walkCycles += UInt64(configuration.tagHitCycles)
         } else {
             counters.tagCacheMisses += 1
-            cycles += UInt64(lines.access(line) ? configuration.lineHitCycles : configuration.lineMissCycles)
+            walkCycles += UInt64(lines.access(line) ? configuration.lineHitCycles : configuration.lineMissCycles)
         }
     }
 }

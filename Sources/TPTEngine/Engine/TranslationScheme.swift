@@ -16,6 +16,27 @@ public enum TranslationScheme: String, Sendable, CaseIterable {
     case tpt
 }
 
+extension TranslationScheme {
+    /// The kinds of walk: schemes with the same one walk tables of one shape
+    /// with the same caches, so their walks cost the same.
+    public enum Walk: Sendable {
+        /// 1-D over host-physical tables: native, shadow (the host's shadow), pv.
+        case oneDimensional
+        /// 1-D with a tag check per step: tpt.
+        case tagged
+        /// 2-D: nested.
+        case twoDimensional
+    }
+
+    public var walk: Walk {
+        switch self {
+        case .native, .shadow, .pv: return .oneDimensional
+        case .tpt: return .tagged
+        case .nested: return .twoDimensional
+        }
+    }
+}
+
 /// What one scheme spent on a trace.
 public struct SchemeCounters: Sendable, Equatable {
     /// Data accesses translated (an access that crosses a page counts twice).
