@@ -21,8 +21,7 @@ struct Paper: ParsableCommand {
     @Option(help: ArgumentHelp("A folder of real traces (.lackey.gz, .bin, .champsim, ...).", valueName: "dir"))
     var traces: String?
 
-    @Option(help: ArgumentHelp("A file of 'name = value' lines overriding the engine's defaults.", valueName: "file"))
-    var config: String?
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: ArgumentHelp("Also write the table as an SVG chart to this file.", valueName: "file"))
     var svg: String?
@@ -35,7 +34,7 @@ struct Paper: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try engineConfiguration(config, pageSize: nil, levels: nil)
+        let configuration = try engine.configuration()
         var reports: [ReplayReport] = []
         for workload in Workload.allCases {
             var parameters = WorkloadParameters()

@@ -25,14 +25,7 @@ struct Replay: ParsableCommand {
     @Option(help: "The schemes to replay, comma-separated (default: native,nested,shadow,pv,tpt).")
     var schemes: String = TranslationScheme.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: "Page size: 4k or 2m (default: 4k, or the configuration file's).")
-    var pageSize: String?
-
-    @Option(help: "Page-table levels: 4 or 5 (default: 4, or the configuration file's).")
-    var levels: Int?
-
-    @Option(help: ArgumentHelp("A file of 'name = value' lines overriding the engine's defaults (see README).", valueName: "file"))
-    var config: String?
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: ArgumentHelp("Also write an SVG chart of each scheme's cycles relative to native to this file.", valueName: "file"))
     var svg: String?
@@ -45,8 +38,6 @@ struct Replay: ParsableCommand {
 
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv are exclusive") }
-        if let pageSize, pageSize != "4k" && pageSize != "2m" { throw ValidationError("--page-size is 4k or 2m") }
-        if let levels, levels != 4 && levels != 5 { throw ValidationError("--levels is 4 or 5") }
         if let format, TraceFormat(rawValue: format) == nil { throw ValidationError("unknown --format '\(format)' (bin, lackey, champsim)") }
         for name in schemes.split(separator: ",") where TranslationScheme(rawValue: String(name)) == nil {
             throw ValidationError("unknown scheme '\(name)' (native, nested, shadow, pv, tpt)")
@@ -58,7 +49,7 @@ struct Replay: ParsableCommand {
             throw InputError(message: "\(trace): cannot tell the trace's format from its name; give --format bin, lackey or champsim")
         }
         let chosen = schemes.split(separator: ",").compactMap { TranslationScheme(rawValue: String($0)) }
-        let replay = TPTEngine.Replay(configuration: try engineConfiguration(config, pageSize: pageSize, levels: levels), schemes: chosen)
+        let replay = TPTEngine.Replay(configuration: try engine.configuration(), schemes: chosen)
         let start = Date()
         var lastProgress = start
         do throws(TraceError) {
@@ -81,21 +72,3 @@ struct Replay: ParsableCommand {
     }
 }
 
-/// The engine's configuration: the defaults, then the file's settings, then
-/// the page size and levels given on the command line.
-func engineConfiguration(_ file: String?, pageSize: String?, levels: Int?) throws -> EngineConfiguration {
-    var configuration = EngineConfiguration()
-    if let file {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(message: "\(file): cannot read the configuration")
-        }
-        do {
-            configuration = try EngineConfiguration(file: file, text: text)
-        } catch {
-            throw InputError(message: error.message)
-        }
-    }
-    if let pageSize { configuration.pageShift = pageSize == "2m" ? 21 : 12 }
-    if let levels { configuration.levels = levels }
-    return configuration
-}

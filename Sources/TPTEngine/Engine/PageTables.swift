@@ -26,7 +26,7 @@ struct TableLayout {
 /// copies it), so kept once per replay and consulted only on TLB misses.
 final class PageTableShape {
     let levels: Int
-    private var tables = PageSet()
+    private var tables = PageBitmap()
     private var mapped = PageBitmap()
     private var everMapped = PageBitmap()
 

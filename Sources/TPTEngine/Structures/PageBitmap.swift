@@ -4,9 +4,12 @@
 /// membership test is two nearby reads, where a flat hash of every page misses
 /// the caches on a random-access trace (measured: over half of a GUPS replay).
 ///
+/// Any 64-bit keys do (the replay also keeps its tables here, keyed by level
+/// and prefix); clustered ones make small indexes.
+///
 /// Invariant: `keys` holds each group once as `group + 1` (0 is empty), with
-/// linear probing and at most half full; `words[8 * slot ..< 8 * slot + 8]`
-/// are the group's 512 bits, in the slot order of `order`.
+/// linear probing and at most half full; `starts[slot]` is where that group's
+/// 512 bits (8 words) begin in `words`.
 public struct PageBitmap {
     private var keys: [UInt64]
     /// Per key slot, where its group's bits start in `words` (8 words each).
