@@ -59,4 +59,7 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     /// Bits of virtual page number each level translates.
     public var bitsPerLevel: Int { 9 }
+
+    /// The levels a walk reads: a 2 MiB page's entry is one level up.
+    public var translatedLevels: Int { levels - (pageShift - 12) / bitsPerLevel }
 }

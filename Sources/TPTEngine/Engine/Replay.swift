@@ -17,10 +17,11 @@ public struct ReplayReport: Sendable {
 }
 
 /// Replays a trace through every scheme in one pass: the trace is decoded
-/// once, and the TLBs, which see the same virtual pages and the same
-/// invalidations under every scheme, are simulated once. Only what follows a
-/// TLB miss (the walk) and a page's first touch or unmap (faults, exits,
-/// hypercalls) is each scheme's own, and schemes with the same kind of walk
+/// once, and the TLBs and the page-walk caches of the walk over virtual
+/// pages, which see the same pages and the same invalidations under every
+/// scheme, are simulated once. Only the walk's references (and nested paging's
+/// host walks) and a page's first touch or unmap (faults, exits, hypercalls)
+/// are each scheme's own, and schemes with the same kind of walk
 /// (native, shadow and pv) share one engine's walks.
 public final class Replay {
     public let configuration: EngineConfiguration
@@ -30,6 +31,9 @@ public final class Replay {
     /// The engines that walk: the first of each kind of walk.
     private let walkers: [SchemeEngine]
     private let shape: PageTableShape
+    /// The page-walk caches of the walk over virtual pages: the same under
+    /// every scheme, like the TLBs (nested paging's host walks have their own).
+    private let walkCaches: PageWalkCaches
     private let l1: SetAssociativeCache
     private let l2: SetAssociativeCache
     private let pageShift: UInt64
@@ -50,7 +54,8 @@ public final class Replay {
             return engine
         }
         self.walkers = walkers
-        shape = PageTableShape(levels: configuration.levels - (configuration.pageShift - 12) / configuration.bitsPerLevel)
+        shape = PageTableShape(levels: configuration.translatedLevels)
+        walkCaches = PageWalkCaches(levels: configuration.translatedLevels, configuration)
         l1 = SetAssociativeCache(entries: configuration.l1Entries, ways: configuration.l1Ways)
         l2 = SetAssociativeCache(entries: configuration.l2Entries, ways: configuration.l2Ways)
         pageShift = UInt64(configuration.pageShift)
@@ -105,7 +110,8 @@ public final class Replay {
             let fault = shape.map(page)
             for engine in engines { engine.fault(fault) }
         }
-        for walker in walkers { walker.walk(page) }
+        let start = walkCaches.start(page)
+        for walker in walkers { walker.walk(page, from: start) }
     }
 
     private func unmap(pages first: UInt64, count: UInt64) {

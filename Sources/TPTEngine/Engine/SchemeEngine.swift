@@ -10,7 +10,8 @@
 /// The walks, per scheme (L levels):
 /// - native, shadow, pv, tpt: a 1-D walk of L references over host-physical
 ///   tables (the OS's, the host's shadow, the guest's validated or tagged one),
-///   minus the levels a page-walk cache skips; tpt checks the tag of each table
+///   minus the levels a page-walk cache skips (`PageWalkCaches`: they see
+///   the same pages under every scheme, so a replay keeps one); tpt checks the tag of each table
 ///   frame read and of the final frame.
 /// - nested: each of the guest's L references is to a guest-physical table,
 ///   which the host's table translates (L references, unless the nested TLB
@@ -28,16 +29,13 @@ final class SchemeEngine {
 
     private let levels: Int
     private let lines: SetAssociativeCache
-    /// Per level 1..<levels: that level's entries, keyed by the page number's
-    /// bits from that level up.
-    private let walkCaches: [SetAssociativeCache]
     /// The table the hardware walks: native's, the shadow, the pv or tpt
     /// guest's; under nested paging the guest's, over guest-physical pages.
     private let tables: TableLayout
     /// Nested paging: the host's table over guest-physical pages, its walk
     /// caches, and the nested TLB.
     private let hostTables: TableLayout?
-    private let hostWalkCaches: [SetAssociativeCache]
+    private let hostWalkCaches: PageWalkCaches?
     private let nestedTLB: SetAssociativeCache?
     private let tags: SetAssociativeCache?
 
@@ -56,23 +54,20 @@ final class SchemeEngine {
         var c = configuration
         if !walks {
             c.lineCacheEntries = 0
-            c.pwcEntries = 0
-            c.nestedTLBEntries = 0
+                c.nestedTLBEntries = 0
             c.tagCacheEntries = 0
         }
-        let levels = c.levels - (c.pageShift - 12) / c.bitsPerLevel
+        let levels = c.translatedLevels
         self.levels = levels
         lines = SetAssociativeCache(entries: c.lineCacheEntries, ways: c.lineCacheWays)
-        func caches() -> [SetAssociativeCache] { (0..<levels).map { _ in SetAssociativeCache(entries: c.pwcEntries, ways: c.pwcWays) } }
-        walkCaches = caches()
         tables = TableLayout(levels: levels, base: 1 << 20)
         if scheme == .nested {
             hostTables = TableLayout(levels: levels, base: 1 << 30)
-            hostWalkCaches = caches()
+            hostWalkCaches = PageWalkCaches(levels: levels, c)
             nestedTLB = SetAssociativeCache(entries: c.nestedTLBEntries, ways: c.nestedTLBWays)
         } else {
             hostTables = nil
-            hostWalkCaches = []
+            hostWalkCaches = nil
             nestedTLB = nil
         }
         tags = scheme == .tpt ? SetAssociativeCache(entries: c.tagCacheEntries, ways: c.tagCacheWays) : nil
@@ -127,39 +122,30 @@ final class SchemeEngine {
 
     // MARK: Walks
 
-    /// A TLB miss on a mapped page: the walk's references.
+    /// A TLB miss on a mapped page: the walk's references, from the level
+    /// below the lowest the (shared) page-walk caches hold.
     @inline(__always)
-    func walk(_ page: UInt64) {
+    func walk(_ page: UInt64, from start: Int) {
+        counters.walkCacheHits += UInt64(levels - 1 - start)
         if let hostTables {
-            walk(page, in: tables, caches: walkCaches, hostTables: hostTables)
+            walk(page, from: start, in: tables, hostTables: hostTables)
             translateGuestPhysical(Self.dataBase &+ page, hostTables)
         } else {
-            walk(page, in: tables, caches: walkCaches, hostTables: nil)
+            walk(page, from: start, in: tables, hostTables: nil)
             if tags != nil { checkTag(Self.dataBase &+ page) }
         }
     }
 
-    /// A 1-D walk of `tables` for the page, from the lowest level a walk cache
-    /// holds. With `hostTables` (nested paging), each table is a
-    /// guest-physical page the host's table translates first.
+    /// A 1-D walk of `tables` for the page from the level `start` down. With
+    /// `hostTables` (nested paging), each table is a guest-physical page the
+    /// host's table translates first.
     @inline(__always)
-    private func walk(_ page: UInt64, in tables: TableLayout, caches: [SetAssociativeCache], hostTables: TableLayout?) {
-        var start = levels - 1
-        var level = 1
-        while level < levels {
-            if caches[level].lookup(page >> UInt64(9 * level)) {
-                start = level - 1
-                break
-            }
-            level += 1
-        }
-        counters.walkCacheHits += UInt64(levels - 1 - start)
-        level = start
+    private func walk(_ page: UInt64, from start: Int, in tables: TableLayout, hostTables: TableLayout?) {
+        var level = start
         while level >= 0 {
             if let hostTables { translateGuestPhysical(tables.table(level: level, page: page), hostTables) }
             reference(tables.entryAddress(level: level, page: page))
             if tags != nil { checkTag(tables.table(level: level, page: page)) }
-            if level > 0 { caches[level].insert(page >> UInt64(9 * level)) }
             level -= 1
         }
     }
@@ -171,7 +157,9 @@ final class SchemeEngine {
         if nestedTLB!.access(gpn) {
             counters.walkCacheHits += UInt64(levels)
         } else {
-            walk(gpn, in: hostTables, caches: hostWalkCaches, hostTables: nil)
+            let start = hostWalkCaches!.start(gpn)
+            counters.walkCacheHits += UInt64(levels - 1 - start)
+            walk(gpn, from: start, in: hostTables, hostTables: nil)
         }
     }
 
