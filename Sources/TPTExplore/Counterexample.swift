@@ -30,10 +30,15 @@ public struct Counterexample: Sendable {
     public var violation: Violation
 }
 
-/// Rebuilds the path to `row` from parent links, then recovers each step's action
-/// by regenerating the parent's successors (actions are not stored per state).
-func reconstruct(_ system: TransitionSystem, _ store: StateStore, row: Int, action: Action, violation: Violation,
-                 violatingState: PackedState) -> Counterexample {
+/// Rebuilds the path to `row` from parent links, then replays it on the model
+/// from its initial state: each step is the first transition of the current
+/// state that leads to the next stored state (up to renaming, under symmetry
+/// reduction, whose stored states are representatives), and the last is the
+/// current state's first transition that breaks the property. So the trace is
+/// one of the model as written, with its own VM and frame names, and the
+/// actions it shows are recovered, not stored per state.
+func reconstruct(_ system: TransitionSystem, _ store: StateStore, row: Int, property: Property,
+                 reduction: SymmetryReduction?) -> Counterexample {
     var path: [Int] = [row]
     while let parent = store.parent(of: path[path.count - 1]) {
         path.append(parent)
@@ -42,34 +47,47 @@ func reconstruct(_ system: TransitionSystem, _ store: StateStore, row: Int, acti
 
     var steps: [Counterexample.Step] = []
     var actions: [Action] = []
-    for (from, to) in zip(path, path.dropFirst()) {
-        let before = store.state(at: from)
+    var states = [system.initialState()]
+    for to in path.dropFirst() {
+        let before = states[states.count - 1]
         let after = store.state(at: to)
-        var taken: Action?
+        var taken: (Action, PackedState)?
         system.forEachSuccessor(of: before) { candidate, next, violation in
-            if violation == nil && next == after {
-                taken = candidate
+            if violation == nil && (reduction?.representative(next) ?? next) == after {
+                taken = (candidate, next)
                 return false
             }
             return true
         }
-        guard let taken else {
-            preconditionFailure("no transition leads from a stored state to its stored child")
+        guard let (action, next) = taken else {
+            preconditionFailure("no transition leads from a state on the path to the next stored state")
         }
-        actions.append(taken)
-        steps.append(.init(actor: system.actorName(taken), action: system.describe(taken, in: before),
-                           name: system.name(of: taken, in: before), parameters: system.parameters(of: taken, in: before),
-                           changes: system.changes(from: before, to: after)))
+        actions.append(action)
+        steps.append(.init(actor: system.actorName(action), action: system.describe(action, in: before),
+                           name: system.name(of: action, in: before), parameters: system.parameters(of: action, in: before),
+                           changes: system.changes(from: before, to: next)))
+        states.append(next)
     }
-    let last = store.state(at: row)
+    let last = states[states.count - 1]
+    var breaking: (Action, PackedState, Violation)?
+    system.forEachSuccessor(of: last) { candidate, next, violation in
+        if let violation, violation.property == property {
+            breaking = (candidate, next, violation)
+            return false
+        }
+        return true
+    }
+    guard let (action, violatingState, violation) = breaking else {
+        preconditionFailure("the last state on the path has no transition that breaks \(property.rawValue)")
+    }
     actions.append(action)
     steps.append(.init(actor: system.actorName(action), action: system.describe(action, in: last),
                        name: system.name(of: action, in: last), parameters: system.parameters(of: action, in: last),
                        changes: ["VIOLATES \(violation.property.rawValue)"]))
-    let initial = system.components(of: store.state(at: 0))
+    let initial = system.components(of: states[0])
         .filter { !["free", "clean", "empty", "none", "{}", "idle"].contains($0.value.description) }
         .map { "\($0.name) = \($0.value)" }
-    let states = path.map { system.components(of: store.state(at: $0)) } + [system.components(of: violatingState)]
-    return Counterexample(property: violation.property, steps: steps, explanation: system.explain(violation),
-                          initialState: initial, states: states, actions: actions, violation: violation)
+    return Counterexample(property: property, steps: steps, explanation: system.explain(violation),
+                          initialState: initial, states: (states + [violatingState]).map { system.components(of: $0) },
+                          actions: actions, violation: violation)
 }

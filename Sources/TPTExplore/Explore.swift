@@ -7,10 +7,14 @@ public struct ExploreOptions: Sendable {
     public var maxStates: Int?
     /// Stop, inconclusive, after about this many seconds.
     public var maxSeconds: Double?
+    /// Store one state per class of states that differ only in the names of
+    /// interchangeable VMs and frames (`SymmetryReduction`).
+    public var symmetry: Bool
 
-    public init(maxStates: Int? = nil, maxSeconds: Double? = nil) {
+    public init(maxStates: Int? = nil, maxSeconds: Double? = nil, symmetry: Bool = true) {
         self.maxStates = maxStates
         self.maxSeconds = maxSeconds
+        self.symmetry = symmetry
     }
 }
 
@@ -56,13 +60,15 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     let start = DispatchTime.now().uptimeNanoseconds
     let store = StateStore(words: system.layout.words)
     let limit = min(options.maxStates ?? StateStore.maxStates - 1, StateStore.maxStates - 1)
-    _ = store.insert(system.initialState(), parent: nil)
+    let symmetry = options.symmetry ? SymmetryReduction(system) : nil
+    let reduction = symmetry?.isTrivial == false ? symmetry : nil
+    _ = store.insert(reduction?.representative(system.initialState()) ?? system.initialState(), parent: nil)
 
     var head = 0
     var depth = 0
     var levelEnd = 1
     var transitions = 0
-    var found: [(row: Int, action: Action, violation: Violation, next: PackedState)] = []
+    var found: [(row: Int, violation: Violation)] = []
     var limitReached: String?
     // One state's successors, inserted together so their cache misses overlap.
     var successors: [PackedState] = []
@@ -77,14 +83,14 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
         }
         let row = head
         successors.removeAll(keepingCapacity: true)
-        system.forEachSuccessor(of: store.state(at: row)) { action, next, violation in
+        system.forEachSuccessor(of: store.state(at: row)) { _, next, violation in
             transitions += 1
             if let violation {
                 if !found.contains(where: { $0.violation.property == violation.property }) {
-                    found.append((row, action, violation, next))
+                    found.append((row, violation))
                 }
             } else if found.isEmpty {
-                successors.append(next)
+                successors.append(reduction?.representative(next) ?? next)
             }
             return true
         }
@@ -106,7 +112,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     if !found.isEmpty {
         let ordered = system.properties.compactMap { property in found.first { $0.violation.property == property } }
         verdict = .violated(ordered.map {
-            reconstruct(system, store, row: $0.row, action: $0.action, violation: $0.violation, violatingState: $0.next)
+            reconstruct(system, store, row: $0.row, property: $0.violation.property, reduction: reduction)
         })
     } else if let limitReached {
         verdict = .incomplete(reason: limitReached)

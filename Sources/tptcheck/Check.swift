@@ -24,8 +24,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Print results as JSON.")
     var json = false
 
-    @Option(help: "Stop, inconclusive (exit 3), when a model has more distinct states than this.")
-    var maxStates: Int?
+    @OptionGroup var exploration: ExplorationOptions
 
     @Flag(help: "Print every counterexample, not only unexpected ones.")
     var traces = false
@@ -37,15 +36,9 @@ struct Check: ParsableCommand {
                                valueName: "dir"))
     var itf: String?
 
-    func validate() throws {
-        if let maxStates, maxStates < 1 {
-            throw ValidationError("--max-states must be at least 1")
-        }
-    }
-
     func run() throws {
         let models = try loadModels(paths)
-        let options = ExploreOptions(maxStates: maxStates)
+        let options = exploration.exploreOptions
         var outcomes: [CheckOutcome] = []
         if !json { print(CheckOutcome.header) }
         for model in models {

@@ -24,18 +24,11 @@ struct Necessity: ParsableCommand {
     @Flag(help: "Print results as JSON.")
     var json = false
 
-    @Option(help: "Stop each exploration, inconclusive, when it finds more distinct states than this.")
-    var maxStates: Int?
-
-    func validate() throws {
-        if let maxStates, maxStates < 1 {
-            throw ValidationError("--max-states must be at least 1")
-        }
-    }
+    @OptionGroup var exploration: ExplorationOptions
 
     func run() throws {
         guard let model = try loadModels([file]).first else { return }
-        let options = ExploreOptions(maxStates: maxStates)
+        let options = exploration.exploreOptions
         let base = checkModel(model, options: options)
         switch base.verdict {
         case .holds:

@@ -19,8 +19,10 @@ struct RuleTable: Sendable {
     var domainStart: [Int] = []
     var domainCount: [Int] = []
     var domains: [Int] = []
-    /// Bit i set: parameter i is a frame (for `in_flight`).
+    /// Bit i set: parameter i is a frame (for `in_flight`, and renaming).
     var frameParameters: [UInt8] = []
+    /// Bit i set: parameter i is a VM (for renaming).
+    var vmParameters: [UInt8] = []
 
     init(_ rules: [Rule], configuration c: Configuration) {
         for rule in rules {
@@ -33,17 +35,20 @@ struct RuleTable: Sendable {
             guardCount.append(guardCode.count - guardStart[guardStart.count - 1])
             domainStart.append(domains.count)
             domainCount.append(rule.parameters.count)
-            var mask: UInt8 = 0
+            var mask: UInt8 = 0, vmMask: UInt8 = 0
             for (index, parameter) in rule.parameters.enumerated() {
                 switch parameter.type {
                 case .frame:
                     domains.append(c.frames)
                     mask |= 1 << UInt8(index)
-                case .vm: domains.append(c.vms)
+                case .vm:
+                    domains.append(c.vms)
+                    vmMask |= 1 << UInt8(index)
                 case .gpage: domains.append(c.gpages)
                 }
             }
             frameParameters.append(mask)
+            vmParameters.append(vmMask)
         }
     }
 

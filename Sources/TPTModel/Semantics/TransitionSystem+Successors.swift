@@ -292,7 +292,7 @@ extension TransitionSystem {
     }
 
     /// Host threads are interchangeable: keep busy ones sorted, largest first, idle last.
-    private func normalizeThreads(_ s: inout PackedState) {
+    func normalizeThreads(_ s: inout PackedState) {
         let threads = layout.threadRule.count
         if threads < 2 { return }
         for i in 1..<threads {

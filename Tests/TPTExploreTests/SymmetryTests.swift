@@ -1,0 +1,104 @@
+import Testing
+import TPTExplore
+@testable import TPTModel
+
+/// Symmetry reduction is sound when renaming interchangeable VMs and frames
+/// maps a state's transitions onto the renamed state's, and useful when the
+/// representative is one per class. Both are checked on states the search
+/// reaches, then the verdicts and counterexamples with and without it.
+@Suite struct SymmetryTests {
+    /// The first states of a breadth-first search without reduction.
+    func reachable(_ system: TransitionSystem, count: Int) -> [PackedState] {
+        var states = [system.initialState()], seen: Set<PackedState> = [states[0]]
+        var index = 0
+        while index < states.count && states.count < count {
+            system.forEachSuccessor(of: states[index]) { _, next, violation in
+                if violation == nil && seen.insert(next).inserted { states.append(next) }
+                return true
+            }
+            index += 1
+        }
+        return states
+    }
+
+    /// Every renaming of the free VMs and frames, in a seeded random order.
+    func renamings(_ reduction: SymmetryReduction, count: Int, seed: UInt64) -> [Renaming] {
+        var random = SeededRandom(seed)
+        return (0..<count).map { _ in
+            var renaming = Renaming.identity
+            let freeVMs = (0..<reduction.vms).filter { reduction.fixedVMs >> UInt32($0) & 1 == 0 }
+            for (from, to) in zip(freeVMs, freeVMs.shuffled(using: &random)) { renaming.vm[from] = UInt8(to) }
+            let freeFrames = (0..<reduction.frames).filter { reduction.fixedFrames >> UInt32($0) & 1 == 0 }
+            for (from, to) in zip(freeFrames, freeFrames.shuffled(using: &random)) { renaming.frame[from] = UInt8(to) }
+            return renaming
+        }
+    }
+
+    func successors(_ system: TransitionSystem, _ s: PackedState) -> (states: Set<PackedState>, violated: Set<String>) {
+        var states: Set<PackedState> = [], violated: Set<String> = []
+        system.forEachSuccessor(of: s) { _, next, violation in
+            if let violation { violated.insert(violation.property.rawValue) } else { states.insert(next) }
+            return true
+        }
+        return (states, violated)
+    }
+
+    @Test(arguments: bundledModelNames)
+    func renamingMapsTransitionsOntoTransitions(_ name: String) throws {
+        let model = try loadBundledModel(name)
+        for view in [TransitionSystem.View.safety, .equivalence] where model.properties.contains(where: { $0.isSafety == (view == .safety) }) {
+            let system = TransitionSystem(model: model, view: view)
+            let reduction = SymmetryReduction(system)
+            for (index, state) in reachable(system, count: 300).enumerated() {
+                let (next, violated) = successors(system, state)
+                for renaming in renamings(reduction, count: 3, seed: UInt64(index)) {
+                    let renamed = reduction.renamed(state, renaming)
+                    let (renamedNext, renamedViolated) = successors(system, renamed)
+                    #expect(renamedNext == Set(next.map { reduction.renamed($0, renaming) }), "\(name): successors of a renamed state")
+                    #expect(renamedViolated == violated, "\(name): properties broken from a renamed state")
+                    #expect(reduction.representative(renamed) == reduction.representative(state), "\(name): one representative per class")
+                }
+            }
+        }
+    }
+
+    /// With and without reduction: the same verdicts and counterexample
+    /// lengths, fewer states, and counterexamples that replay on the model as
+    /// written (`CounterexampleTests` replays them step by step).
+    @Test(arguments: bundledModelNames.filter { $0 != "tpt" && $0 != "shadow" && $0 != "nested" })
+    func sameVerdictsWithFewerStates(_ name: String) throws {
+        let model = try loadBundledModel(name)
+        let reduced = checkModel(model, options: ExploreOptions(symmetry: true))
+        let full = checkModel(model, options: ExploreOptions(symmetry: false))
+        #expect(reduced.verdict.violatedProperties == full.verdict.violatedProperties)
+        #expect(reduced.depth == full.depth || reduced.verdict.violatedProperties.isEmpty)
+        #expect(reduced.states <= full.states)
+        if full.states > 100 { #expect(Double(full.states) / Double(reduced.states) >= 1.8, "\(name): \(full.states) -> \(reduced.states)") }
+        if case .violated(let traces) = reduced.verdict, case .violated(let fullTraces) = full.verdict {
+            #expect(traces.map(\.steps.count) == fullTraces.map(\.steps.count))
+        }
+    }
+
+    /// Rules that name a VM or a frame by a constant keep it out of renaming.
+    @Test func constantsInRulesAreFixed() throws {
+        var model = try loadBundledModel("tpt")
+        model.rules[0].steps.append(.scrub(frame: .constant(2)))
+        model.rules[0].guardCondition = .and(model.rules[0].guardCondition, .not(.ownershipIs(.owner, frame: .constant(3), .vm(.constant(1)))))
+        let reduction = SymmetryReduction(TransitionSystem(model: model))
+        #expect(reduction.fixedFrames == 0b1100)
+        #expect(reduction.fixedVMs == 0b10)
+    }
+}
+
+/// A SplitMix64 generator, for renamings that are the same in every run.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
