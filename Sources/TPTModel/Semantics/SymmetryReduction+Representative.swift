@@ -2,32 +2,37 @@ extension SymmetryReduction {
     /// The representative of the state's class (see `SymmetryReduction`).
     public func representative(_ s: PackedState) -> PackedState {
         if isTrivial { return s }
-        // Free VMs in order of signature; `order[k]` is the VM the k-th free
-        // place goes to. VMs with equal signatures are tried in every order.
-        let vmKeys = vmSignatures(s)
-        var order = SIMD8<UInt8>(repeating: 0), places = SIMD8<UInt8>(repeating: 0)
-        var free = 0
-        for vm in 0..<vms where fixedVMs >> UInt32(vm) & 1 == 0 {
-            places[free] = UInt8(vm)
-            // Insertion by key, stable.
-            var k = free
-            while k > 0 && vmKeys[Int(order[k - 1])] > vmKeys[vm] {
-                order[k] = order[k - 1]
-                k -= 1
+        // Scratch in plain stack memory (see `StateBuilder` for why not SIMD
+        // locals): VM keys, frame keys, then orders and places.
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8 + 2 * 16 + 2 * 8 + 2 * 16) { scratch in
+            let vmKeys = scratch.baseAddress!, local = vmKeys + 8, references = local + 16
+            let order = references + 16, places = order + 8, frameOrder = places + 8, framePlaces = frameOrder + 16
+            vmSignatures(s, into: vmKeys)
+            // Free VMs in order of signature; `order[k]` is the VM the k-th free
+            // place goes to. VMs with equal signatures are tried in every order.
+            var free = 0
+            for vm in 0..<vms where fixedVMs >> UInt32(vm) & 1 == 0 {
+                places[free] = UInt64(vm)
+                var k = free
+                while k > 0 && vmKeys[Int(order[k - 1])] > vmKeys[vm] {
+                    order[k] = order[k - 1]
+                    k -= 1
+                }
+                order[k] = UInt64(vm)
+                free += 1
             }
-            order[k] = UInt8(vm)
-            free += 1
+            var best = PackedState(words: SIMD4(repeating: .max))
+            var renaming = Renaming.identity
+            while true {
+                for k in 0..<free { renaming.vm[Int(order[k])] = UInt8(places[k]) }
+                renaming.frame = frameRenaming(s, vms: renaming, local: local, references: references,
+                                               order: frameOrder, places: framePlaces)
+                let candidate = renamed(s, renaming)
+                if Self.precedes(candidate, best) { best = candidate }
+                if !nextOrder(order, count: free, keys: vmKeys) { break }
+            }
+            return best
         }
-        var best = PackedState(words: SIMD4(repeating: .max))
-        var renaming = Renaming.identity
-        while true {
-            for k in 0..<free { renaming.vm[Int(order[k])] = places[k] }
-            renaming.frame = frameRenaming(s, vms: renaming)
-            let candidate = renamed(s, renaming)
-            if Self.precedes(candidate, best) { best = candidate }
-            if !nextOrder(&order, count: free, keys: vmKeys) { break }
-        }
-        return best
     }
 
     /// Lexicographic order of packed states, for the least of several candidates.
@@ -40,9 +45,9 @@ extension SymmetryReduction {
     /// What no renaming changes about each VM: how many frames it owns, is
     /// tagged for and wrote; whether it has a root; how many TLB, p2m and
     /// direct entries it has; how many host threads run a rule for it.
-    private func vmSignatures(_ s: PackedState) -> SIMD8<UInt64> {
-        let layout = system.layout, c = system.configuration
-        var keys = SIMD8<UInt64>(repeating: 0)
+    private func vmSignatures(_ s: PackedState, into keys: UnsafeMutablePointer<UInt64>) {
+        let layout = fields
+        keys.update(repeating: 0, count: vms)
         for frame in 0..<frames {
             let owner = s[layout.owner[frame]]
             if owner >= 2 { keys[owner - 2] &+= 1 }
@@ -52,9 +57,9 @@ extension SymmetryReduction {
         }
         for vm in 0..<vms {
             if !layout.root.isEmpty && s[layout.root[vm]] != 0 { keys[vm] &+= 1 << 24 }
-            for index in system.tlbIndex(vm, 0)..<system.tlbIndex(vm + 1, 0) where s[layout.tlb[index]] != 0 { keys[vm] &+= 1 << 28 }
-            for gpage in 0..<c.gpages where s[layout.nested[system.nestedIndex(vm, gpage)]] != 0 { keys[vm] &+= 1 << 36 }
-            for page in 0..<system.pages where !layout.directEntry.isEmpty && s[layout.directEntry[system.pageIndex(vm, page)]] != 0 {
+            for index in layout.tlbIndex(vm, 0)..<layout.tlbIndex(vm + 1, 0) where s[layout.tlb[index]] != 0 { keys[vm] &+= 1 << 28 }
+            for gpage in 0..<layout.gpages where s[layout.nested[layout.nestedIndex(vm, gpage)]] != 0 { keys[vm] &+= 1 << 36 }
+            for page in 0..<layout.pages where !layout.directEntry.isEmpty && s[layout.directEntry[layout.pageIndex(vm, page)]] != 0 {
                 keys[vm] &+= 1 << 44
             }
         }
@@ -62,23 +67,22 @@ extension SymmetryReduction {
         for thread in 0..<layout.threadRule.count {
             let ruleCode = s[layout.threadRule[thread]]
             guard ruleCode != 0 else { continue }
-            let vmMask = system.rules.vmParameters[ruleCode - 1]
+            let vmMask = layout.vmParameters[ruleCode - 1]
             for index in 0..<parameters where vmMask >> index & 1 != 0 {
                 keys[s[layout.threadParameter[thread * parameters + index]]] &+= 1 << 52
             }
         }
-        return keys
     }
 
     /// The next order of the free VMs that keeps them sorted by signature (the
     /// next permutation within each run of equal signatures, last run first);
     /// false after the last.
-    private func nextOrder(_ order: inout SIMD8<UInt8>, count: Int, keys: SIMD8<UInt64>) -> Bool {
+    private func nextOrder(_ order: UnsafeMutablePointer<UInt64>, count: Int, keys: UnsafeMutablePointer<UInt64>) -> Bool {
         var end = count
         while end > 0 {
             var start = end - 1
             while start > 0 && keys[Int(order[start - 1])] == keys[Int(order[end - 1])] { start -= 1 }
-            if Self.nextPermutation(&order, start, end) { return true }
+            if Self.nextPermutation(order, start, end) { return true }
             end = start
         }
         return false
@@ -86,7 +90,7 @@ extension SymmetryReduction {
 
     /// Steps `order[start..<end]` to its next permutation in increasing
     /// order; at the last one, sorts it back and returns false.
-    private static func nextPermutation(_ order: inout SIMD8<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    private static func nextPermutation(_ order: UnsafeMutablePointer<UInt64>, _ start: Int, _ end: Int) -> Bool {
         var i = end - 1
         while i > start && order[i - 1] >= order[i] { i -= 1 }
         defer {
@@ -106,9 +110,11 @@ extension SymmetryReduction {
 
     /// The free frames' new names under the VM renaming: in order of a
     /// signature of everything about each frame, ties kept in index order.
-    private func frameRenaming(_ s: PackedState, vms r: Renaming) -> SIMD16<UInt8> {
-        let layout = system.layout, c = system.configuration
-        var local = SIMD16<UInt64>(repeating: 0), references = SIMD16<UInt64>(repeating: 0)
+    private func frameRenaming(_ s: PackedState, vms r: Renaming, local: UnsafeMutablePointer<UInt64>,
+                               references: UnsafeMutablePointer<UInt64>, order: UnsafeMutablePointer<UInt64>,
+                               places: UnsafeMutablePointer<UInt64>) -> SIMD16<UInt8> {
+        let layout = fields
+        references.update(repeating: 0, count: frames)
         @inline(__always) func ownership(_ code: Int) -> UInt64 { UInt64(code >= 2 ? 2 + r.vm(code - 2) : code) }
         for frame in 0..<frames {
             var key = ownership(s[layout.owner[frame]])
@@ -121,29 +127,28 @@ extension SymmetryReduction {
         @inline(__always) func refer(_ frame: Int, _ a: Int, _ b: Int, _ d: Int) {
             references[frame] &+= Self.mix(UInt64(a) << 48 | UInt64(b) << 32 | UInt64(d))
         }
-        let rootNamesFrame = !system.model.scheme.guestTablesNameGuestPhysical
         for vm in 0..<vms {
             let to = r.vm(vm)
             if rootNamesFrame && !layout.root.isEmpty, case let code = s[layout.root[vm]], code != 0 { refer(code - 1, 1, to, 0) }
-            for vcpu in 0..<c.vcpus {
-                let base = system.tlbIndex(vm, vcpu)
-                for entry in 0..<c.tlb {
+            for vcpu in 0..<layout.vcpus {
+                let base = layout.tlbIndex(vm, vcpu)
+                for entry in 0..<layout.tlbEntries {
                     if case let code = s[layout.tlb[base + entry]], code != 0 {
-                        let (page, frame, writable) = system.tlbEntry(code)
+                        let (page, frame, writable) = layout.tlbEntry(code)
                         refer(frame, 2, to, (vcpu << 16) | page << 1 | (writable ? 1 : 0))
                     }
                     if !layout.referenceTLB.isEmpty, case let code = s[layout.referenceTLB[base + entry]], code != 0 {
-                        let (page, frame, writable) = system.tlbEntry(code)
+                        let (page, frame, writable) = layout.tlbEntry(code)
                         refer(frame, 3, to, (vcpu << 16) | page << 1 | (writable ? 1 : 0))
                     }
                 }
             }
-            for gpage in 0..<c.gpages {
-                if case let code = s[layout.nested[system.nestedIndex(vm, gpage)]], code != 0 { refer(code - 1, 4, to, gpage) }
+            for gpage in 0..<layout.gpages {
+                if case let code = s[layout.nested[layout.nestedIndex(vm, gpage)]], code != 0 { refer(code - 1, 4, to, gpage) }
             }
             if !layout.directEntry.isEmpty {
-                for page in 0..<system.pages {
-                    let code = s[layout.directEntry[system.pageIndex(vm, page)]]
+                for page in 0..<layout.pages {
+                    let code = s[layout.directEntry[layout.pageIndex(vm, page)]]
                     if code != 0 {
                         refer(TransitionSystem.entryTarget(code), 5, to, page << 1 | (TransitionSystem.entryIsWritable(code) ? 1 : 0))
                     }
@@ -154,7 +159,7 @@ extension SymmetryReduction {
         for thread in 0..<layout.threadRule.count {
             let ruleCode = s[layout.threadRule[thread]]
             guard ruleCode != 0 else { continue }
-            let frameMask = system.rules.frameParameters[ruleCode - 1], vmMask = system.rules.vmParameters[ruleCode - 1]
+            let frameMask = layout.frameParameters[ruleCode - 1], vmMask = layout.vmParameters[ruleCode - 1]
             // The thread's rule, step and other parameters describe the reference.
             var context = UInt64(ruleCode) << 8 | UInt64(s[layout.threadStep[thread]])
             for index in 0..<parameters where frameMask >> index & 1 == 0 {
@@ -166,10 +171,9 @@ extension SymmetryReduction {
             }
         }
         // Free frames sorted by (local, references), stably; fixed frames keep their names.
-        var order = SIMD16<UInt8>(repeating: 0), places = SIMD16<UInt8>(repeating: 0)
         var free = 0
         for frame in 0..<frames where fixedFrames >> UInt32(frame) & 1 == 0 {
-            places[free] = UInt8(frame)
+            places[free] = UInt64(frame)
             var k = free
             while k > 0 {
                 let other = Int(order[k - 1])
@@ -177,11 +181,11 @@ extension SymmetryReduction {
                 order[k] = order[k - 1]
                 k -= 1
             }
-            order[k] = UInt8(frame)
+            order[k] = UInt64(frame)
             free += 1
         }
         var names = Renaming.identity.frame
-        for k in 0..<free { names[Int(order[k])] = places[k] }
+        for k in 0..<free { names[Int(order[k])] = UInt8(places[k]) }
         return names
     }
 

@@ -30,6 +30,9 @@ public final class SymmetryReduction: Sendable {
     public let fixedFrames: UInt32
     let vms: Int
     let frames: Int
+    let fields: FieldTable
+    /// Whether a root names a frame (tpt, pv) rather than a guest-physical page.
+    let rootNamesFrame: Bool
 
     public init(_ system: TransitionSystem) {
         self.system = system
@@ -89,7 +92,11 @@ public final class SymmetryReduction: Sendable {
         }
         self.fixedVMs = fixedVMs
         self.fixedFrames = fixedFrames
+        self.rootNamesFrame = rootNamesFrame
+        fields = FieldTable(system)
     }
+
+    deinit { fields.deallocate() }
 
     /// Whether any renaming is possible at all (two VMs or two frames free to swap).
     public var isTrivial: Bool {

@@ -1,0 +1,82 @@
+/// The state layout's fields and dimensions in plain memory, for renaming:
+/// reading them costs no reference counting and no bounds check, which
+/// otherwise take a third of the time of a representative.
+///
+/// Invariant: the buffers are copies of the layout's arrays, allocated once
+/// and never written; `SymmetryReduction` frees them.
+struct FieldTable: @unchecked Sendable {
+    let owner, tag, writer, pinned, root, tlb, referenceTLB, nested, guestEntry, directEntry: UnsafeBufferPointer<Field>
+    let threadRule, threadStep, threadParameter: UnsafeBufferPointer<Field>
+    let vcpus, tlbEntries, gpages, pages, frames, maxRuleParameters: Int
+    /// Per rule: bit i set when parameter i is a frame, a VM.
+    let frameParameters, vmParameters: UnsafeBufferPointer<UInt8>
+
+    init(_ system: TransitionSystem) {
+        func copy<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return UnsafeBufferPointer(rebasing: buffer[..<array.count])
+        }
+        let layout = system.layout
+        owner = copy(layout.owner)
+        tag = copy(layout.tag)
+        writer = copy(layout.writer)
+        pinned = copy(layout.pinned)
+        root = copy(layout.root)
+        tlb = copy(layout.tlb)
+        referenceTLB = copy(layout.referenceTLB)
+        nested = copy(layout.nested)
+        guestEntry = copy(layout.guestEntry)
+        directEntry = copy(layout.directEntry)
+        threadRule = copy(layout.threadRule)
+        threadStep = copy(layout.threadStep)
+        threadParameter = copy(layout.threadParameter)
+        frameParameters = copy(system.rules.frameParameters)
+        vmParameters = copy(system.rules.vmParameters)
+        let c = system.configuration
+        vcpus = c.vcpus
+        tlbEntries = c.tlb
+        gpages = c.gpages
+        pages = system.pages
+        frames = c.frames
+        maxRuleParameters = layout.maxRuleParameters
+    }
+
+    func deallocate() {
+        for buffer in [owner, tag, writer, pinned, root, tlb, referenceTLB, nested, guestEntry, directEntry,
+                       threadRule, threadStep, threadParameter] {
+            UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
+        }
+        UnsafeMutableRawPointer(mutating: frameParameters.baseAddress)?.deallocate()
+        UnsafeMutableRawPointer(mutating: vmParameters.baseAddress)?.deallocate()
+    }
+
+    @inline(__always) func tlbIndex(_ vm: Int, _ vcpu: Int) -> Int { (vm &* vcpus &+ vcpu) &* tlbEntries }
+    @inline(__always) func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm &* gpages &+ gpage }
+    @inline(__always) func pageIndex(_ vm: Int, _ page: Int) -> Int { vm &* pages &+ page }
+
+    /// A nonzero TLB entry's page, frame and writable bit (as `TransitionSystem.tlbEntry`).
+    @inline(__always) func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
+        let raw = code &- 1, mapping = raw >> 1
+        return (mapping / frames, mapping % frames, raw & 1 == 1)
+    }
+
+    @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {
+        1 &+ 2 &* (page &* frames &+ frame) &+ (writable ? 1 : 0)
+    }
+
+    /// Sorts one vCPU's entries, largest first (as `TransitionSystem.normalizeTLB`).
+    @inline(__always) func normalizeTLB(_ s: inout PackedState, base: Int, _ fields: UnsafeBufferPointer<Field>) {
+        if tlbEntries < 2 { return }
+        for i in 1..<tlbEntries {
+            var j = i
+            while j > 0 {
+                let above = s[fields[base &+ j &- 1]], here = s[fields[base &+ j]]
+                if above >= here { break }
+                s[fields[base &+ j &- 1]] = here
+                s[fields[base &+ j]] = above
+                j -= 1
+            }
+        }
+    }
+}
