@@ -30,38 +30,55 @@ public struct Counterexample: Sendable {
     public var violation: Violation
 }
 
-/// Rebuilds the path to `row` from parent links, then replays it on the model
-/// from its initial state: each step is the first transition of the current
-/// state that leads to the next stored state (up to renaming, under symmetry
-/// reduction, whose stored states are representatives), and the last is the
-/// current state's first transition that breaks the property. So the trace is
-/// one of the model as written, with its own VM and frame names, and the
-/// actions it shows are recovered, not stored per state.
-func reconstruct(_ system: TransitionSystem, _ store: StateStore, row: Int, property: Property,
+/// The shortest counterexample for `property` that breaks it after `level`
+/// steps and whose actions come earliest in the model's order of transitions
+/// (the first action that can still lead to a violation, then the next, ...):
+/// a choice that depends neither on how the store orders states nor on the
+/// number of threads, and shows the actions a reader expects first.
+///
+/// Backwards, level by level, the stored states from which the property
+/// breaks in exactly the remaining steps are marked; then the trace is walked
+/// forwards on the model as written, from its initial state, taking at each
+/// step the first transition into a marked state (up to renaming, under
+/// symmetry reduction, whose stored states are representatives).
+func reconstruct(_ system: TransitionSystem, _ store: StateStore, level: Int, property: Property,
                  reduction: SymmetryReduction?) -> Counterexample {
-    var path: [Int] = [row]
-    while let parent = store.parent(of: path[path.count - 1]) {
-        path.append(parent)
+    let words = system.layout.words
+    func reference(of state: PackedState) -> StateStore.Reference? {
+        let representative = reduction?.representative(state) ?? state
+        return store.reference(of: representative, hash: StateStore.hash(representative, words: words))
     }
-    path.reverse()
+    // marked[l]: the states of level l that lead to a violation in level - l more steps.
+    var marked = [Set<StateStore.Reference>](repeating: [], count: level + 1)
+    for below in stride(from: level, through: 0, by: -1) {
+        for (shard, rows) in store.rows(ofLevel: below) {
+            for row in rows {
+                let candidate = StateStore.Reference(shard: shard, row: row)
+                var leads = false
+                system.forEachSuccessor(of: store.state(at: candidate)) { _, next, violation in
+                    if below == level {
+                        leads = violation?.property == property
+                    } else if violation == nil, let next = reference(of: next) {
+                        leads = marked[below + 1].contains(next)
+                    }
+                    return !leads
+                }
+                if leads { marked[below].insert(candidate) }
+            }
+        }
+    }
 
     var steps: [Counterexample.Step] = []
     var actions: [Action] = []
     var states = [system.initialState()]
-    for to in path.dropFirst() {
+    for step in stride(from: 1, through: level, by: 1) {
         let before = states[states.count - 1]
-        let after = store.state(at: to)
         var taken: (Action, PackedState)?
         system.forEachSuccessor(of: before) { candidate, next, violation in
-            if violation == nil && (reduction?.representative(next) ?? next) == after {
-                taken = (candidate, next)
-                return false
-            }
-            return true
+            if violation == nil, let reference = reference(of: next), marked[step].contains(reference) { taken = (candidate, next) }
+            return taken == nil
         }
-        guard let (action, next) = taken else {
-            preconditionFailure("no transition leads from a state on the path to the next stored state")
-        }
+        guard let (action, next) = taken else { preconditionFailure("no transition leads towards the violation") }
         actions.append(action)
         steps.append(.init(actor: system.actorName(action), action: system.describe(action, in: before),
                            name: system.name(of: action, in: before), parameters: system.parameters(of: action, in: before),

@@ -7,14 +7,28 @@ public struct ExploreOptions: Sendable {
     public var maxStates: Int?
     /// Stop, inconclusive, after about this many seconds.
     public var maxSeconds: Double?
+    /// Stop, inconclusive, once the state store holds more bytes than this.
+    public var maxBytes: Int?
     /// Store one state per class of states that differ only in the names of
     /// interchangeable VMs and frames (`SymmetryReduction`).
     public var symmetry: Bool
+    /// Threads that expand and insert states. Any number gives the same
+    /// states, verdict and counterexample.
+    public var threads: Int
+    /// Called about once a second on long searches.
+    public var progress: (@Sendable (ExploreProgress) -> Void)?
 
-    public init(maxStates: Int? = nil, maxSeconds: Double? = nil, symmetry: Bool = true) {
+    /// Frontier states expanded between two insertion phases.
+    static let window = 1 << 13
+
+    public init(maxStates: Int? = nil, maxSeconds: Double? = nil, maxBytes: Int? = nil, symmetry: Bool = true,
+                threads: Int = 1, progress: (@Sendable (ExploreProgress) -> Void)? = nil) {
         self.maxStates = maxStates
         self.maxSeconds = maxSeconds
+        self.maxBytes = maxBytes
         self.symmetry = symmetry
+        self.threads = threads
+        self.progress = progress
     }
 }
 
@@ -50,76 +64,227 @@ public struct ExploreResult: Sendable {
     public var storeBytes: Int
 }
 
-/// Exhaustive breadth-first search of a model's reachable states.
+/// Exhaustive breadth-first search of a model's reachable states, on several
+/// threads.
 ///
 /// Properties are checked on every transition. States are expanded level by
 /// level, so the first violating transition ends a shortest counterexample; the
 /// search then finishes that level (storing nothing new) to find every property
 /// that breaks at the same depth.
+///
+/// Each level is expanded in windows of frontier states. In a window, threads
+/// first expand disjoint chunks (successors, their representatives, their
+/// hashes, and whether they are stored already: the store is only read), then
+/// each thread inserts the new ones that fall in its shards, in frontier
+/// order. So every shard sees the same insertions in the same order whatever
+/// the number of threads, and the states, their order, the verdict and the
+/// counterexample are the same for every thread count.
 public func explore(_ system: TransitionSystem, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
     let start = DispatchTime.now().uptimeNanoseconds
-    let store = StateStore(words: system.layout.words)
-    let limit = min(options.maxStates ?? StateStore.maxStates - 1, StateStore.maxStates - 1)
+    let words = system.layout.words
+    let store = StateStore(words: words)
     let symmetry = options.symmetry ? SymmetryReduction(system) : nil
     let reduction = symmetry?.isTrivial == false ? symmetry : nil
-    _ = store.insert(reduction?.representative(system.initialState()) ?? system.initialState(), parent: nil)
-
-    var head = 0
-    var depth = 0
-    var levelEnd = 1
-    var transitions = 0
-    var found: [(row: Int, violation: Violation)] = []
-    var limitReached: String?
-    // One state's successors, inserted together so their cache misses overlap.
-    var successors: [PackedState] = []
-    successors.reserveCapacity(1024)
+    let threads = max(1, options.threads)
+    let chunks = (0..<(threads == 1 ? 1 : threads * 8)).map { _ in ExpansionChunk() }
     let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }
+    var lastProgress = start
 
-    while head < store.count {
-        if head == levelEnd {
-            if !found.isEmpty { break }
-            depth += 1
-            levelEnd = store.count
-        }
-        let row = head
-        successors.removeAll(keepingCapacity: true)
-        system.forEachSuccessor(of: store.state(at: row)) { _, next, violation in
-            transitions += 1
-            if let violation {
-                if !found.contains(where: { $0.violation.property == violation.property }) {
-                    found.append((row, violation))
+    store.beginLevel()
+    let initial = reduction?.representative(system.initialState()) ?? system.initialState()
+    _ = store.insert(initial, hash: StateStore.hash(initial, words: words))
+
+    var depth = 0
+    var transitions = 0
+    /// The properties broken by a transition out of the level.
+    var found: [Property] = []
+    var stopped: String?
+
+    levels: while true {
+        let frontier = Frontier(store.rows(ofLevel: depth))
+        if frontier.count == 0 { break }
+        store.beginLevel()
+        var windowStart = 0
+        while windowStart < frontier.count {
+            let window = windowStart..<min(windowStart + ExploreOptions.window, frontier.count)
+            let storing = found.isEmpty
+            // Phase 1: expand chunks of the window; the store is only read.
+            let perChunk = (window.count + chunks.count - 1) / chunks.count
+            runConcurrently(threads == 1 ? 1 : chunks.count) { index in
+                let chunk = chunks[index]
+                chunk.reset()
+                let lower = window.lowerBound + index * perChunk
+                let upper = min(lower + perChunk, window.upperBound)
+                guard lower < upper else { return }
+                for position in lower..<upper {
+                    system.forEachSuccessor(of: store.state(at: frontier[position])) { _, next, violation in
+                        chunk.transitions += 1
+                        if let violation {
+                            chunk.noteViolation(violation.property)
+                        } else if storing {
+                            let representative = reduction?.representative(next) ?? next
+                            let hash = StateStore.hash(representative, words: words)
+                            if !store.contains(representative, hash: hash) { chunk.append(representative, hash) }
+                        }
+                        return true
+                    }
                 }
-            } else if found.isEmpty {
-                successors.append(reduction?.representative(next) ?? next)
             }
-            return true
-        }
-        successors.withUnsafeBufferPointer { batch in
-            if let base = batch.baseAddress { store.prefetch(base, count: batch.count) }
-            for next in batch where store.insert(next, parent: row) && store.count > limit {
-                limitReached = "more than \(limit) states"
-                break
+            for chunk in chunks {
+                transitions += chunk.transitions
+                for property in chunk.violations where !found.contains(property) { found.append(property) }
             }
+            // Phase 2: each thread inserts the new states of its shards, in frontier order.
+            if found.isEmpty {
+                runConcurrently(threads) { thread in
+                    for chunk in chunks {
+                        for index in 0..<chunk.count {
+                            let hash = chunk.hashes[index]
+                            if StateStore.shard(ofHash: hash) % threads == thread { _ = store.insert(chunk.states[index], hash: hash) }
+                        }
+                    }
+                }
+            }
+            windowStart = window.upperBound
+
+            let now = DispatchTime.now().uptimeNanoseconds
+            let states = store.count
+            if let maxStates = options.maxStates, states > maxStates {
+                stopped = "more than \(maxStates) states"
+            } else if let maxBytes = options.maxBytes, store.bytesAllocated > maxBytes {
+                stopped = "memory limit of \(formatBytes(maxBytes)) reached"
+            } else if let deadline, found.isEmpty, now > deadline {
+                stopped = "time limit of \(options.maxSeconds!) seconds reached"
+            }
+            if let progress = options.progress, now - lastProgress > 1_000_000_000 {
+                lastProgress = now
+                progress(ExploreProgress(depth: depth, states: states, frontier: frontier.count - windowStart,
+                                         seconds: Double(now - start) / 1e9, bytes: store.bytesAllocated))
+            }
+            if stopped != nil { break levels }
         }
-        head += 1
-        if let deadline, head & 0xFFFF == 0, found.isEmpty, DispatchTime.now().uptimeNanoseconds > deadline {
-            limitReached = "time limit of \(options.maxSeconds!) seconds reached"
-        }
-        if limitReached != nil { break }
+        if !found.isEmpty { break }
+        depth += 1
     }
 
     let verdict: Verdict
     if !found.isEmpty {
-        let ordered = system.properties.compactMap { property in found.first { $0.violation.property == property } }
-        verdict = .violated(ordered.map {
-            reconstruct(system, store, row: $0.row, property: $0.violation.property, reduction: reduction)
+        verdict = .violated(system.properties.filter(found.contains).map {
+            reconstruct(system, store, level: depth, property: $0, reduction: reduction)
         })
-    } else if let limitReached {
-        verdict = .incomplete(reason: limitReached)
+    } else if let stopped {
+        verdict = .incomplete(reason: stopped)
     } else {
         verdict = .holds
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return ExploreResult(verdict: verdict, states: store.count, transitions: transitions,
-                         depth: found.isEmpty ? depth : depth + 1, seconds: seconds, storeBytes: store.bytesAllocated)
+                         depth: found.isEmpty ? max(depth - 1, 0) : depth + 1, seconds: seconds, storeBytes: store.bytesAllocated)
+}
+
+/// How far a search has come, for a progress line.
+public struct ExploreProgress: Sendable {
+    /// The level being expanded.
+    public var depth: Int
+    /// Distinct states stored.
+    public var states: Int
+    /// States of the level still to expand.
+    public var frontier: Int
+    public var seconds: Double
+    /// Bytes held by the state store.
+    public var bytes: Int
+}
+
+/// The states of one level in frontier order: shard by shard, row by row.
+struct Frontier {
+    private let ranges: [(shard: Int, rows: Range<Int>)]
+    /// Positions where each shard's rows start.
+    private let starts: [Int]
+    let count: Int
+
+    init(_ ranges: [(shard: Int, rows: Range<Int>)]) {
+        self.ranges = ranges.filter { !$0.rows.isEmpty }
+        var starts: [Int] = [], total = 0
+        for range in self.ranges {
+            starts.append(total)
+            total += range.rows.count
+        }
+        self.starts = starts
+        count = total
+    }
+
+    subscript(position: Int) -> StateStore.Reference {
+        // The last range starting at or before the position.
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= position { low = middle } else { high = middle - 1 }
+        }
+        return StateStore.Reference(shard: ranges[low].shard, row: ranges[low].rows.lowerBound + position - starts[low])
+    }
+}
+
+/// What one thread found expanding a chunk of a window: the successors not yet
+/// stored (with their hashes), the transitions, the violations.
+final class ExpansionChunk: @unchecked Sendable {
+    private(set) var states: UnsafeMutablePointer<PackedState>
+    private(set) var hashes: UnsafeMutablePointer<UInt64>
+    private(set) var count = 0
+    private var capacity = 1024
+    var transitions = 0
+    private(set) var violations: [Property] = []
+
+    init() {
+        states = .allocate(capacity: capacity)
+        hashes = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        states.deallocate()
+        hashes.deallocate()
+    }
+
+    func reset() {
+        count = 0
+        transitions = 0
+        violations.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    func append(_ state: PackedState, _ hash: UInt64) {
+        if count == capacity { grow() }
+        states[count] = state
+        hashes[count] = hash
+        count += 1
+    }
+
+    func noteViolation(_ property: Property) {
+        if !violations.contains(property) { violations.append(property) }
+    }
+
+    private func grow() {
+        let newStates = UnsafeMutablePointer<PackedState>.allocate(capacity: capacity * 2)
+        newStates.moveInitialize(from: states, count: count)
+        states.deallocate()
+        states = newStates
+        let newHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * 2)
+        newHashes.moveInitialize(from: hashes, count: count)
+        hashes.deallocate()
+        hashes = newHashes
+        capacity *= 2
+    }
+}
+
+/// Runs `body(0..<count)`, on several threads when `count` is above one.
+func runConcurrently(_ count: Int, _ body: @Sendable (Int) -> Void) {
+    if count == 1 {
+        body(0)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+}
+
+func formatBytes(_ bytes: Int) -> String {
+    let gib = Double(bytes) / Double(1 << 30)
+    return gib >= 1 ? String(format: "%.1f GiB", gib) : String(format: "%.0f MiB", Double(bytes) / Double(1 << 20))
 }

@@ -1,139 +1,189 @@
 import TPTModel
 
-/// The visited set and the BFS queue in one: states are appended in discovery
-/// order, so the rows from the queue head onward are the frontier, and each row
-/// keeps its parent's index for counterexample reconstruction.
+/// The visited set and the breadth-first levels in one, split into shards by
+/// hash so that threads insert into different shards without locks, and in an
+/// order that does not depend on how many threads there are.
 ///
-/// Storage per state: `words` 64-bit words of packed state, a 32-bit parent index,
-/// and a 32-bit slot in an open-addressing hash table kept at most half full. No
-/// allocation happens per state; buffers grow by doubling.
-final class StateStore {
+/// A state lives in the shard its hash's top bits name, as a row: `words`
+/// 64-bit words in fixed-size blocks (no copying or doubling slack when the
+/// store grows), found through that shard's open-addressing table of 32-bit
+/// row numbers (kept at most three-quarters full). Rows are appended in
+/// discovery order, so each shard's rows of one BFS level are contiguous;
+/// `levelStarts` records where each level begins in every shard, and a level's
+/// rows, shard by shard, are the next frontier. No parent links are stored: a
+/// counterexample is rebuilt by searching each level for a predecessor
+/// (`reconstruct`), which costs far less than 4 bytes on every state.
+///
+/// Invariants: each state is in at most one row; a shard is written by one
+/// thread at a time and not read while it is written (`explore` alternates a
+/// read-only expansion phase with a per-shard insertion phase).
+final class StateStore: @unchecked Sendable {
+    static let shardBits = 6
+    static let shardCount = 1 << shardBits
+    /// Rows per block.
+    static let blockBits = 12
+    /// Rows per shard must fit the table's 32-bit entries.
+    static let maxRowsPerShard = Int(UInt32.max - 1)
+
     let words: Int
-    private(set) var count = 0
-    private var rows: UnsafeMutablePointer<UInt64>
-    private var parents: UnsafeMutablePointer<UInt32>
-    private var rowCapacity: Int
-    /// Open addressing, linear probing; 0 means empty, otherwise row index + 1.
-    private var table: UnsafeMutablePointer<UInt32>
-    private var tableMask: Int
+    private let shards: [Shard]
+    /// Per level, where it starts in each shard.
+    private(set) var levelStarts: [[Int]] = []
 
-    static let noParent = UInt32.max
-    /// Row indices must fit in 32 bits (with one value reserved for "no parent").
-    static let maxStates = Int(UInt32.max - 1)
-
-    init(words: Int, initialCapacity: Int = 1 << 16) {
+    init(words: Int) {
         precondition((1...4).contains(words))
         self.words = words
-        rowCapacity = initialCapacity
-        rows = .allocate(capacity: initialCapacity * words)
-        parents = .allocate(capacity: initialCapacity)
-        let tableSize = initialCapacity * 2
-        table = .allocate(capacity: tableSize)
-        table.initialize(repeating: 0, count: tableSize)
-        tableMask = tableSize - 1
+        shards = (0..<Self.shardCount).map { _ in Shard(words: words) }
     }
 
-    deinit {
-        rows.deallocate()
-        parents.deallocate()
-        table.deallocate()
+    /// A state's place: its shard and its row there.
+    struct Reference: Hashable, Comparable, Sendable {
+        var shard: Int
+        var row: Int
+        static func < (a: Reference, b: Reference) -> Bool { (a.shard, a.row) < (b.shard, b.row) }
     }
 
-    /// Bytes held now by rows, parents and the table.
-    var bytesAllocated: Int {
-        rowCapacity * (words * 8 + 4) + (tableMask + 1) * 4
-    }
+    var count: Int { shards.reduce(0) { $0 + $1.count } }
+
+    /// Bytes held by rows and tables.
+    var bytesAllocated: Int { shards.reduce(0) { $0 + $1.bytesAllocated } }
 
     @inline(__always)
-    private func hash(_ state: PackedState) -> Int {
+    static func hash(_ state: PackedState, words: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
         for index in 0..<words {
             h = (h ^ state.words[index]) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
         }
         h = (h ^ (h >> 29)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: h ^ (h >> 32))
+        return h ^ (h >> 32)
     }
 
     @inline(__always)
-    private func rowEquals(_ row: Int, _ state: PackedState) -> Bool {
-        let base = rows + row * words
-        for index in 0..<words where base[index] != state.words[index] {
-            return false
-        }
-        return true
+    static func shard(ofHash hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - shardBits)) }
+
+    func state(at reference: Reference) -> PackedState { shards[reference.shard].state(at: reference.row) }
+
+    /// Whether the state is stored (safe while no shard is being written).
+    @inline(__always)
+    func contains(_ state: PackedState, hash: UInt64) -> Bool {
+        shards[Self.shard(ofHash: hash)].find(state, hash: hash) != nil
     }
 
-    func state(at row: Int) -> PackedState {
+    /// Where the state is stored, if it is (safe while no shard is being written).
+    func reference(of state: PackedState, hash: UInt64) -> Reference? {
+        let shard = Self.shard(ofHash: hash)
+        return shards[shard].find(state, hash: hash).map { Reference(shard: shard, row: $0) }
+    }
+
+    /// Adds the state to its shard unless present; whether it was new. Only the
+    /// thread that owns the shard in this phase may call it.
+    @inline(__always)
+    func insert(_ state: PackedState, hash: UInt64) -> Bool {
+        shards[Self.shard(ofHash: hash)].insert(state, hash: hash)
+    }
+
+    /// Marks the start of a new level: the rows added from now on.
+    func beginLevel() { levelStarts.append(shards.map(\.count)) }
+
+    /// The rows of a level (the last one: up to now), shard by shard.
+    func rows(ofLevel level: Int) -> [(shard: Int, rows: Range<Int>)] {
+        (0..<Self.shardCount).map { shard in
+            let end = level + 1 < levelStarts.count ? levelStarts[level + 1][shard] : shards[shard].count
+            return (shard, levelStarts[level][shard]..<end)
+        }
+    }
+}
+
+/// One shard: rows in blocks and a table of row numbers.
+final class Shard {
+    let words: Int
+    private(set) var count = 0
+    private var blocks: [UnsafeMutablePointer<UInt64>] = []
+    /// Open addressing, linear probing; 0 means empty, otherwise row + 1.
+    private var table: UnsafeMutablePointer<UInt32>
+    private var tableMask: Int
+
+    init(words: Int) {
+        self.words = words
+        let size = 64
+        table = .allocate(capacity: size)
+        table.initialize(repeating: 0, count: size)
+        tableMask = size - 1
+    }
+
+    deinit {
+        for block in blocks { block.deallocate() }
+        table.deallocate()
+    }
+
+    var bytesAllocated: Int { blocks.count * (words * 8 << StateStore.blockBits) + (tableMask + 1) * 4 }
+
+    @inline(__always)
+    private func row(_ index: Int) -> UnsafeMutablePointer<UInt64> {
+        blocks[index >> StateStore.blockBits] + (index & (1 << StateStore.blockBits - 1)) * words
+    }
+
+    func state(at index: Int) -> PackedState {
         var state = PackedState()
-        let base = rows + row * words
-        for index in 0..<words { state.words[index] = base[index] }
+        let base = row(index)
+        for word in 0..<words { state.words[word] = base[word] }
         return state
     }
 
-    func parent(of row: Int) -> Int? {
-        let parent = parents[row]
-        return parent == Self.noParent ? nil : Int(parent)
-    }
-
-    /// Touches the table slots and candidate rows of a batch of states before they
-    /// are inserted. The loads are independent, so the processor overlaps their
-    /// cache misses instead of paying for them one after another in `insert`.
-    func prefetch(_ states: UnsafePointer<PackedState>, count batchCount: Int) {
-        var sink: UInt64 = 0
-        for index in 0..<batchCount {
-            let entry = table[hash(states[index]) & tableMask]
-            if entry != 0 { sink &+= rows[(Int(entry) - 1) * words] }
-        }
-        prefetchSink = sink
-    }
-
-    /// Keeps the prefetch loads observable so the optimizer cannot drop them.
-    private var prefetchSink: UInt64 = 0
-
-    /// Adds a state unless already present; returns whether it was new.
     @inline(__always)
-    func insert(_ state: PackedState, parent: Int?) -> Bool {
-        var slot = hash(state) & tableMask
+    private func rowEquals(_ index: Int, _ state: PackedState) -> Bool {
+        let base = row(index)
+        for word in 0..<words where base[word] != state.words[word] { return false }
+        return true
+    }
+
+    /// The table slot to probe first: the hash's low bits (the shard took the top ones).
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & tableMask }
+
+    @inline(__always)
+    func find(_ state: PackedState, hash: UInt64) -> Int? {
+        var slot = home(hash)
+        while true {
+            let entry = table[slot]
+            if entry == 0 { return nil }
+            if rowEquals(Int(entry) - 1, state) { return Int(entry) - 1 }
+            slot = (slot + 1) & tableMask
+        }
+    }
+
+    @inline(__always)
+    func insert(_ state: PackedState, hash: UInt64) -> Bool {
+        var slot = home(hash)
         while true {
             let entry = table[slot]
             if entry == 0 { break }
             if rowEquals(Int(entry) - 1, state) { return false }
             slot = (slot + 1) & tableMask
         }
-        if count == rowCapacity { growRows() }
-        let base = rows + count * words
-        for index in 0..<words { base[index] = state.words[index] }
-        parents[count] = parent.map { UInt32($0) } ?? Self.noParent
+        precondition(count < StateStore.maxRowsPerShard, "a shard of the state store is full")
+        if count >> StateStore.blockBits == blocks.count {
+            blocks.append(.allocate(capacity: words << StateStore.blockBits))
+        }
+        let base = row(count)
+        for word in 0..<words { base[word] = state.words[word] }
         count += 1
         table[slot] = UInt32(count)
-        if count * 2 > tableMask + 1 { growTable() }
+        if count * 4 > (tableMask + 1) * 3 { growTable() }
         return true
     }
 
-    private func growRows() {
-        let newCapacity = rowCapacity * 2
-        let newRows = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity * words)
-        newRows.update(from: rows, count: count * words)
-        rows.deallocate()
-        rows = newRows
-        let newParents = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
-        newParents.update(from: parents, count: count)
-        parents.deallocate()
-        parents = newParents
-        rowCapacity = newCapacity
-    }
-
     private func growTable() {
-        let newSize = (tableMask + 1) * 2
+        let size = (tableMask + 1) * 2
         table.deallocate()
-        table = .allocate(capacity: newSize)
-        table.initialize(repeating: 0, count: newSize)
-        tableMask = newSize - 1
-        for row in 0..<count {
-            var slot = hash(state(at: row)) & tableMask
+        table = .allocate(capacity: size)
+        table.initialize(repeating: 0, count: size)
+        tableMask = size - 1
+        for index in 0..<count {
+            var slot = home(StateStore.hash(state(at: index), words: words))
             while table[slot] != 0 { slot = (slot + 1) & tableMask }
-            table[slot] = UInt32(row + 1)
+            table[slot] = UInt32(index + 1)
         }
     }
 }

@@ -38,11 +38,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let models = try loadModels(paths)
-        let options = exploration.exploreOptions
         var outcomes: [CheckOutcome] = []
         if !json { print(CheckOutcome.header) }
         for model in models {
-            let outcome = CheckOutcome(model: model, result: checkModel(model, options: options))
+            let outcome = CheckOutcome(model: model, result: checkModel(model, options: exploration.exploreOptions(model: model.name)))
+            exploration.clearProgress()
             outcomes.append(outcome)
             if !json {
                 print(outcome.line)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TPTExplore
 
 /// How the explicit checker explores, for `check` and `necessity`.
@@ -6,15 +7,53 @@ struct ExplorationOptions: ParsableArguments {
     @Option(help: "Stop, inconclusive (exit 3), when a model has more distinct states than this.")
     var maxStates: Int?
 
+    @Option(help: ArgumentHelp("Stop, inconclusive (exit 3), when the state store holds more than this many GiB.", valueName: "GiB"))
+    var memory: Double?
+
+    @Option(help: ArgumentHelp("Threads (default: every core). The states, verdicts and counterexamples do not depend on it.",
+                               valueName: "n"))
+    var threads: Int?
+
     @Option(help: ArgumentHelp("Symmetry reduction over interchangeable VMs and frames: on or off.", valueName: "on|off"))
     var symmetry: String = "on"
 
+    @Flag(help: "Print a progress line on standard error even when it is not a terminal.")
+    var progress = false
+
+    @Flag(help: "No progress line.")
+    var quiet = false
+
     func validate() throws {
         if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
+        if let memory, !(memory > 0) { throw ValidationError("--memory must be a positive number of GiB") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if symmetry != "on" && symmetry != "off" { throw ValidationError("--symmetry is on or off") }
+        if progress && quiet { throw ValidationError("--progress and --quiet exclude each other") }
     }
 
-    var exploreOptions: ExploreOptions {
-        ExploreOptions(maxStates: maxStates, symmetry: symmetry == "on")
+    /// The options for exploring one model; progress lines name it.
+    func exploreOptions(model: String) -> ExploreOptions {
+        var options = ExploreOptions(maxStates: maxStates, symmetry: symmetry == "on",
+                                     threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let memory { options.maxBytes = Int(memory * Double(1 << 30)) }
+        if !quiet && (progress || isatty(STDERR_FILENO) != 0) {
+            options.progress = { @Sendable state in progressLine(model, state) }
+        }
+        return options
     }
+}
+
+extension ExplorationOptions {
+    /// Clears a progress line left on the terminal, before a result is printed.
+    func clearProgress() {
+        if !quiet && isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// One progress line on standard error, rewritten in place on a terminal.
+private func progressLine(_ model: String, _ p: ExploreProgress) {
+    let rate = Int(Double(p.states) / max(p.seconds, 1e-9))
+    let line = "\(model): depth \(p.depth), \(grouped(p.states)) states, \(grouped(p.frontier)) to expand, "
+        + "\(grouped(rate)) states/s, \(p.bytes >> 20) MiB, \(Int(p.seconds)) s"
+    FileHandle.standardError.write(Data((isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" + line : line + "\n").utf8))
 }

@@ -28,7 +28,7 @@ struct Necessity: ParsableCommand {
 
     func run() throws {
         guard let model = try loadModels([file]).first else { return }
-        let options = exploration.exploreOptions
+        let options = exploration.exploreOptions(model: model.name)
         let base = checkModel(model, options: options)
         switch base.verdict {
         case .holds:

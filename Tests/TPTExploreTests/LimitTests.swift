@@ -10,7 +10,32 @@ import TPTModel
             return
         }
         #expect(reason == "more than 500 states")
-        #expect(result.states == 501)
+        // The search stops after the window of frontier states that passed the limit.
+        #expect(result.states > 500)
+    }
+
+    @Test func aMemoryLimitIsIncomplete() throws {
+        let result = explore(TransitionSystem(model: try loadBundledModel("tpt")), options: ExploreOptions(maxBytes: 1 << 20))
+        guard case .incomplete(let reason) = result.verdict else {
+            Issue.record("expected incomplete, got \(result.verdict)")
+            return
+        }
+        #expect(reason == "memory limit of 1 MiB reached")
+    }
+
+    /// The states, verdict and counterexample do not depend on the number of threads.
+    @Test(arguments: ["tpt", "tpt-bug-scrub-before-shootdown", "shadow-bug-missed-trap", "nested"])
+    func threadsChangeNothing(_ name: String) throws {
+        let model = try loadBundledModel(name)
+        let one = checkModel(model, options: ExploreOptions(threads: 1))
+        for threads in [2, 3] {
+            let many = checkModel(model, options: ExploreOptions(threads: threads))
+            #expect(many.states == one.states && many.transitions == one.transitions && many.depth == one.depth)
+            #expect(many.verdict.violatedProperties == one.verdict.violatedProperties)
+            if case .violated(let traces) = many.verdict, case .violated(let expected) = one.verdict {
+                #expect(traces.map(\.actions) == expected.map(\.actions))
+            }
+        }
     }
 
     @Test func aLimitAsLargeAsTheStateSpaceIsNoLimit() throws {
