@@ -73,10 +73,9 @@ public struct ExploreResult: Sendable {
 /// that breaks at the same depth.
 ///
 /// Each level is expanded in windows of frontier states. In a window, threads
-/// first expand disjoint chunks (successors, their representatives, their
-/// hashes, and whether they are stored already: the store is only read), then
-/// each thread inserts the new ones that fall in its shards, in frontier
-/// order. So every shard sees the same insertions in the same order whatever
+/// first expand disjoint chunks (successors, their representatives and their
+/// hashes; the store is only read), then each thread inserts the successors
+/// that fall in its shards, in frontier order. So every shard sees the same insertions in the same order whatever
 /// the number of threads, and the states, their order, the verdict and the
 /// counterexample are the same for every thread count.
 public func explore(_ system: TransitionSystem, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
@@ -123,8 +122,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                             chunk.noteViolation(violation.property)
                         } else if storing {
                             let representative = reduction?.representative(next) ?? next
-                            let hash = StateStore.hash(representative, words: words)
-                            if !store.contains(representative, hash: hash) { chunk.append(representative, hash) }
+                            chunk.append(representative, StateStore.hash(representative, words: words))
                         }
                         return true
                     }
@@ -137,10 +135,27 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
             // Phase 2: each thread inserts the new states of its shards, in frontier order.
             if found.isEmpty {
                 runConcurrently(threads) { thread in
+                    // The shards this thread fills: every threads-th.
+                    var mine: UInt64 = 0
+                    for shard in stride(from: thread, to: StateStore.shardCount, by: threads) { mine |= 1 << UInt64(shard) }
+                    @inline(__always) func owns(_ hash: UInt64) -> Bool { mine >> UInt64(StateStore.shard(ofHash: hash)) & 1 != 0 }
                     for chunk in chunks {
-                        for index in 0..<chunk.count {
-                            let hash = chunk.hashes[index]
-                            if StateStore.shard(ofHash: hash) % threads == thread { _ = store.insert(chunk.states[index], hash: hash) }
+                        // In batches whose table slots (and the rows they
+                        // name) are loaded first, so that their cache misses
+                        // overlap instead of stalling one insert after another.
+                        var batch = 0
+                        while batch < chunk.count {
+                            let end = min(batch + 16, chunk.count)
+                            var sink: UInt64 = 0
+                            for index in batch..<end where owns(chunk.hashes[index]) {
+                                sink &+= store.touch(hash: chunk.hashes[index])
+                            }
+                            store.keep(sink)
+                            for index in batch..<end {
+                                let hash = chunk.hashes[index]
+                                if owns(hash) { _ = store.insert(chunk.states[index], hash: hash) }
+                            }
+                            batch = end
                         }
                     }
                 }
@@ -224,8 +239,8 @@ struct Frontier {
     }
 }
 
-/// What one thread found expanding a chunk of a window: the successors not yet
-/// stored (with their hashes), the transitions, the violations.
+/// What one thread found expanding a chunk of a window: the successors (their
+/// representatives and hashes), the transitions, the violations.
 final class ExpansionChunk: @unchecked Sendable {
     private(set) var states: UnsafeMutablePointer<PackedState>
     private(set) var hashes: UnsafeMutablePointer<UInt64>

@@ -64,11 +64,16 @@ final class StateStore: @unchecked Sendable {
 
     func state(at reference: Reference) -> PackedState { shards[reference.shard].state(at: reference.row) }
 
-    /// Whether the state is stored (safe while no shard is being written).
+    /// Loads the table slot a hash starts at, and the row it names: loads whose
+    /// cache misses can overlap others' before `insert` needs them.
     @inline(__always)
-    func contains(_ state: PackedState, hash: UInt64) -> Bool {
-        shards[Self.shard(ofHash: hash)].find(state, hash: hash) != nil
-    }
+    func touch(hash: UInt64) -> UInt64 { shards[Self.shard(ofHash: hash)].touch(hash: hash) }
+
+    /// Keeps the result of `touch` loads observable, so that the optimizer
+    /// cannot drop them (racy writes of a value nobody reads are harmless).
+    @inline(never)
+    func keep(_ value: UInt64) { if value == 1 { touchSink = value } }
+    private var touchSink: UInt64 = 0
 
     /// Where the state is stored, if it is (safe while no shard is being written).
     func reference(of state: PackedState, hash: UInt64) -> Reference? {
@@ -99,7 +104,10 @@ final class StateStore: @unchecked Sendable {
 final class Shard {
     let words: Int
     private(set) var count = 0
-    private var blocks: [UnsafeMutablePointer<UInt64>] = []
+    /// Pointers to the row blocks (plain memory: an array here costs an
+    /// exclusivity check on every read of a row).
+    private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    private var blockCount = 0, blockCapacity = 16
     /// Open addressing, linear probing; 0 means empty, otherwise row + 1.
     private var table: UnsafeMutablePointer<UInt32>
     private var tableMask: Int
@@ -110,14 +118,16 @@ final class Shard {
         table = .allocate(capacity: size)
         table.initialize(repeating: 0, count: size)
         tableMask = size - 1
+        blocks = .allocate(capacity: blockCapacity)
     }
 
     deinit {
-        for block in blocks { block.deallocate() }
+        for block in 0..<blockCount { blocks[block].deallocate() }
+        blocks.deallocate()
         table.deallocate()
     }
 
-    var bytesAllocated: Int { blocks.count * (words * 8 << StateStore.blockBits) + (tableMask + 1) * 4 }
+    var bytesAllocated: Int { blockCount * (words * 8 << StateStore.blockBits) + (tableMask + 1) * 4 }
 
     @inline(__always)
     private func row(_ index: Int) -> UnsafeMutablePointer<UInt64> {
@@ -143,6 +153,12 @@ final class Shard {
     private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & tableMask }
 
     @inline(__always)
+    func touch(hash: UInt64) -> UInt64 {
+        let entry = table[home(hash)]
+        return entry == 0 ? 0 : row(Int(entry) - 1)[0]
+    }
+
+    @inline(__always)
     func find(_ state: PackedState, hash: UInt64) -> Int? {
         var slot = home(hash)
         while true {
@@ -163,15 +179,25 @@ final class Shard {
             slot = (slot + 1) & tableMask
         }
         precondition(count < StateStore.maxRowsPerShard, "a shard of the state store is full")
-        if count >> StateStore.blockBits == blocks.count {
-            blocks.append(.allocate(capacity: words << StateStore.blockBits))
-        }
+        if count >> StateStore.blockBits == blockCount { addBlock() }
         let base = row(count)
         for word in 0..<words { base[word] = state.words[word] }
         count += 1
         table[slot] = UInt32(count)
         if count * 4 > (tableMask + 1) * 3 { growTable() }
         return true
+    }
+
+    private func addBlock() {
+        if blockCount == blockCapacity {
+            let grown = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: blockCapacity * 2)
+            grown.moveInitialize(from: blocks, count: blockCount)
+            blocks.deallocate()
+            blocks = grown
+            blockCapacity *= 2
+        }
+        (blocks + blockCount).initialize(to: .allocate(capacity: words << StateStore.blockBits))
+        blockCount += 1
     }
 
     private func growTable() {
