@@ -12,7 +12,12 @@ public func checkModel(_ model: Model, options: ExploreOptions = ExploreOptions(
     let views: [TransitionSystem.View] = [.safety, .equivalence].filter { view in
         model.properties.contains { $0.isSafety == (view == .safety) }
     }
-    let results = views.map { explore(TransitionSystem(model: model, view: $0), options: options) }
+    let results = views.map { view in
+        let system = TransitionSystem(model: model, view: view)
+        // Swarm members vary their depth bounds too: 25, 50, 100, 200, 25, ...
+        return options.swarmSeed.map { swarmSearch(system, seed: $0, maxDepth: 25 << Int(($0 &+ 3) % 4), options: options) }
+            ?? explore(system, options: options)
+    }
     var merged = ExploreResult(verdict: .holds, states: results.map(\.states).reduce(0, +),
                                transitions: results.map(\.transitions).reduce(0, +),
                                depth: results.map(\.depth).max() ?? 0, seconds: results.map(\.seconds).reduce(0, +),

@@ -38,9 +38,8 @@ public struct Counterexample: Sendable {
 ///
 /// Backwards, level by level, the stored states from which the property
 /// breaks in exactly the remaining steps are marked; then the trace is walked
-/// forwards on the model as written, from its initial state, taking at each
-/// step the first transition into a marked state (up to renaming, under
-/// symmetry reduction, whose stored states are representatives).
+/// forwards on the model as written, taking at each step the first
+/// transition into a marked state (`counterexample(_:length:...)`).
 func reconstruct(_ system: TransitionSystem, _ store: StateStore, level: Int, property: Property,
                  reduction: SymmetryReduction?) -> Counterexample {
     let words = system.layout.words
@@ -48,6 +47,7 @@ func reconstruct(_ system: TransitionSystem, _ store: StateStore, level: Int, pr
         let representative = reduction?.representative(state) ?? state
         return store.reference(of: representative, hash: StateStore.hash(representative, words: words))
     }
+
     // marked[l]: the states of level l that lead to a violation in level - l more steps.
     var marked = [Set<StateStore.Reference>](repeating: [], count: level + 1)
     for below in stride(from: level, through: 0, by: -1) {
@@ -68,14 +68,26 @@ func reconstruct(_ system: TransitionSystem, _ store: StateStore, level: Int, pr
         }
     }
 
+    return counterexample(system, length: level, property: property, reduction: reduction) { step, representative in
+        store.reference(of: representative, hash: StateStore.hash(representative, words: words)).map(marked[step].contains) ?? false
+    }
+}
+
+/// Walks the model as written from its initial state for `length` steps,
+/// taking at each step the first transition whose successor (its
+/// representative, under symmetry reduction) `isOnPath` accepts for that step,
+/// then the first transition that breaks the property: the counterexample a
+/// reader sees, with the model's own VM and frame names.
+func counterexample(_ system: TransitionSystem, length: Int, property: Property, reduction: SymmetryReduction?,
+                    isOnPath: (Int, PackedState) -> Bool) -> Counterexample {
     var steps: [Counterexample.Step] = []
     var actions: [Action] = []
     var states = [system.initialState()]
-    for step in stride(from: 1, through: level, by: 1) {
+    for step in stride(from: 1, through: length, by: 1) {
         let before = states[states.count - 1]
         var taken: (Action, PackedState)?
         system.forEachSuccessor(of: before) { candidate, next, violation in
-            if violation == nil, let reference = reference(of: next), marked[step].contains(reference) { taken = (candidate, next) }
+            if violation == nil && isOnPath(step, reduction?.representative(next) ?? next) { taken = (candidate, next) }
             return taken == nil
         }
         guard let (action, next) = taken else { preconditionFailure("no transition leads towards the violation") }

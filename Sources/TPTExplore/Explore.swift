@@ -17,6 +17,9 @@ public struct ExploreOptions: Sendable {
     public var threads: Int
     /// Called about once a second on long searches.
     public var progress: (@Sendable (ExploreProgress) -> Void)?
+    /// Instead of an exhaustive search, one member of a swarm of seeded
+    /// depth-first searches (`swarmSearch`), for `checkModel`.
+    public var swarmSeed: UInt64?
 
     /// Frontier states expanded between two insertion phases.
     static let window = 1 << 13

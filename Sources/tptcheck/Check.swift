@@ -26,6 +26,8 @@ struct Check: ParsableCommand {
 
     @OptionGroup var exploration: ExplorationOptions
 
+    @OptionGroup var sharding: ShardOption
+
     @Flag(help: "Print every counterexample, not only unexpected ones.")
     var traces = false
 
@@ -37,11 +39,16 @@ struct Check: ParsableCommand {
     var itf: String?
 
     func run() throws {
-        let models = try loadModels(paths)
+        let all = try loadModels(paths)
+        // One model split n ways: a swarm, each part a differently seeded search.
+        let swarm = all.count == 1 && (sharding.part?.count ?? 1) > 1
+        let models = swarm ? all : sharding.select(all)
         var outcomes: [CheckOutcome] = []
         if !json { print(CheckOutcome.header) }
         for model in models {
-            let outcome = CheckOutcome(model: model, result: checkModel(model, options: exploration.exploreOptions(model: model.name)))
+            var options = exploration.exploreOptions(model: model.name)
+            if swarm { options.swarmSeed = UInt64(sharding.part!.index) }
+            let outcome = CheckOutcome(model: model, result: checkModel(model, options: options))
             exploration.clearProgress()
             outcomes.append(outcome)
             if !json {

@@ -50,6 +50,8 @@ struct Prove: ParsableCommand {
     @Flag(help: "Print results as JSON.")
     var json = false
 
+    @OptionGroup var sharding: ShardOption
+
     @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file.", valueName: "file"))
     var junit: String?
 
@@ -64,7 +66,7 @@ struct Prove: ParsableCommand {
     func run() throws {
         if let bmc { return try runBounded(depth: bmc) }
         var proofs: [(ProofSpecification, Model)] = []
-        for (file, text) in try readInputs(paths, suffix: ".proof") {
+        for (file, text) in sharding.select(try readInputs(paths, suffix: ".proof")) {
             // Models/ next to the folder that holds the proof.
             let parent = ((file as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
             let models = parent.isEmpty ? "Models" : (parent as NSString).appendingPathComponent("Models")

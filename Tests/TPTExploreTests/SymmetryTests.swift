@@ -102,3 +102,38 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Swarm members: their counterexamples replay on the model, and without a
+/// violation they are inconclusive unless they exhausted the state space.
+@Suite struct SwarmTests {
+    @Test(arguments: ["tpt-bug-no-shootdown", "tpt-bug-no-scrub", "nested-bug-no-flush", "pv-bug-writable-pt"])
+    func membersFindRealViolations(_ name: String) throws {
+        let system = TransitionSystem(model: try loadBundledModel(name))
+        for seed: UInt64 in 1...3 {
+            let result = swarmSearch(system, seed: seed, maxDepth: 30)
+            guard case .violated(let traces) = result.verdict else {
+                Issue.record("\(name), seed \(seed): \(result.verdict)")
+                continue
+            }
+            for trace in traces { CounterexampleTests().replay(system, trace) }
+        }
+    }
+
+    @Test func noViolationIsInconclusiveOrExhaustive() throws {
+        let system = TransitionSystem(model: try loadBundledModel("tpt"))
+        guard case .incomplete = swarmSearch(system, seed: 1, options: ExploreOptions(maxStates: 5000)).verdict else {
+            Issue.record("a cut-off swarm search must be incomplete")
+            return
+        }
+        // Small enough to exhaust: the same state count as breadth-first search.
+        var model = try loadBundledModel("tpt")
+        model.configuration.frames = 2
+        let small = TransitionSystem(model: model)
+        let exhaustive = swarmSearch(small, seed: 7, maxDepth: 1000)
+        guard case .holds = exhaustive.verdict else {
+            Issue.record("an exhausted swarm search holds, got \(exhaustive.verdict)")
+            return
+        }
+        #expect(exhaustive.states == explore(small).states)
+    }
+}
