@@ -21,7 +21,9 @@ public func checkModel(_ model: Model, options: ExploreOptions = ExploreOptions(
     var merged = ExploreResult(verdict: .holds, states: results.map(\.states).reduce(0, +),
                                transitions: results.map(\.transitions).reduce(0, +),
                                depth: results.map(\.depth).max() ?? 0, seconds: results.map(\.seconds).reduce(0, +),
-                               storeBytes: results.map(\.storeBytes).max() ?? 0)
+                               storeBytes: results.map(\.storeBytes).max() ?? 0,
+                               omissionBound: results.contains { $0.omissionBound != nil }
+                                   ? min(1, results.compactMap(\.omissionBound).reduce(0, +)) : nil)
     var counterexamples: [Counterexample] = []
     for result in results {
         switch result.verdict {

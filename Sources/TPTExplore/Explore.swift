@@ -17,6 +17,14 @@ public struct ExploreOptions: Sendable {
     public var threads: Int
     /// Called about once a second on long searches.
     public var progress: (@Sendable (ExploreProgress) -> Void)?
+    /// Hash compaction: store 64-bit fingerprints of states instead of the
+    /// states, and only the levels still to expand. A fingerprint collision
+    /// hides a state (`ExploreResult.omissionBound` bounds the chance), so a
+    /// "holds" is probabilistic; a violation is real, and its trace is rebuilt
+    /// by an exact search to its depth.
+    public var compact = false
+    /// Expand no level at or beyond this depth (for rebuilding a trace).
+    var maxDepth: Int?
     /// Instead of an exhaustive search, one member of a swarm of seeded
     /// depth-first searches (`swarmSearch`), for `checkModel`.
     public var swarmSeed: UInt64?
@@ -25,12 +33,13 @@ public struct ExploreOptions: Sendable {
     static let window = 1 << 13
 
     public init(maxStates: Int? = nil, maxSeconds: Double? = nil, maxBytes: Int? = nil, symmetry: Bool = true,
-                threads: Int = 1, progress: (@Sendable (ExploreProgress) -> Void)? = nil) {
+                threads: Int = 1, compact: Bool = false, progress: (@Sendable (ExploreProgress) -> Void)? = nil) {
         self.maxStates = maxStates
         self.maxSeconds = maxSeconds
         self.maxBytes = maxBytes
         self.symmetry = symmetry
         self.threads = threads
+        self.compact = compact
         self.progress = progress
     }
 }
@@ -65,6 +74,9 @@ public struct ExploreResult: Sendable {
     public var seconds: Double
     /// Bytes held by the state store at the end.
     public var storeBytes: Int
+    /// Hash compaction: an upper bound on the probability that a fingerprint
+    /// collision hid some state (n states, 64-bit fingerprints: n^2 / 2^65).
+    public var omissionBound: Double?
 }
 
 /// Exhaustive breadth-first search of a model's reachable states, on several
@@ -84,7 +96,7 @@ public struct ExploreResult: Sendable {
 public func explore(_ system: TransitionSystem, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
     let start = DispatchTime.now().uptimeNanoseconds
     let words = system.layout.words
-    let store = StateStore(words: words)
+    let store = StateStore(words: words, compact: options.compact)
     let symmetry = options.symmetry ? SymmetryReduction(system) : nil
     let reduction = symmetry?.isTrivial == false ? symmetry : nil
     let threads = max(1, options.threads)
@@ -105,6 +117,10 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     levels: while true {
         let frontier = Frontier(store.rows(ofLevel: depth))
         if frontier.count == 0 { break }
+        if let maxDepth = options.maxDepth, depth >= maxDepth {
+            stopped = "depth bound of \(maxDepth) reached"
+            break
+        }
         store.beginLevel()
         var windowStart = 0
         while windowStart < frontier.count {
@@ -182,11 +198,26 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
             if stopped != nil { break levels }
         }
         if !found.isEmpty { break }
+        if options.compact { store.dropLevels(before: depth + 1) }
         depth += 1
     }
 
     let verdict: Verdict
-    if !found.isEmpty {
+    if !found.isEmpty && options.compact {
+        // The rows on the way are gone: an exact search to this depth rebuilds the traces.
+        var exact = options
+        exact.compact = false
+        exact.maxDepth = depth + 1
+        exact.progress = nil
+        let rebuilt = explore(system, options: exact)
+        if case .violated = rebuilt.verdict {
+            verdict = rebuilt.verdict
+        } else {
+            let broken = found.map(\.rawValue).joined(separator: ", ")
+            verdict = .incomplete(reason: "\(broken) broken in \(depth + 1) steps, but the exact search that rebuilds the trace "
+                                  + "stopped: \(rebuilt.verdict)")
+        }
+    } else if !found.isEmpty {
         verdict = .violated(system.properties.filter(found.contains).map {
             reconstruct(system, store, level: depth, property: $0, reduction: reduction)
         })
@@ -196,8 +227,10 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
         verdict = .holds
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let states = Double(store.count)
     return ExploreResult(verdict: verdict, states: store.count, transitions: transitions,
-                         depth: found.isEmpty ? max(depth - 1, 0) : depth + 1, seconds: seconds, storeBytes: store.bytesAllocated)
+                         depth: found.isEmpty ? max(depth - 1, 0) : depth + 1, seconds: seconds, storeBytes: store.bytesAllocated,
+                         omissionBound: options.compact ? min(1, states * states / 0x1p65) : nil)
 }
 
 /// How far a search has come, for a progress line.

@@ -30,10 +30,15 @@ final class StateStore: @unchecked Sendable {
     /// Per level, where it starts in each shard.
     private(set) var levelStarts: [[Int]] = []
 
-    init(words: Int) {
+    /// Hash compaction: the tables keep 64-bit fingerprints instead of row
+    /// numbers, and rows are kept only for the levels still to expand.
+    let compact: Bool
+
+    init(words: Int, compact: Bool = false) {
         precondition((1...4).contains(words))
         self.words = words
-        shards = (0..<Self.shardCount).map { _ in Shard(words: words) }
+        self.compact = compact
+        shards = (0..<Self.shardCount).map { _ in Shard(words: words, compact: compact) }
     }
 
     /// A state's place: its shard and its row there.
@@ -88,6 +93,11 @@ final class StateStore: @unchecked Sendable {
         shards[Self.shard(ofHash: hash)].insert(state, hash: hash)
     }
 
+    /// Hash compaction: releases the rows of the levels before this one.
+    func dropLevels(before level: Int) {
+        for (shard, start) in zip(shards, levelStarts[level]) { shard.dropRows(below: start) }
+    }
+
     /// Marks the start of a new level: the rows added from now on.
     func beginLevel() { levelStarts.append(shards.map(\.count)) }
 
@@ -100,10 +110,16 @@ final class StateStore: @unchecked Sendable {
     }
 }
 
-/// One shard: rows in blocks and a table of row numbers.
+/// One shard: rows in blocks and a table of row numbers (or, compact, of
+/// fingerprints: a state whose 64-bit hash equals a stored one's counts as
+/// stored, so a collision can only hide a state, never add one).
 final class Shard {
     let words: Int
+    let compact: Bool
     private(set) var count = 0
+    /// Compact: blocks below this one are released.
+    private var releasedBlocks = 0
+    private var fingerprints: UnsafeMutablePointer<UInt64>
     /// Pointers to the row blocks (plain memory: an array here costs an
     /// exclusivity check on every read of a row).
     private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
@@ -112,22 +128,40 @@ final class Shard {
     private var table: UnsafeMutablePointer<UInt32>
     private var tableMask: Int
 
-    init(words: Int) {
+    init(words: Int, compact: Bool) {
         self.words = words
+        self.compact = compact
         let size = 64
-        table = .allocate(capacity: size)
-        table.initialize(repeating: 0, count: size)
+        table = .allocate(capacity: compact ? 1 : size)
+        table.initialize(repeating: 0, count: compact ? 1 : size)
+        fingerprints = .allocate(capacity: compact ? size : 1)
+        fingerprints.initialize(repeating: 0, count: compact ? size : 1)
         tableMask = size - 1
         blocks = .allocate(capacity: blockCapacity)
     }
 
     deinit {
-        for block in 0..<blockCount { blocks[block].deallocate() }
+        for block in releasedBlocks..<blockCount { blocks[block].deallocate() }
         blocks.deallocate()
         table.deallocate()
+        fingerprints.deallocate()
     }
 
-    var bytesAllocated: Int { blockCount * (words * 8 << StateStore.blockBits) + (tableMask + 1) * 4 }
+    var bytesAllocated: Int {
+        (blockCount - releasedBlocks) * (words * 8 << StateStore.blockBits) + (tableMask + 1) * (compact ? 8 : 4)
+    }
+
+    func dropRows(below index: Int) {
+        let end = index >> StateStore.blockBits
+        while releasedBlocks < end {
+            blocks[releasedBlocks].deallocate()
+            releasedBlocks += 1
+        }
+    }
+
+    /// A fingerprint is the hash, never 0 (the empty slot).
+    @inline(__always)
+    private static func fingerprint(_ hash: UInt64) -> UInt64 { hash | 1 }
 
     @inline(__always)
     private func row(_ index: Int) -> UnsafeMutablePointer<UInt64> {
@@ -154,12 +188,15 @@ final class Shard {
 
     @inline(__always)
     func touch(hash: UInt64) -> UInt64 {
+        if compact { return fingerprints[home(Self.fingerprint(hash))] }
         let entry = table[home(hash)]
         return entry == 0 ? 0 : row(Int(entry) - 1)[0]
     }
 
+    /// The row holding the state (exact stores only).
     @inline(__always)
     func find(_ state: PackedState, hash: UInt64) -> Int? {
+        precondition(!compact, "a compact store does not find rows")
         var slot = home(hash)
         while true {
             let entry = table[slot]
@@ -171,6 +208,7 @@ final class Shard {
 
     @inline(__always)
     func insert(_ state: PackedState, hash: UInt64) -> Bool {
+        if compact { return insertFingerprint(state, hash: hash) }
         var slot = home(hash)
         while true {
             let entry = table[slot]
@@ -178,14 +216,34 @@ final class Shard {
             if rowEquals(Int(entry) - 1, state) { return false }
             slot = (slot + 1) & tableMask
         }
+        appendRow(state)
+        table[slot] = UInt32(count)
+        if count * 4 > (tableMask + 1) * 3 { growTable() }
+        return true
+    }
+
+    private func insertFingerprint(_ state: PackedState, hash: UInt64) -> Bool {
+        let fingerprint = Self.fingerprint(hash)
+        var slot = home(fingerprint)
+        while true {
+            let entry = fingerprints[slot]
+            if entry == 0 { break }
+            if entry == fingerprint { return false }
+            slot = (slot + 1) & tableMask
+        }
+        fingerprints[slot] = fingerprint
+        appendRow(state)
+        if count * 4 > (tableMask + 1) * 3 { growTable() }
+        return true
+    }
+
+    @inline(__always)
+    private func appendRow(_ state: PackedState) {
         precondition(count < StateStore.maxRowsPerShard, "a shard of the state store is full")
         if count >> StateStore.blockBits == blockCount { addBlock() }
         let base = row(count)
         for word in 0..<words { base[word] = state.words[word] }
         count += 1
-        table[slot] = UInt32(count)
-        if count * 4 > (tableMask + 1) * 3 { growTable() }
-        return true
     }
 
     private func addBlock() {
@@ -202,6 +260,19 @@ final class Shard {
 
     private func growTable() {
         let size = (tableMask + 1) * 2
+        if compact {
+            let old = fingerprints, oldSize = tableMask + 1
+            fingerprints = .allocate(capacity: size)
+            fingerprints.initialize(repeating: 0, count: size)
+            tableMask = size - 1
+            for index in 0..<oldSize where old[index] != 0 {
+                var slot = home(old[index])
+                while fingerprints[slot] != 0 { slot = (slot + 1) & tableMask }
+                fingerprints[slot] = old[index]
+            }
+            old.deallocate()
+            return
+        }
         table.deallocate()
         table = .allocate(capacity: size)
         table.initialize(repeating: 0, count: size)

@@ -18,7 +18,7 @@ struct CheckOutcome {
 
     var verdictText: String {
         switch result.verdict {
-        case .holds: return "holds"
+        case .holds: return result.omissionBound.map { "holds (compact: P(missed) <= \(String(format: "%.1e", $0)))" } ?? "holds"
         case .violated: return "violated by " + result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", ")
         case .incomplete: return "incomplete"
         }
@@ -95,6 +95,10 @@ func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
         var model: String, file: String, scheme: String, expected: String, verdict: String
         var violated: [String], status: CheckOutcome.Status
         var states: Int, transitions: Int, depth: Int, seconds: Double
+        /// With --compact: the bound on the chance that a state was missed.
+        var omissionBound: Double?
+        /// Why the search was inconclusive.
+        var reason: String?
         var counterexamples: [Trace]
     }
     struct Report: Encodable { var models: [Entry]; var exitCode: Int32 }
@@ -111,16 +115,20 @@ func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
             }
         }
         let verdict: String
+        var reason: String?
         switch outcome.result.verdict {
         case .holds: verdict = "holds"
         case .violated: verdict = "violated"
-        case .incomplete: verdict = "incomplete"
+        case .incomplete(let why):
+            verdict = "incomplete"
+            reason = why
         }
         return Entry(model: outcome.model.name, file: outcome.model.file, scheme: outcome.model.scheme.rawValue,
                      expected: outcome.model.expectation.description, verdict: verdict,
                      violated: outcome.result.verdict.violatedProperties.map(\.rawValue), status: outcome.status,
                      states: outcome.result.states, transitions: outcome.result.transitions,
-                     depth: outcome.result.depth, seconds: outcome.result.seconds, counterexamples: traces)
+                     depth: outcome.result.depth, seconds: outcome.result.seconds,
+                     omissionBound: outcome.result.omissionBound, reason: reason, counterexamples: traces)
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -14,6 +14,9 @@ struct ExplorationOptions: ParsableArguments {
                                valueName: "n"))
     var threads: Int?
 
+    @Flag(help: "Hash compaction: store 64-bit fingerprints instead of states (a 'holds' is then probabilistic; the bound is printed).")
+    var compact = false
+
     @Option(help: ArgumentHelp("Symmetry reduction over interchangeable VMs and frames: on or off.", valueName: "on|off"))
     var symmetry: String = "on"
 
@@ -36,6 +39,7 @@ struct ExplorationOptions: ParsableArguments {
         var options = ExploreOptions(maxStates: maxStates, symmetry: symmetry == "on",
                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         if let memory { options.maxBytes = Int(memory * Double(1 << 30)) }
+        options.compact = compact
         if !quiet && (progress || isatty(STDERR_FILENO) != 0) {
             options.progress = { @Sendable state in progressLine(model, state) }
         }

@@ -70,3 +70,25 @@ import TPTModel
         #expect(first.transitions == second.transitions)
     }
 }
+
+/// Hash compaction finds the same verdicts, the same states (no collision at
+/// this size) and the same traces, and says how likely a miss was.
+@Suite struct CompactTests {
+    @Test(arguments: ["tpt", "tpt-bug-no-shootdown", "shadow-bug-missed-trap", "pv"])
+    func sameVerdictsAndTraces(_ name: String) throws {
+        let model = try loadBundledModel(name)
+        let exact = checkModel(model, options: ExploreOptions(threads: 2))
+        let compact = checkModel(model, options: ExploreOptions(threads: 2, compact: true))
+        #expect(compact.states == exact.states && compact.depth == exact.depth)
+        #expect(compact.verdict.violatedProperties == exact.verdict.violatedProperties)
+        if case .violated(let traces) = compact.verdict, case .violated(let expected) = exact.verdict {
+            #expect(traces.map(\.actions) == expected.map(\.actions))
+        }
+        let bound = try #require(compact.omissionBound)
+        #expect(bound > 0 && bound < 1e-6)
+        #expect(exact.omissionBound == nil)
+        // Fingerprints (8 bytes) and two levels of rows against every row (16
+        // bytes for tpt): smaller once levels are many and big.
+        if name == "tpt" { #expect(compact.storeBytes < exact.storeBytes) }
+    }
+}
