@@ -60,7 +60,7 @@ func runOne(_ spec: String) throws {
     }
     let perState = Double(result.storeBytes) / Double(result.states)
     print(pad(spec, 11) + pad(symmetry ? "on" : "off", 5) + pad("\(threads)", 4) + pad(verdict, 11)
-          + String(format: "%12d %14d %6d %8.2f %11.0f %14.0f %9.1f %8.1f %7d",
+          + String(format: "%12ld %14ld %6ld %8.2f %11.0f %14.0f %9.1f %8.1f %7ld",
                    result.states, result.transitions, result.depth, result.seconds,
                    Double(result.states) / result.seconds, Double(result.transitions) / result.seconds,
                    peakResidentMiB(), perState, system.layout.words * 8))

@@ -7,7 +7,7 @@ import TPTModel
 /// A state lives in the shard its hash's top bits name, as a row: `words`
 /// 64-bit words in fixed-size blocks (no copying or doubling slack when the
 /// store grows), found through that shard's open-addressing table of 32-bit
-/// row numbers (kept at most three-quarters full). Rows are appended in
+/// row numbers (kept between 53 % and 80 % full). Rows are appended in
 /// discovery order, so each shard's rows of one BFS level are contiguous;
 /// `levelStarts` records where each level begins in every shard, and a level's
 /// rows, shard by shard, are the next frontier. No parent links are stored: a
@@ -21,7 +21,7 @@ final class StateStore: @unchecked Sendable {
     static let shardBits = 6
     static let shardCount = 1 << shardBits
     /// Rows per block.
-    static let blockBits = 12
+    static let blockBits = 10
     /// Rows per shard must fit the table's 32-bit entries.
     static let maxRowsPerShard = Int(UInt32.max - 1)
 
@@ -126,7 +126,10 @@ final class Shard {
     private var blockCount = 0, blockCapacity = 16
     /// Open addressing, linear probing; 0 means empty, otherwise row + 1.
     private var table: UnsafeMutablePointer<UInt32>
-    private var tableMask: Int
+    /// Any size (not a power of two): the table grows by half when more than
+    /// 80 % full, so it is always between 53 % and 80 % full, and a state
+    /// costs its row plus at most 7.5 bytes of table (5 for a compact store).
+    private var tableSize: Int
 
     init(words: Int, compact: Bool) {
         self.words = words
@@ -136,7 +139,7 @@ final class Shard {
         table.initialize(repeating: 0, count: compact ? 1 : size)
         fingerprints = .allocate(capacity: compact ? size : 1)
         fingerprints.initialize(repeating: 0, count: compact ? size : 1)
-        tableMask = size - 1
+        tableSize = size
         blocks = .allocate(capacity: blockCapacity)
     }
 
@@ -148,7 +151,7 @@ final class Shard {
     }
 
     var bytesAllocated: Int {
-        (blockCount - releasedBlocks) * (words * 8 << StateStore.blockBits) + (tableMask + 1) * (compact ? 8 : 4)
+        (blockCount - releasedBlocks) * (words * 8 << StateStore.blockBits) + tableSize * (compact ? 8 : 4)
     }
 
     func dropRows(below index: Int) {
@@ -184,7 +187,16 @@ final class Shard {
 
     /// The table slot to probe first: the hash's low bits (the shard took the top ones).
     @inline(__always)
-    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & tableMask }
+    private func home(_ hash: UInt64) -> Int {
+        // Lemire's multiply-shift onto any size, of the bits the shard did not take.
+        Int(truncatingIfNeeded: (hash << UInt64(StateStore.shardBits)).multipliedFullWidth(by: UInt64(tableSize)).high)
+    }
+
+    @inline(__always)
+    private func next(_ slot: Int) -> Int { slot + 1 == tableSize ? 0 : slot + 1 }
+
+    @inline(__always)
+    private var isCrowded: Bool { count * 5 > tableSize * 4 }
 
     @inline(__always)
     func touch(hash: UInt64) -> UInt64 {
@@ -202,7 +214,7 @@ final class Shard {
             let entry = table[slot]
             if entry == 0 { return nil }
             if rowEquals(Int(entry) - 1, state) { return Int(entry) - 1 }
-            slot = (slot + 1) & tableMask
+            slot = next(slot)
         }
     }
 
@@ -214,11 +226,11 @@ final class Shard {
             let entry = table[slot]
             if entry == 0 { break }
             if rowEquals(Int(entry) - 1, state) { return false }
-            slot = (slot + 1) & tableMask
+            slot = next(slot)
         }
         appendRow(state)
         table[slot] = UInt32(count)
-        if count * 4 > (tableMask + 1) * 3 { growTable() }
+        if isCrowded { growTable() }
         return true
     }
 
@@ -229,11 +241,11 @@ final class Shard {
             let entry = fingerprints[slot]
             if entry == 0 { break }
             if entry == fingerprint { return false }
-            slot = (slot + 1) & tableMask
+            slot = next(slot)
         }
         fingerprints[slot] = fingerprint
         appendRow(state)
-        if count * 4 > (tableMask + 1) * 3 { growTable() }
+        if isCrowded { growTable() }
         return true
     }
 
@@ -259,15 +271,15 @@ final class Shard {
     }
 
     private func growTable() {
-        let size = (tableMask + 1) * 2
+        let size = tableSize + tableSize / 2
         if compact {
-            let old = fingerprints, oldSize = tableMask + 1
+            let old = fingerprints, oldSize = tableSize
             fingerprints = .allocate(capacity: size)
             fingerprints.initialize(repeating: 0, count: size)
-            tableMask = size - 1
+            tableSize = size
             for index in 0..<oldSize where old[index] != 0 {
                 var slot = home(old[index])
-                while fingerprints[slot] != 0 { slot = (slot + 1) & tableMask }
+                while fingerprints[slot] != 0 { slot = next(slot) }
                 fingerprints[slot] = old[index]
             }
             old.deallocate()
@@ -276,10 +288,10 @@ final class Shard {
         table.deallocate()
         table = .allocate(capacity: size)
         table.initialize(repeating: 0, count: size)
-        tableMask = size - 1
+        tableSize = size
         for index in 0..<count {
             var slot = home(StateStore.hash(state(at: index), words: words))
-            while table[slot] != 0 { slot = (slot + 1) & tableMask }
+            while table[slot] != 0 { slot = next(slot) }
             table[slot] = UInt32(index + 1)
         }
     }
