@@ -101,7 +101,7 @@ public func swarmSearch(_ system: TransitionSystem, seed: UInt64, maxDepth: Int 
 }
 
 /// SplitMix64, seeded by the swarm member's number.
-struct SwarmRandom {
+struct SwarmRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
     mutating func next() -> UInt64 {

@@ -1,5 +1,5 @@
 import Testing
-import TPTExplore
+@testable import TPTExplore
 @testable import TPTModel
 
 /// Symmetry reduction is sound when renaming interchangeable VMs and frames
@@ -23,7 +23,7 @@ import TPTExplore
 
     /// Every renaming of the free VMs and frames, in a seeded random order.
     func renamings(_ reduction: SymmetryReduction, count: Int, seed: UInt64) -> [Renaming] {
-        var random = SeededRandom(seed)
+        var random = SwarmRandom(seed: seed)
         return (0..<count).map { _ in
             var renaming = Renaming.identity
             let freeVMs = (0..<reduction.vms).filter { reduction.fixedVMs >> UInt32($0) & 1 == 0 }
@@ -87,19 +87,6 @@ import TPTExplore
         let reduction = SymmetryReduction(TransitionSystem(model: model))
         #expect(reduction.fixedFrames == 0b1100)
         #expect(reduction.fixedVMs == 0b10)
-    }
-}
-
-/// A SplitMix64 generator, for renamings that are the same in every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
