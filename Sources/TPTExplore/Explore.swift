@@ -90,9 +90,10 @@ public struct ExploreResult: Sendable {
 /// Each level is expanded in windows of frontier states. In a window, threads
 /// first expand disjoint chunks (successors, their representatives and their
 /// hashes; the store is only read), then each thread inserts the successors
-/// that fall in its shards, in frontier order. So every shard sees the same insertions in the same order whatever
-/// the number of threads, and the states, their order, the verdict and the
-/// counterexample are the same for every thread count.
+/// that fall in its shards, in frontier order. So every shard sees the same
+/// insertions in the same order whatever the number of threads, and the
+/// states, their order, the verdict and the counterexample are the same for
+/// every thread count.
 public func explore(_ system: TransitionSystem, options: ExploreOptions = ExploreOptions()) -> ExploreResult {
     let start = DispatchTime.now().uptimeNanoseconds
     let words = system.layout.words
