@@ -5,7 +5,7 @@ import TPTEngine
 /// Each reader on small fixtures, malformed ones included, plain and gzip.
 @Suite struct TraceReaderTests {
     static func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tpttrace-\(UUID().uuidString)-\(name)").path
+        Scratch.directory.appendingPathComponent("tpttrace-\(UUID().uuidString)-\(name)").path
     }
 
     static func write(_ text: String, _ name: String) throws -> String {

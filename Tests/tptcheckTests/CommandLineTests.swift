@@ -41,7 +41,7 @@ import Testing
     }
 
     func temporaryModel(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tptcheck-\(UUID().uuidString).tpt")
+        let url = Scratch.directory.appendingPathComponent("tptcheck-\(UUID().uuidString).tpt")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func exitTwoForABinaryFile() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tptcheck-\(UUID().uuidString).tpt")
+        let url = Scratch.directory.appendingPathComponent("tptcheck-\(UUID().uuidString).tpt")
         try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: url)
         let result = try run(["check", url.path])
         #expect(result.status == 2)
@@ -156,7 +156,7 @@ import Testing
 
     /// A proof file in a folder next to a Models folder with the model.
     func temporaryProof(_ text: String) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tptcheck-\(UUID().uuidString)")
+        let root = Scratch.directory.appendingPathComponent("tptcheck-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("Proofs"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("Models"), withIntermediateDirectories: true)
         try cli.bundled("tpt").write(to: root.appendingPathComponent("Models/tpt.tpt"), atomically: true, encoding: .utf8)
@@ -207,7 +207,7 @@ import Testing
     }
 
     @Test func jsonAndJUnitCarryEveryObligation() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("prove-\(UUID().uuidString).xml").path
+        let out = Scratch.directory.appendingPathComponent("prove-\(UUID().uuidString).xml").path
         let path = try temporaryProof(try bundledProof().replacingOccurrences(of: "running(f, reclaim, 2..4)", with: "running(f, reclaim, 2..3)"))
         let result = try cli.run(["prove", "--json", "--junit", out, path])
         #expect(result.status == 1)
@@ -230,7 +230,7 @@ import Testing
     /// standalone `z3` binary (Debian's z3 package, which .ci/run installs):
     /// unsat where tptcheck proved it, sat where it refuted it.
     @Test func emittedObligationsRecheckWithTheZ3Binary() throws {
-        let bundled = FileManager.default.temporaryDirectory.appendingPathComponent("smt2-\(UUID().uuidString)").path
+        let bundled = Scratch.directory.appendingPathComponent("smt2-\(UUID().uuidString)").path
         let broken = bundled + "-shrunk"
         let shrunk = try temporaryProof(try bundledProof().replacingOccurrences(of: "running(f, reclaim, 2..4)", with: "running(f, reclaim, 2..3)"))
         #expect(try cli.run(["prove", "--emit-smt2", bundled, "Proofs"]).status == 0)
@@ -270,7 +270,7 @@ import Testing
         #expect(buggy.output.contains("Counterexample: tpt-bug-no-shootdown violates isolation in 8 steps (bounded model checking)"))
         let last = buggy.output.split(separator: "\n").first { $0.hasPrefix("   8. ") } ?? ""
         #expect(last.contains("(TLB hit) (vm = vm") && last.hasSuffix("breaks isolation"), "\(last)")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bmc-\(UUID().uuidString).xml").path
+        let out = Scratch.directory.appendingPathComponent("bmc-\(UUID().uuidString).xml").path
         let short = try cli.run(["prove", "--bmc", "3", "--junit", out, "Models/tpt-bug-no-shootdown.tpt"])
         #expect(short.status == 3)
         // The expected violation not found within the bound is skipped, never passed.

@@ -18,7 +18,7 @@ import TPTModel
     }
 
     @Test func writtenFileParsesBackIntoTheSameTrace() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("itf-\(UUID().uuidString)")
+        let directory = Scratch.directory.appendingPathComponent("itf-\(UUID().uuidString)")
         let result = try cli.run(["check", "--itf", directory.path, "Models/tpt-bug-scrub-before-shootdown.tpt", "Models/nested-bug-no-flush.tpt"])
         #expect(result.status == 0)
         for (name, property) in [("tpt-bug-scrub-before-shootdown", "no_data_leak"), ("nested-bug-no-flush", "isolation")] {

@@ -44,7 +44,7 @@ import Testing
     let cli = CommandLineTests()
 
     @Test func expectedVerdictsGiveNoFailures() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
+        let out = Scratch.directory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
         let result = try cli.run(["check", "--junit", out, "Models/tpt-bug-no-scrub.tpt", "Models/tpt-bug-leaf-only-check.tpt"])
         #expect(result.status == 0)
         let junit = try parse(out)
@@ -59,7 +59,7 @@ import Testing
     @Test func unexpectedViolationIsAFailureCarryingTheCounterexample() throws {
         let model = try cli.temporaryModel(try cli.bundled("tpt-bug-no-shootdown")
             .replacingOccurrences(of: "expect violated by isolation", with: "expect holds"))
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
+        let out = Scratch.directory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
         let result = try cli.run(["check", "--junit", out, model])
         #expect(result.status == 1)
         let junit = try parse(out)
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func stateLimitIsSkippedNotPassed() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
+        let out = Scratch.directory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
         let result = try cli.run(["check", "--max-states", "50", "--junit", out, "Models/tpt.tpt"])
         #expect(result.status == 3)
         #expect(try parse(out).cases.map(\.outcome) == ["skipped", "skipped", "skipped"])

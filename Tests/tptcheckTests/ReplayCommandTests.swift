@@ -7,7 +7,7 @@ import Testing
     let cli = CommandLineTests()
 
     static func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString)-\(name)").path
+        Scratch.directory.appendingPathComponent("replay-\(UUID().uuidString)-\(name)").path
     }
 
     @Test func generatedTracesReplayThroughEveryScheme() throws {
