@@ -15,7 +15,7 @@ struct Check: ParsableCommand {
             --traces, or when a verdict is unexpected.
 
             Exit codes: 0 every verdict as expected; 1 some verdict differs; \
-            2 bad input or usage; 3 inconclusive (state limit reached).
+            2 bad input or usage; 3 inconclusive (a state, memory or time limit, or a swarm member that found nothing).
             """)
 
     @Argument(help: "Model files (.tpt), or directories of them.")

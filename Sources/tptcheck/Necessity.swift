@@ -15,7 +15,7 @@ struct Necessity: ParsableCommand {
             of its shortest counterexample are shown) and 'redundant' when it still holds.
 
             Exit codes: 0 the analysis completed; 1 the model itself does not hold; \
-            2 bad input or usage; 3 some variant was inconclusive (state limit).
+            2 bad input or usage; 3 some variant was inconclusive (a state or memory limit).
             """)
 
     @Argument(help: "A model file (.tpt) whose verdict is 'holds'.")
