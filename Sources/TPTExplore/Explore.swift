@@ -29,6 +29,14 @@ public struct ExploreOptions: Sendable {
     /// depth-first searches (`swarmSearch`), for `checkModel`.
     public var swarmSeed: UInt64?
 
+    /// The symmetry reduction to apply: none when switched off, or when no
+    /// two VMs and no two frames are interchangeable.
+    func reduction(for system: TransitionSystem) -> SymmetryReduction? {
+        guard symmetry else { return nil }
+        let reduction = SymmetryReduction(system)
+        return reduction.isTrivial ? nil : reduction
+    }
+
     /// Frontier states expanded between two insertion phases.
     static let window = 1 << 13
 
@@ -98,8 +106,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     let start = DispatchTime.now().uptimeNanoseconds
     let words = system.layout.words
     let store = StateStore(words: words, compact: options.compact)
-    let symmetry = options.symmetry ? SymmetryReduction(system) : nil
-    let reduction = symmetry?.isTrivial == false ? symmetry : nil
+    let reduction = options.reduction(for: system)
     let threads = max(1, options.threads)
     let chunks = (0..<(threads == 1 ? 1 : threads * 8)).map { _ in ExpansionChunk() }
     let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }

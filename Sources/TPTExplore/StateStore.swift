@@ -11,7 +11,7 @@ import TPTModel
 /// discovery order, so each shard's rows of one BFS level are contiguous;
 /// `levelStarts` records where each level begins in every shard, and a level's
 /// rows, shard by shard, are the next frontier. No parent links are stored: a
-/// counterexample is rebuilt by searching each level for a predecessor
+/// counterexample is rebuilt by re-expanding the levels up to it
 /// (`reconstruct`), which costs far less than 4 bytes on every state.
 ///
 /// Invariants: each state is in at most one row; a shard is written by one
@@ -42,10 +42,9 @@ final class StateStore: @unchecked Sendable {
     }
 
     /// A state's place: its shard and its row there.
-    struct Reference: Hashable, Comparable, Sendable {
+    struct Reference: Hashable, Sendable {
         var shard: Int
         var row: Int
-        static func < (a: Reference, b: Reference) -> Bool { (a.shard, a.row) < (b.shard, b.row) }
     }
 
     var count: Int { shards.reduce(0) { $0 + $1.count } }
@@ -128,7 +127,8 @@ final class Shard {
     private var table: UnsafeMutablePointer<UInt32>
     /// Any size (not a power of two): the table grows by half when more than
     /// 80 % full, so it is always between 53 % and 80 % full, and a state
-    /// costs its row plus at most 7.5 bytes of table (5 for a compact store).
+    /// costs its row plus at most 7.5 bytes of table (a compact store: at most
+    /// 15 bytes of fingerprints, and no row once its level is expanded).
     private var tableSize: Int
 
     init(words: Int, compact: Bool) {

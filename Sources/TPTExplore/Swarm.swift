@@ -17,8 +17,7 @@ public func swarmSearch(_ system: TransitionSystem, seed: UInt64, maxDepth: Int 
     let start = DispatchTime.now().uptimeNanoseconds
     let words = system.layout.words
     let store = StateStore(words: words)
-    let symmetry = options.symmetry ? SymmetryReduction(system) : nil
-    let reduction = symmetry?.isTrivial == false ? symmetry : nil
+    let reduction = options.reduction(for: system)
     let maxStates = options.maxStates ?? 1_000_000
     let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }
     var random = SwarmRandom(seed: seed)
