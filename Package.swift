@@ -23,8 +23,12 @@ let package = Package(
         // Model and language: parsing `.tpt` files, the resolved model, and the
         // one definition of the state and its primitive steps.
         .target(name: "TPTModel", swiftSettings: optimizedCore),
+        // What the state store needs of memory that Swift cannot reach:
+        // prefetch hints (its lookups are cache misses, which then overlap),
+        // and regions that grow without copying, on 2 MiB pages.
+        .target(name: "CMemory"),
         // Explicit-state checker: exhaustive breadth-first search over packed states.
-        .target(name: "TPTExplore", dependencies: ["TPTModel"], swiftSettings: optimizedCore),
+        .target(name: "TPTExplore", dependencies: ["TPTModel", "CMemory"], swiftSettings: optimizedCore),
         // Z3 from Debian's libz3-dev, and a safe Swift layer over its C API.
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
         .target(name: "TPTZ3", dependencies: ["CZ3"]),

@@ -167,22 +167,21 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                     for shard in stride(from: thread, to: StateStore.shardCount, by: threads) { mine |= 1 << UInt64(shard) }
                     @inline(__always) func owns(_ hash: UInt64) -> Bool { mine >> UInt64(StateStore.shard(ofHash: hash)) & 1 != 0 }
                     for chunk in chunks {
-                        // In batches whose table slots (and the rows they
-                        // name) are loaded first, so that their cache misses
-                        // overlap instead of stalling one insert after another.
-                        var batch = 0
-                        while batch < chunk.count {
-                            let end = min(batch + 16, chunk.count)
-                            var sink: UInt64 = 0
-                            for index in batch..<end where owns(chunk.hashes[index]) {
-                                sink &+= store.touch(hash: chunk.hashes[index])
+                        // Software-pipelined: the table slot of the state
+                        // 2d ahead and the row of the state d ahead are
+                        // prefetched, so that their cache misses overlap
+                        // instead of stalling one insert after another.
+                        let d = 8
+                        for index in 0..<(chunk.count + 2 * d) {
+                            if index < chunk.count, owns(chunk.hashes[index]) {
+                                store.prefetchSlot(hash: chunk.hashes[index])
                             }
-                            store.keep(sink)
-                            for index in batch..<end {
-                                let hash = chunk.hashes[index]
-                                if owns(hash) { _ = store.insert(chunk.states[index], hash: hash) }
+                            if index >= d, index - d < chunk.count, owns(chunk.hashes[index - d]) {
+                                store.prefetchRow(hash: chunk.hashes[index - d])
                             }
-                            batch = end
+                            if index >= 2 * d, owns(chunk.hashes[index - 2 * d]) {
+                                _ = store.insert(chunk.states[index - 2 * d], hash: chunk.hashes[index - 2 * d])
+                            }
                         }
                     }
                 }
@@ -292,6 +291,8 @@ final class ExpansionChunk: @unchecked Sendable {
     private var capacity = 1024
     var transitions = 0
     private(set) var violations: [Property] = []
+    /// Chunks are filled by different threads at once.
+    private let padding = CacheLinePadding()
 
     init() {
         states = .allocate(capacity: capacity)

@@ -1,21 +1,26 @@
 /// The model's rules flattened into arrays of plain values, for the hot path:
 /// reading them never copies a `Rule` or touches a reference count.
 ///
-/// Guards become postfix programs over the same conditions `holds` evaluates, so
-/// their meaning stays defined once, in `conditionHolds`.
+/// Guards become decision graphs over the same conditions `conditionHolds`
+/// evaluates, so their meaning stays defined once: each node tests one
+/// condition and names the node to go to when it holds and when it does not.
+/// A guard is thus evaluated with short cuts (the first false conjunct ends an
+/// `and`), which matters: guards run once per choice of a rule's parameters.
 struct RuleTable: Sendable {
-    enum Instruction: Sendable {
-        case condition(Guard)   // never .not, .and or .or
-        case not, and, or
-    }
+    /// Targets that end an evaluation.
+    static let accept = -1, reject = -2
 
     var isAtomic: [Bool] = []
     var stepStart: [Int] = []
     var stepCount: [Int] = []
     var steps: [Step] = []
-    var guardStart: [Int] = []
-    var guardCount: [Int] = []
-    var guardCode: [Instruction] = []
+    /// Per rule, the node its guard starts at (or `accept` or `reject`).
+    var guardEntry: [Int] = []
+    /// Per node: the condition (never `.always`, `.not`, `.and` or `.or`), and
+    /// where to go next when it holds and when it does not.
+    var nodeCondition: [Guard] = []
+    var nodeWhenTrue: [Int] = []
+    var nodeWhenFalse: [Int] = []
     var domainStart: [Int] = []
     var domainCount: [Int] = []
     var domains: [Int] = []
@@ -30,9 +35,7 @@ struct RuleTable: Sendable {
             stepStart.append(steps.count)
             stepCount.append(rule.steps.count)
             steps += rule.steps
-            guardStart.append(guardCode.count)
-            Self.compile(rule.guardCondition, into: &guardCode)
-            guardCount.append(guardCode.count - guardStart[guardStart.count - 1])
+            guardEntry.append(compile(rule.guardCondition, whenTrue: Self.accept, whenFalse: Self.reject))
             domainStart.append(domains.count)
             domainCount.append(rule.parameters.count)
             var mask: UInt8 = 0, vmMask: UInt8 = 0
@@ -52,43 +55,37 @@ struct RuleTable: Sendable {
         }
     }
 
-    private static func compile(_ condition: Guard, into code: inout [Instruction]) {
+    /// Adds the nodes that test the condition and go on to `whenTrue` or
+    /// `whenFalse`; the node to start at.
+    private mutating func compile(_ condition: Guard, whenTrue: Int, whenFalse: Int) -> Int {
         switch condition {
+        case .always:
+            return whenTrue
         case .not(let inner):
-            compile(inner, into: &code)
-            code.append(.not)
+            return compile(inner, whenTrue: whenFalse, whenFalse: whenTrue)
         case .and(let left, let right):
-            compile(left, into: &code)
-            compile(right, into: &code)
-            code.append(.and)
+            let second = compile(right, whenTrue: whenTrue, whenFalse: whenFalse)
+            return compile(left, whenTrue: second, whenFalse: whenFalse)
         case .or(let left, let right):
-            compile(left, into: &code)
-            compile(right, into: &code)
-            code.append(.or)
+            let second = compile(right, whenTrue: whenTrue, whenFalse: whenFalse)
+            return compile(left, whenTrue: whenTrue, whenFalse: second)
         default:
-            code.append(.condition(condition))
+            nodeCondition.append(condition)
+            nodeWhenTrue.append(whenTrue)
+            nodeWhenFalse.append(whenFalse)
+            return nodeCondition.count - 1
         }
     }
 }
 
 extension TransitionSystem {
-    /// Evaluates rule `rule`'s guard program with a stack of bits.
+    /// Evaluates rule `rule`'s guard: a walk down its decision graph.
     @inline(__always)
     func guardHolds(rule: Int, _ bindings: Bindings, in s: PackedState) -> Bool {
-        var stack: UInt64 = 0
-        let start = rules.guardStart[rule]
-        for index in start..<(start + rules.guardCount[rule]) {
-            switch rules.guardCode[index] {
-            case .condition(let condition):
-                stack = stack << 1 | (conditionHolds(condition, bindings, in: s) ? 1 : 0)
-            case .not:
-                stack ^= 1
-            case .and:
-                stack = (stack >> 2) << 1 | ((stack >> 1) & stack & 1)
-            case .or:
-                stack = (stack >> 2) << 1 | (((stack >> 1) | stack) & 1)
-            }
+        var node = rules.guardEntry[rule]
+        while node >= 0 {
+            node = conditionHolds(rules.nodeCondition[node], bindings, in: s) ? rules.nodeWhenTrue[node] : rules.nodeWhenFalse[node]
         }
-        return stack & 1 == 1
+        return node == RuleTable.accept
     }
 }
