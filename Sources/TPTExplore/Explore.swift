@@ -108,7 +108,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     let store = StateStore(words: words, compact: options.compact)
     let reduction = options.reduction(for: system)
     let threads = max(1, options.threads)
-    let chunks = (0..<(threads == 1 ? 1 : threads * 8)).map { _ in ExpansionChunk() }
+    let chunks = (0..<(threads == 1 ? 1 : threads * 8)).map { _ in ExpansionChunk(inserters: threads, words: words) }
     let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }
     var lastProgress = start
 
@@ -162,28 +162,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
             // Phase 2: each thread inserts the new states of its shards, in frontier order.
             if found.isEmpty {
                 runConcurrently(threads) { thread in
-                    // The shards this thread fills: every threads-th.
-                    var mine: UInt64 = 0
-                    for shard in stride(from: thread, to: StateStore.shardCount, by: threads) { mine |= 1 << UInt64(shard) }
-                    @inline(__always) func owns(_ hash: UInt64) -> Bool { mine >> UInt64(StateStore.shard(ofHash: hash)) & 1 != 0 }
-                    for chunk in chunks {
-                        // Software-pipelined: the table slot of the state
-                        // 2d ahead and the row of the state d ahead are
-                        // prefetched, so that their cache misses overlap
-                        // instead of stalling one insert after another.
-                        let d = 8
-                        for index in 0..<(chunk.count + 2 * d) {
-                            if index < chunk.count, owns(chunk.hashes[index]) {
-                                store.prefetchSlot(hash: chunk.hashes[index])
-                            }
-                            if index >= d, index - d < chunk.count, owns(chunk.hashes[index - d]) {
-                                store.prefetchRow(hash: chunk.hashes[index - d])
-                            }
-                            if index >= 2 * d, owns(chunk.hashes[index - 2 * d]) {
-                                _ = store.insert(chunk.states[index - 2 * d], hash: chunk.hashes[index - 2 * d])
-                            }
-                        }
-                    }
+                    for chunk in chunks { chunk.insert(part: thread, into: store) }
                 }
             }
             windowStart = window.upperBound
@@ -279,59 +258,6 @@ struct Frontier {
             if starts[middle] <= position { low = middle } else { high = middle - 1 }
         }
         return StateStore.Reference(shard: ranges[low].shard, row: ranges[low].rows.lowerBound + position - starts[low])
-    }
-}
-
-/// What one thread found expanding a chunk of a window: the successors (their
-/// representatives and hashes), the transitions, the violations.
-final class ExpansionChunk: @unchecked Sendable {
-    private(set) var states: UnsafeMutablePointer<PackedState>
-    private(set) var hashes: UnsafeMutablePointer<UInt64>
-    private(set) var count = 0
-    private var capacity = 1024
-    var transitions = 0
-    private(set) var violations: [Property] = []
-    /// Chunks are filled by different threads at once.
-    private let padding = CacheLinePadding()
-
-    init() {
-        states = .allocate(capacity: capacity)
-        hashes = .allocate(capacity: capacity)
-    }
-
-    deinit {
-        states.deallocate()
-        hashes.deallocate()
-    }
-
-    func reset() {
-        count = 0
-        transitions = 0
-        violations.removeAll(keepingCapacity: true)
-    }
-
-    @inline(__always)
-    func append(_ state: PackedState, _ hash: UInt64) {
-        if count == capacity { grow() }
-        states[count] = state
-        hashes[count] = hash
-        count += 1
-    }
-
-    func noteViolation(_ property: Property) {
-        if !violations.contains(property) { violations.append(property) }
-    }
-
-    private func grow() {
-        let newStates = UnsafeMutablePointer<PackedState>.allocate(capacity: capacity * 2)
-        newStates.moveInitialize(from: states, count: count)
-        states.deallocate()
-        states = newStates
-        let newHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * 2)
-        newHashes.moveInitialize(from: hashes, count: count)
-        hashes.deallocate()
-        hashes = newHashes
-        capacity *= 2
     }
 }
 

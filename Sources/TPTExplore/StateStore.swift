@@ -63,6 +63,10 @@ final class StateStore: @unchecked Sendable {
     @inline(__always)
     static func shard(ofHash hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - shardBits)) }
 
+    /// The thread, of `threads`, that inserts into the shard: every
+    /// threads-th shard is one thread's.
+    static func inserter(ofShard shard: Int, threads: Int) -> Int { shard % threads }
+
     func state(at reference: Reference) -> PackedState { shards[reference.shard].state(at: reference.row) }
 
     /// Prefetches the table slot a hash starts at: the first of the two cache

@@ -16,9 +16,9 @@ struct RuleTable: Sendable {
     var steps: [Step] = []
     /// Per rule, the node its guard starts at (or `accept` or `reject`).
     var guardEntry: [Int] = []
-    /// Per node: the condition (never `.always`, `.not`, `.and` or `.or`), and
-    /// where to go next when it holds and when it does not.
-    var nodeCondition: [Guard] = []
+    /// Per node: the condition, and where to go next when it holds and when it
+    /// does not.
+    var nodeCondition: [Test] = []
     var nodeWhenTrue: [Int] = []
     var nodeWhenFalse: [Int] = []
     var domainStart: [Int] = []
@@ -69,11 +69,50 @@ struct RuleTable: Sendable {
         case .or(let left, let right):
             let second = compile(right, whenTrue: whenTrue, whenFalse: whenFalse)
             return compile(left, whenTrue: whenTrue, whenFalse: second)
-        default:
-            nodeCondition.append(condition)
-            nodeWhenTrue.append(whenTrue)
-            nodeWhenFalse.append(whenFalse)
-            return nodeCondition.count - 1
+        case .ownershipIs(let record, let frame, let value):
+            return node(.ownershipIs(record, frame: frame, value), whenTrue: whenTrue, whenFalse: whenFalse)
+        case .ownershipIsVM(let record, let frame):
+            return node(.ownershipIsVM(record, frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
+        case .nestedIs(let vm, let gpage, let frame):
+            return node(.nestedIs(vm: vm, gpage: gpage, frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
+        case .mapped(let frame):
+            return node(.mapped(frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
+        case .inFlight(let frame):
+            return node(.inFlight(frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
+        case .pinned(let frame):
+            return node(.pinned(frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
+        }
+    }
+
+    private mutating func node(_ condition: Test, whenTrue: Int, whenFalse: Int) -> Int {
+        nodeCondition.append(condition)
+        nodeWhenTrue.append(whenTrue)
+        nodeWhenFalse.append(whenFalse)
+        return nodeCondition.count - 1
+    }
+
+    /// A guard's condition that combines no others, as plain data: copying a
+    /// `Guard` (which may hold others) costs reference counting, and a guard
+    /// node is read for every choice of a rule's parameters in every state.
+    enum Test: Sendable {
+        case ownershipIs(OwnershipRecord, frame: Operand, TagValue)
+        case ownershipIsVM(OwnershipRecord, frame: Operand)
+        case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
+        case mapped(frame: Operand)
+        case inFlight(frame: Operand)
+        case pinned(frame: Operand)
+
+        /// The same condition as a guard, whose `evaluate` gives its meaning.
+        @inline(__always)
+        var asGuard: Guard {
+            switch self {
+            case .ownershipIs(let record, let frame, let value): return .ownershipIs(record, frame: frame, value)
+            case .ownershipIsVM(let record, let frame): return .ownershipIsVM(record, frame: frame)
+            case .nestedIs(let vm, let gpage, let frame): return .nestedIs(vm: vm, gpage: gpage, frame: frame)
+            case .mapped(let frame): return .mapped(frame: frame)
+            case .inFlight(let frame): return .inFlight(frame: frame)
+            case .pinned(let frame): return .pinned(frame: frame)
+            }
         }
     }
 }
@@ -84,7 +123,7 @@ extension TransitionSystem {
     func guardHolds(rule: Int, _ bindings: Bindings, in s: PackedState) -> Bool {
         var node = rules.guardEntry[rule]
         while node >= 0 {
-            node = conditionHolds(rules.nodeCondition[node], bindings, in: s) ? rules.nodeWhenTrue[node] : rules.nodeWhenFalse[node]
+            node = conditionHolds(rules.nodeCondition[node].asGuard, bindings, in: s) ? rules.nodeWhenTrue[node] : rules.nodeWhenFalse[node]
         }
         return node == RuleTable.accept
     }
