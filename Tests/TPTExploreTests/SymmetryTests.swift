@@ -83,7 +83,7 @@ import Testing
     @Test func constantsInRulesAreFixed() throws {
         var model = try loadBundledModel("tpt")
         model.rules[0].steps.append(.scrub(frame: .constant(2)))
-        model.rules[0].guardCondition = .and(model.rules[0].guardCondition, .not(.ownershipIs(.owner, frame: .constant(3), .vm(.constant(1)))))
+        model.rules[0].guardCondition = .and(model.rules[0].guardCondition, .not(.test(.ownershipIs(.owner, frame: .constant(3), .vm(.constant(1))))))
         let reduction = SymmetryReduction(TransitionSystem(model: model))
         #expect(reduction.fixedFrames == 0b1100)
         #expect(reduction.fixedVMs == 0b10)

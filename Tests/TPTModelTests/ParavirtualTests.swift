@@ -65,10 +65,10 @@ import Testing
     @Test func pinAndUnpinMarkPageTables() throws {
         let system = try pvSystem()
         var s = system.initialState()
-        #expect(system.holds(.pinned(frame: .constant(0)), Bindings(), in: s))
+        #expect(system.holds(.test(.pinned(frame: .constant(0))), Bindings(), in: s))
         system.apply(.unpin(frame: .constant(0)), Bindings(), to: &s)
-        #expect(!system.holds(.pinned(frame: .constant(0)), Bindings(), in: s))
+        #expect(!system.holds(.test(.pinned(frame: .constant(0))), Bindings(), in: s))
         system.apply(.pin(frame: .constant(2)), Bindings(), to: &s)
-        #expect(system.holds(.pinned(frame: .constant(2)), Bindings(), in: s))
+        #expect(system.holds(.test(.pinned(frame: .constant(2))), Bindings(), in: s))
     }
 }

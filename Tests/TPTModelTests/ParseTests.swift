@@ -36,8 +36,8 @@ let validModel = """
         #expect(model.rules.map(\.name) == ["assign", "reclaim"])
         #expect(model.rules[0].isAtomic)
         #expect(!model.rules[1].isAtomic)
-        #expect(model.rules[0].guardCondition == .and(.ownershipIs(.tag, frame: .parameter(0), .free), .not(.inFlight(frame: .parameter(0)))))
-        #expect(model.rules[1].guardCondition == .ownershipIsVM(.tag, frame: .parameter(0)))
+        #expect(model.rules[0].guardCondition == .and(.test(.ownershipIs(.tag, frame: .parameter(0), .free)), .not(.test(.inFlight(frame: .parameter(0))))))
+        #expect(model.rules[1].guardCondition == .test(.ownershipIsVM(.tag, frame: .parameter(0))))
         #expect(model.rules[1].steps == [
             .setOwnership(.tag, frame: .parameter(0), .free), .shootdown(frame: .parameter(0)), .scrub(frame: .parameter(0)),
         ])
@@ -135,8 +135,8 @@ let validModel = """
             .setOwnership(.tag, frame: .parameter(0), .vm(.parameter(1))),
         ])
         #expect(model.rules[0].steps[0].isBookkeeping(under: model.scheme) && !model.rules[0].steps[1].isBookkeeping(under: model.scheme))
-        #expect(model.rules[1].guardCondition == .and(.ownershipIsVM(.owner, frame: .parameter(0)),
-                                                      .not(.ownershipIs(.tag, frame: .parameter(0), .host))))
+        #expect(model.rules[1].guardCondition == .and(.test(.ownershipIsVM(.owner, frame: .parameter(0))),
+                                                      .not(.test(.ownershipIs(.tag, frame: .parameter(0), .host)))))
     }
 
     @Test func hardwareTagsExistOnlyUnderTPT() throws {

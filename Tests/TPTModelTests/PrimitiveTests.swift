@@ -83,12 +83,12 @@ import Testing
         #expect(s[system.layout.root[1]] == 2)
         #expect(system.hostFrame(s, vm: 1, target: 1) == 2)
         #expect(system.hostFrame(s, vm: 1, target: 0) == nil)
-        #expect(system.holds(.mapped(frame: .constant(2)), Bindings(), in: s))
-        #expect(system.holds(.nestedIs(vm: .constant(1), gpage: .constant(1), frame: .constant(2)), Bindings(), in: s))
+        #expect(system.holds(.test(.mapped(frame: .constant(2))), Bindings(), in: s))
+        #expect(system.holds(.test(.nestedIs(vm: .constant(1), gpage: .constant(1), frame: .constant(2))), Bindings(), in: s))
         system.apply(.nestedUnmap(vm: .constant(1), gpage: .constant(1)), Bindings(), to: &s)
         #expect(system.hostFrame(s, vm: 1, target: 1) == nil)
-        #expect(!system.holds(.mapped(frame: .constant(2)), Bindings(), in: s))
-        #expect(system.holds(.nestedIs(vm: .constant(1), gpage: .constant(1), frame: nil), Bindings(), in: s))
+        #expect(!system.holds(.test(.mapped(frame: .constant(2))), Bindings(), in: s))
+        #expect(system.holds(.test(.nestedIs(vm: .constant(1), gpage: .constant(1), frame: nil)), Bindings(), in: s))
     }
 
     func system(_ text: String) throws -> TransitionSystem { try TPTModelTests.system(text) }
@@ -100,23 +100,23 @@ import Testing
               do set_owner(f, free) set_tag(f, free) shootdown(f) scrub(f)
             """)
         let s = system.initialState()
-        #expect(system.holds(.ownershipIsVM(.tag, frame: .constant(0)), Bindings(), in: s))
-        #expect(!system.holds(.ownershipIsVM(.owner, frame: .constant(2)), Bindings(), in: s))
-        #expect(system.holds(.ownershipIs(.tag, frame: .constant(2), .free), Bindings(), in: s))
-        #expect(system.holds(.ownershipIs(.owner, frame: .parameter(0), .vm(.parameter(1))), Bindings([1, 1]), in: s))
-        #expect(!system.holds(.inFlight(frame: .constant(0)), Bindings(), in: s))
+        #expect(system.holds(.test(.ownershipIsVM(.tag, frame: .constant(0))), Bindings(), in: s))
+        #expect(!system.holds(.test(.ownershipIsVM(.owner, frame: .constant(2))), Bindings(), in: s))
+        #expect(system.holds(.test(.ownershipIs(.tag, frame: .constant(2), .free)), Bindings(), in: s))
+        #expect(system.holds(.test(.ownershipIs(.owner, frame: .parameter(0), .vm(.parameter(1)))), Bindings([1, 1]), in: s))
+        #expect(!system.holds(.test(.inFlight(frame: .constant(0))), Bindings(), in: s))
         // Start reclaiming f0: its first step runs and the rest is in flight.
         let started = system.successors(of: s).first { $0.action.kind == .startRule && $0.action.bindings[0] == 0 }!.state
         #expect(system.owner(started, 0) == TransitionSystem.freeTag)
         #expect(system.tag(started, 0) == TransitionSystem.tagCode(vm: 0))
-        #expect(system.holds(.inFlight(frame: .constant(0)), Bindings(), in: started))
-        #expect(!system.holds(.inFlight(frame: .constant(1)), Bindings(), in: started))
+        #expect(system.holds(.test(.inFlight(frame: .constant(0))), Bindings(), in: started))
+        #expect(!system.holds(.test(.inFlight(frame: .constant(1))), Bindings(), in: started))
         // Three continuations later the rule is done.
         var state = started
         for _ in 0..<3 {
             state = system.successors(of: state).first { $0.action.kind == .continueRule }!.state
         }
-        #expect(!system.holds(.inFlight(frame: .constant(0)), Bindings(), in: state))
+        #expect(!system.holds(.test(.inFlight(frame: .constant(0))), Bindings(), in: state))
         #expect(system.writer(state, 0) == 0)
     }
 

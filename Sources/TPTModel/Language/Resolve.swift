@@ -313,7 +313,7 @@ struct Resolver {
             }
             let record = try ownershipRecord(call.name, at: call.location)
             let a = try arguments(call, 1, "frame")
-            return .ownershipIsVM(record, frame: try resolveOperand(a[0], as: .frame, parameters: p))
+            return .test(.ownershipIsVM(record, frame: try resolveOperand(a[0], as: .frame, parameters: p)))
         case .compare(let equal, let left, let right, let location):
             guard case .call(let call) = left else {
                 throw Diagnostic("a comparison compares owner(FRAME), tag(FRAME) or nested(VM, GPAGE) with a value", at: location)
@@ -323,13 +323,13 @@ struct Resolver {
             case "owner", "tag":
                 let record = try ownershipRecord(call.name, at: call.location)
                 let a = try arguments(call, 1, "frame")
-                condition = .ownershipIs(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p))
+                condition = .test(.ownershipIs(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p)))
             case "nested":
                     let a = try arguments(call, 2, "vm, gpage")
                 let frame: Operand?
                 if case .name("empty", _) = right { frame = nil } else { frame = try resolveOperand(right, as: .frame, parameters: p) }
-                condition = .nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
-                                      gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame)
+                condition = .test(.nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                                            gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
             default:
                 throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME) or nested(VM, GPAGE)", at: call.location)
             }
@@ -338,14 +338,14 @@ struct Resolver {
             switch call.name {
             case "mapped":
                     let a = try arguments(call, 1, "frame")
-                return .mapped(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+                return .test(.mapped(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             case "in_flight":
                 let a = try arguments(call, 1, "frame")
-                return .inFlight(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+                return .test(.inFlight(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             case "pinned":
                 try require(.pv, call)
                 let a = try arguments(call, 1, "frame")
-                return .pinned(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+                return .test(.pinned(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             default:
                 throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f), pinned(f))", at: call.location)
             }

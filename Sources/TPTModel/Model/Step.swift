@@ -64,22 +64,30 @@ public enum Step: Sendable, Equatable {
     }
 }
 
-/// A condition over the state and a rule's parameters.
+/// A condition over the state and a rule's parameters: tests combined by
+/// `not`, `and` and `or`.
 public enum Guard: Sendable, Equatable {
     case always
     indirect case not(Guard)
     indirect case and(Guard, Guard)
     indirect case or(Guard, Guard)
-    /// The frame's owner (or tag) equals the value.
-    case ownershipIs(OwnershipRecord, frame: Operand, TagValue)
-    /// The frame's owner (or tag) is some VM.
-    case ownershipIsVM(OwnershipRecord, frame: Operand)
-    /// The VM's nested entry for the page maps the frame (nil: is empty).
-    case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
-    /// Some nested entry of some VM maps the frame.
-    case mapped(frame: Operand)
-    /// An interleaved rule that has not finished names the frame as a parameter.
-    case inFlight(frame: Operand)
-    /// The frame is pinned as a page table (paravirtual paging).
-    case pinned(frame: Operand)
+    case test(Test)
+
+    /// A condition that combines no others. Plain data, unlike `Guard`, whose
+    /// copies cost reference counting: the explicit checker evaluates tests
+    /// once per choice of a rule's parameters in every state.
+    public enum Test: Sendable, Equatable {
+        /// The frame's owner (or tag) equals the value.
+        case ownershipIs(OwnershipRecord, frame: Operand, TagValue)
+        /// The frame's owner (or tag) is some VM.
+        case ownershipIsVM(OwnershipRecord, frame: Operand)
+        /// The VM's nested entry for the page maps the frame (nil: is empty).
+        case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
+        /// Some nested entry of some VM maps the frame.
+        case mapped(frame: Operand)
+        /// An interleaved rule that has not finished names the frame as a parameter.
+        case inFlight(frame: Operand)
+        /// The frame is pinned as a page table (paravirtual paging).
+        case pinned(frame: Operand)
+    }
 }

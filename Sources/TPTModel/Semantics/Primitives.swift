@@ -150,6 +150,17 @@ extension Guard {
             return a.and(left.evaluate(in: a), right.evaluate(in: a))
         case .or(let left, let right):
             return a.or(left.evaluate(in: a), right.evaluate(in: a))
+        case .test(let test):
+            return test.evaluate(in: a)
+        }
+    }
+}
+
+extension Guard.Test {
+    /// The meaning of the test: the one definition both backends evaluate.
+    @inline(__always)
+    public func evaluate<A: SemanticsAlgebra>(in a: A) -> A.Condition {
+        switch self {
         case .ownershipIs(let record, let frame, let value):
             return a.equal(a.ownership(record, of: a.value(of: frame, .frame)), value.value(in: a))
         case .ownershipIsVM(let record, let frame):
@@ -307,11 +318,11 @@ extension TransitionSystem {
         condition.evaluate(in: ConcreteAlgebra(system: self, state: s, bindings: bindings))
     }
 
-    /// The meaning of a condition that does not combine others (the rule table
-    /// evaluates `not`, `and` and `or` itself).
+    /// Whether a test holds (the rule table evaluates `not`, `and` and `or`
+    /// itself).
     @inline(__always)
-    func conditionHolds(_ condition: Guard, _ bindings: Bindings, in s: PackedState) -> Bool {
-        condition.evaluate(in: ConcreteAlgebra(system: self, state: s, bindings: bindings))
+    func testHolds(_ test: Guard.Test, _ bindings: Bindings, in s: PackedState) -> Bool {
+        test.evaluate(in: ConcreteAlgebra(system: self, state: s, bindings: bindings))
     }
 }
 

@@ -1,9 +1,9 @@
 /// The model's rules flattened into arrays of plain values, for the hot path:
 /// reading them never copies a `Rule` or touches a reference count.
 ///
-/// Guards become decision graphs over the same conditions `conditionHolds`
-/// evaluates, so their meaning stays defined once: each node tests one
-/// condition and names the node to go to when it holds and when it does not.
+/// Guards become decision graphs over their tests, so their meaning stays
+/// defined once (`Guard.Test.evaluate`): each node holds one test and names the
+/// node to go to when it holds and when it does not.
 /// A guard is thus evaluated with short cuts (the first false conjunct ends an
 /// `and`), which matters: guards run once per choice of a rule's parameters.
 struct RuleTable: Sendable {
@@ -16,9 +16,9 @@ struct RuleTable: Sendable {
     var steps: [Step] = []
     /// Per rule, the node its guard starts at (or `accept` or `reject`).
     var guardEntry: [Int] = []
-    /// Per node: the condition, and where to go next when it holds and when it
+    /// Per node: the test, and where to go next when it holds and when it
     /// does not.
-    var nodeCondition: [Test] = []
+    var nodeTest: [Guard.Test] = []
     var nodeWhenTrue: [Int] = []
     var nodeWhenFalse: [Int] = []
     var domainStart: [Int] = []
@@ -69,50 +69,11 @@ struct RuleTable: Sendable {
         case .or(let left, let right):
             let second = compile(right, whenTrue: whenTrue, whenFalse: whenFalse)
             return compile(left, whenTrue: whenTrue, whenFalse: second)
-        case .ownershipIs(let record, let frame, let value):
-            return node(.ownershipIs(record, frame: frame, value), whenTrue: whenTrue, whenFalse: whenFalse)
-        case .ownershipIsVM(let record, let frame):
-            return node(.ownershipIsVM(record, frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
-        case .nestedIs(let vm, let gpage, let frame):
-            return node(.nestedIs(vm: vm, gpage: gpage, frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
-        case .mapped(let frame):
-            return node(.mapped(frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
-        case .inFlight(let frame):
-            return node(.inFlight(frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
-        case .pinned(let frame):
-            return node(.pinned(frame: frame), whenTrue: whenTrue, whenFalse: whenFalse)
-        }
-    }
-
-    private mutating func node(_ condition: Test, whenTrue: Int, whenFalse: Int) -> Int {
-        nodeCondition.append(condition)
-        nodeWhenTrue.append(whenTrue)
-        nodeWhenFalse.append(whenFalse)
-        return nodeCondition.count - 1
-    }
-
-    /// A guard's condition that combines no others, as plain data: copying a
-    /// `Guard` (which may hold others) costs reference counting, and a guard
-    /// node is read for every choice of a rule's parameters in every state.
-    enum Test: Sendable {
-        case ownershipIs(OwnershipRecord, frame: Operand, TagValue)
-        case ownershipIsVM(OwnershipRecord, frame: Operand)
-        case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
-        case mapped(frame: Operand)
-        case inFlight(frame: Operand)
-        case pinned(frame: Operand)
-
-        /// The same condition as a guard, whose `evaluate` gives its meaning.
-        @inline(__always)
-        var asGuard: Guard {
-            switch self {
-            case .ownershipIs(let record, let frame, let value): return .ownershipIs(record, frame: frame, value)
-            case .ownershipIsVM(let record, let frame): return .ownershipIsVM(record, frame: frame)
-            case .nestedIs(let vm, let gpage, let frame): return .nestedIs(vm: vm, gpage: gpage, frame: frame)
-            case .mapped(let frame): return .mapped(frame: frame)
-            case .inFlight(let frame): return .inFlight(frame: frame)
-            case .pinned(let frame): return .pinned(frame: frame)
-            }
+        case .test(let test):
+            nodeTest.append(test)
+            nodeWhenTrue.append(whenTrue)
+            nodeWhenFalse.append(whenFalse)
+            return nodeTest.count - 1
         }
     }
 }
@@ -123,7 +84,7 @@ extension TransitionSystem {
     func guardHolds(rule: Int, _ bindings: Bindings, in s: PackedState) -> Bool {
         var node = rules.guardEntry[rule]
         while node >= 0 {
-            node = conditionHolds(rules.nodeCondition[node].asGuard, bindings, in: s) ? rules.nodeWhenTrue[node] : rules.nodeWhenFalse[node]
+            node = testHolds(rules.nodeTest[node], bindings, in: s) ? rules.nodeWhenTrue[node] : rules.nodeWhenFalse[node]
         }
         return node == RuleTable.accept
     }

@@ -57,12 +57,13 @@ public final class SymmetryReduction: Sendable {
             case .and(let left, let right), .or(let left, let right):
                 note(left)
                 note(right)
-            case .ownershipIs(_, let frame, let value):
+            case .test(.ownershipIs(_, let frame, let value)):
                 note(frame, .frame)
                 note(value)
-            case .ownershipIsVM(_, let frame), .mapped(let frame), .inFlight(let frame), .pinned(let frame):
+            case .test(.ownershipIsVM(_, let frame)), .test(.mapped(let frame)), .test(.inFlight(let frame)),
+                 .test(.pinned(let frame)):
                 note(frame, .frame)
-            case .nestedIs(let vm, _, let frame):
+            case .test(.nestedIs(let vm, _, let frame)):
                 note(vm, .vm)
                 note(frame, .frame)
             }
