@@ -7,7 +7,8 @@ struct ExplorationOptions: ParsableArguments {
     @Option(help: "Stop, inconclusive (exit 3), when a model has more distinct states than this.")
     var maxStates: Int?
 
-    @Option(help: ArgumentHelp("Stop, inconclusive (exit 3), when the state store holds more than this many GiB.", valueName: "GiB"))
+    @Option(help: ArgumentHelp("Stop, inconclusive (exit 3), when the state store holds more than this many GiB "
+                               + "(default: three quarters of physical memory).", valueName: "GiB"))
     var memory: Double?
 
     @Option(help: ArgumentHelp("Threads (default: every core). The states, verdicts and counterexamples do not depend on it.",
@@ -38,7 +39,9 @@ struct ExplorationOptions: ParsableArguments {
     func exploreOptions(model: String) -> ExploreOptions {
         var options = ExploreOptions(maxStates: maxStates, symmetry: symmetry == "on",
                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        if let memory { options.maxBytes = Int(memory * Double(1 << 30)) }
+        // A search that outgrows memory must stop with its figures, not be
+        // killed by the kernel: there is always a limit.
+        options.maxBytes = memory.map { Int($0 * Double(1 << 30)) } ?? Int(ProcessInfo.processInfo.physicalMemory / 4 * 3)
         options.compact = compact
         if !quiet && (progress || isatty(STDERR_FILENO) != 0) {
             options.progress = { @Sendable state in progressLine(model, state) }
