@@ -6,8 +6,8 @@ import TPTModel
 ///
 /// A state lives in the shard its hash's top bits name, as a row: `words`
 /// 64-bit words, found through that shard's open-addressing table of 32-bit
-/// row numbers (`Shard`). Rows are appended in
-/// discovery order, so each shard's rows of one BFS level are contiguous;
+/// row numbers (`Shard`). Rows are appended in discovery order, so each
+/// shard's rows of one BFS level are contiguous;
 /// `levelStarts` records where each level begins in every shard, and a level's
 /// rows, shard by shard, are the next frontier. No parent links are stored: a
 /// counterexample is rebuilt by re-expanding the levels up to it
