@@ -23,7 +23,8 @@ final class StateStore: @unchecked Sendable {
     static let maxRowsPerShard = Int(UInt32.max - 1)
 
     let words: Int
-    private let shards: [Shard]
+    /// `shardCount` shards, allocated here and freed with the store.
+    private let shards: UnsafeMutablePointer<Shard>
     /// Per level, where it starts in each shard.
     private(set) var levelStarts: [[Int]] = []
 
@@ -35,8 +36,17 @@ final class StateStore: @unchecked Sendable {
         precondition((1...4).contains(words))
         self.words = words
         self.compact = compact
-        shards = (0..<Self.shardCount).map { _ in Shard(words: words, compact: compact) }
+        shards = .allocate(capacity: Self.shardCount)
+        for shard in 0..<Self.shardCount { (shards + shard).initialize(to: Shard(words: words, compact: compact)) }
     }
+
+    deinit {
+        for shard in 0..<Self.shardCount { shards[shard].free() }
+        shards.deinitialize(count: Self.shardCount)
+        shards.deallocate()
+    }
+
+    private var allShards: UnsafeMutableBufferPointer<Shard> { UnsafeMutableBufferPointer(start: shards, count: Self.shardCount) }
 
     /// A state's place: its shard and its row there.
     struct Reference: Hashable, Sendable {
@@ -44,10 +54,10 @@ final class StateStore: @unchecked Sendable {
         var row: Int
     }
 
-    var count: Int { shards.reduce(0) { $0 + $1.count } }
+    var count: Int { allShards.reduce(0) { $0 + $1.count } }
 
     /// Bytes held by rows and tables.
-    var bytesAllocated: Int { shards.reduce(0) { $0 + $1.bytesAllocated } }
+    var bytesAllocated: Int { allShards.reduce(0) { $0 + $1.bytesAllocated } }
 
     @inline(__always)
     static func hash(_ state: PackedState, words: Int) -> UInt64 {
@@ -94,11 +104,11 @@ final class StateStore: @unchecked Sendable {
 
     /// Hash compaction: releases the rows of the levels before this one.
     func dropLevels(before level: Int) {
-        for (shard, start) in zip(shards, levelStarts[level]) { shard.dropRows(below: start) }
+        for (shard, start) in levelStarts[level].enumerated() { shards[shard].dropRows(below: start) }
     }
 
     /// Marks the start of a new level: the rows added from now on.
-    func beginLevel() { levelStarts.append(shards.map(\.count)) }
+    func beginLevel() { levelStarts.append(allShards.map(\.count)) }
 
     /// The rows of a level (the last one: up to now), shard by shard.
     func rows(ofLevel level: Int) -> [(shard: Int, rows: Range<Int>)] {

@@ -16,8 +16,11 @@ public struct PackedState: Hashable, Sendable {
     public subscript(field: Field) -> Int {
         get { Int(truncatingIfNeeded: (words[field.word] &>> field.shift) & field.mask) }
         set {
-            let cleared = words[field.word] & ~(field.mask &<< field.shift)
-            words[field.word] = cleared | ((UInt64(truncatingIfNeeded: newValue) & field.mask) &<< field.shift)
+            // In vector registers throughout: writing one word of `words` by a
+            // run-time index would go through memory, and reading the state
+            // back whole right after that narrow store stalls the processor.
+            let placed = SIMD4(repeating: UInt64(truncatingIfNeeded: newValue) &<< field.shift) & field.placedMask
+            words = (words & ~field.placedMask) | placed
         }
     }
 }
@@ -28,4 +31,16 @@ public struct Field: Sendable, Equatable {
     public let word: Int
     public let shift: UInt64
     public let mask: UInt64
+    /// The field's bits where they sit in the state: `mask << shift` in word
+    /// `word`, zero in the other words. (What a write needs.)
+    public let placedMask: SIMD4<UInt64>
+
+    public init(word: Int, shift: UInt64, mask: UInt64) {
+        self.word = word
+        self.shift = shift
+        self.mask = mask
+        var placedMask = SIMD4<UInt64>.zero
+        placedMask[word] = mask &<< shift
+        self.placedMask = placedMask
+    }
 }
