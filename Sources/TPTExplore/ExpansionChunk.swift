@@ -101,7 +101,7 @@ struct SuccessorList {
     /// state 2d ahead and the row of the state d ahead are prefetched, so that
     /// their cache misses overlap instead of stalling one insert after another.
     func insert(into store: StateStore) {
-        let d = 8
+        let d = 16
         for index in 0..<(count + 2 * d) {
             if index < count { store.prefetchSlot(hash: hashes[index]) }
             if index >= d && index - d < count { store.prefetchRow(hash: hashes[index - d]) }

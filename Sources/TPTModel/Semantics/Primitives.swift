@@ -329,11 +329,24 @@ extension TransitionSystem {
 /// `SemanticsAlgebra` on a packed state: values are plain integers (frame,
 /// VM and page numbers; ownership codes as in `StateLayout`), conditions are Bools.
 struct ConcreteAlgebra: SemanticsAlgebra {
-    let system: TransitionSystem
+    /// Not retained: an algebra lives only inside a call on its system, and
+    /// a retain is an atomic write to the one object every exploring thread
+    /// shares (its cache line then moves between cores on every step).
+    /// Read through `withSystem`, whose borrowed reference lets the
+    /// system's arrays be read without retaining them either.
+    private let unretainedSystem: Unmanaged<TransitionSystem>
     var state: PackedState
     let bindings: Bindings
 
-    private var layout: StateLayout { system.layout }
+    init(system: TransitionSystem, state: PackedState, bindings: Bindings) {
+        unretainedSystem = Unmanaged.passUnretained(system)
+        self.state = state
+        self.bindings = bindings
+    }
+
+    @inline(__always) private func withSystem<Result>(_ body: (TransitionSystem) -> Result) -> Result {
+        unretainedSystem._withUnsafeGuaranteedRef(body)
+    }
 
     @inline(__always) func value(of operand: Operand, _ type: ValueType) -> Int { operand.value(bindings) }
     var free: Int { TransitionSystem.freeTag }
@@ -347,71 +360,83 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     var always: Bool { true }
 
     @inline(__always) func ownership(_ record: OwnershipRecord, of frame: Int) -> Int {
-        state[system.recordFields(record)[frame]]
+        state[withSystem { $0.recordField(record, frame) }]
     }
     @inline(__always) mutating func setOwnership(_ record: OwnershipRecord, of frame: Int, to value: Int) {
-        state[system.recordFields(record)[frame]] = value
+        state[withSystem { $0.recordField(record, frame) }] = value
     }
     @inline(__always) mutating func setWriter(of frame: Int, to vm: Int?) {
-        state[layout.writer[frame]] = vm.map { 1 + $0 } ?? 0
+        state[withSystem { $0.layout.writer[frame] }] = vm.map { 1 + $0 } ?? 0
     }
-    @inline(__always) func isPinned(_ frame: Int) -> Bool { state[layout.pinned[frame]] != 0 }
-    @inline(__always) mutating func setPinned(_ frame: Int, _ pinned: Bool) { state[layout.pinned[frame]] = pinned ? 1 : 0 }
+    @inline(__always) func isPinned(_ frame: Int) -> Bool { state[withSystem { $0.layout.pinned[frame] }] != 0 }
+    @inline(__always) mutating func setPinned(_ frame: Int, _ pinned: Bool) {
+        state[withSystem { $0.layout.pinned[frame] }] = pinned ? 1 : 0
+    }
 
-    var rootTargetType: ValueType { system.model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
+    var rootTargetType: ValueType { withSystem { $0.model.scheme.guestTablesNameGuestPhysical } ? .gpage : .frame }
     mutating func setRoot(of vm: Int, to target: Int?) {
         // The equivalence view has no multi-level walk, so no root.
-        guard !layout.root.isEmpty else { return }
-        state[layout.root[vm]] = target.map { 1 + $0 } ?? 0
+        guard let field = withSystem({ $0.layout.root.isEmpty ? nil : $0.layout.root[vm] }) else { return }
+        state[field] = target.map { 1 + $0 } ?? 0
     }
     @inline(__always) func nestedEntry(of vm: Int, _ gpage: Int, is frame: Int?) -> Bool {
-        state[layout.nested[system.nestedIndex(vm, gpage)]] == (frame.map { 1 + $0 } ?? 0)
+        state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }] == (frame.map { 1 + $0 } ?? 0)
     }
     @inline(__always) mutating func setNestedEntry(of vm: Int, _ gpage: Int, to frame: Int?) {
-        state[layout.nested[system.nestedIndex(vm, gpage)]] = frame.map { 1 + $0 } ?? 0
+        state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }] = frame.map { 1 + $0 } ?? 0
     }
     func someNestedEntryMaps(_ frame: Int) -> Bool {
-        layout.nested.contains { state[$0] == 1 + frame }
+        withSystem { system in system.layout.nested.contains { state[$0] == 1 + frame } }
     }
 
     mutating func dropTLBEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
-        let c = system.model.configuration
-        for cpu in 0..<(c.vms * c.vcpus) {
-            let base = cpu * c.tlb
-            var changed = false
-            for index in base..<(base + c.tlb) {
-                let code = state[layout.tlb[index]]
-                if code != 0 && condition(cpu / c.vcpus, system.tlbEntry(code).frame) {
-                    state[layout.tlb[index]] = 0
-                    changed = true
+        let unretainedSystem = unretainedSystem
+        unretainedSystem._withUnsafeGuaranteedRef { system in
+            let c = system.model.configuration
+            for cpu in 0..<(c.vms * c.vcpus) {
+                let base = cpu * c.tlb
+                var changed = false
+                for index in base..<(base + c.tlb) {
+                    let code = state[system.layout.tlb[index]]
+                    if code != 0 && condition(cpu / c.vcpus, system.tlbEntry(code).frame) {
+                        state[system.layout.tlb[index]] = 0
+                        changed = true
+                    }
                 }
+                if changed { system.normalizeTLB(&state, base: base) }
             }
-            if changed { system.normalizeTLB(&state, base: base) }
         }
     }
 
     mutating func dropDirectEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
-        // Under tpt and nested the safety view has no direct entries.
-        guard !layout.directEntry.isEmpty else { return }
-        for vm in 0..<system.model.configuration.vms {
-            for page in 0..<system.pages {
-                let field = layout.directEntry[system.pageIndex(vm, page)]
-                let code = state[field]
-                if code != 0 && condition(vm, TransitionSystem.entryTarget(code)) { state[field] = 0 }
+        let unretainedSystem = unretainedSystem
+        unretainedSystem._withUnsafeGuaranteedRef { system in
+            // Under tpt and nested the safety view has no direct entries.
+            guard !system.layout.directEntry.isEmpty else { return }
+            for vm in 0..<system.model.configuration.vms {
+                for page in 0..<system.pages {
+                    let field = system.layout.directEntry[system.pageIndex(vm, page)]
+                    let code = state[field]
+                    if code != 0 && condition(vm, TransitionSystem.entryTarget(code)) { state[field] = 0 }
+                }
             }
         }
     }
 
     mutating func dropDirectEntries(of vm: Int, whereGuestEntryNames gpage: Int) {
-        guard !layout.guestEntry.isEmpty else { return }
-        for page in 0..<system.pages where TransitionSystem.entryTarget(state[layout.guestEntry[system.pageIndex(vm, page)]]) == gpage {
-            state[layout.directEntry[system.pageIndex(vm, page)]] = 0
+        let unretainedSystem = unretainedSystem
+        unretainedSystem._withUnsafeGuaranteedRef { system in
+            guard !system.layout.guestEntry.isEmpty else { return }
+            for page in 0..<system.pages
+            where TransitionSystem.entryTarget(state[system.layout.guestEntry[system.pageIndex(vm, page)]]) == gpage {
+                state[system.layout.directEntry[system.pageIndex(vm, page)]] = 0
+            }
         }
     }
 
     // The walk: target sets are bit sets.
     var noTargets: UInt32 { 0 }
-    var allTargets: UInt32 { (1 << UInt32(system.targets)) - 1 }
+    var allTargets: UInt32 { (1 << UInt32(withSystem { $0.targets })) - 1 }
     @inline(__always) func targets(_ target: Int) -> UInt32 { 1 << UInt32(target) }
     @inline(__always) func targets(if condition: Bool, _ then: UInt32, else otherwise: UInt32) -> UInt32 { condition ? then : otherwise }
     @inline(__always) func someTarget(in set: UInt32, _ condition: (Int) -> Bool) -> Bool {
@@ -421,31 +446,36 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     // Conditions are evaluated eagerly here, so a value that its condition
     // rules out must still name a real frame or target: 0 stands in.
     @inline(__always) func root(of vm: Int) -> (present: Bool, target: Int) {
-        let code = state[layout.root[vm]]
+        let code = state[withSystem { $0.layout.root[vm] }]
         return (code != 0, max(code - 1, 0))
     }
     @inline(__always) func hostFrame(of vm: Int, _ target: Int) -> (mapped: Bool, frame: Int) {
-        guard system.model.scheme.guestTablesNameGuestPhysical else { return (true, target) }
-        let code = state[layout.nested[system.nestedIndex(vm, target)]]
+        guard withSystem({ $0.model.scheme.guestTablesNameGuestPhysical }) else { return (true, target) }
+        let code = state[withSystem { $0.layout.nested[$0.nestedIndex(vm, target)] }]
         return (code != 0, max(code - 1, 0))
     }
     /// Writers are stored 0 clean, 1 + v; as ownership values, clean is free.
     @inline(__always) func writer(of frame: Int) -> Int {
-        let code = state[layout.writer[frame]]
+        let code = state[withSystem { $0.layout.writer[frame] }]
         return code == 0 ? TransitionSystem.freeTag : TransitionSystem.tagCode(vm: code - 1)
     }
-    var walkerCheck: WalkerCheck { system.model.walkerCheck }
-    var hypercallChecks: HypercallChecks { system.model.hypercallChecks }
+    var walkerCheck: WalkerCheck { withSystem { $0.model.walkerCheck } }
+    var hypercallChecks: HypercallChecks { withSystem { $0.model.hypercallChecks } }
 
     func ruleInFlight(naming frame: Int) -> Bool {
-        for thread in 0..<layout.threadRule.count {
-            let rule = state[layout.threadRule[thread]]
+        withSystem { system in ruleInFlight(naming: frame, in: system) }
+    }
+
+    private func ruleInFlight(naming frame: Int, in system: TransitionSystem) -> Bool {
+        for thread in 0..<system.layout.threadRule.count {
+            let rule = state[system.layout.threadRule[thread]]
             if rule == 0 { continue }
             var mask = system.rules.frameParameters[rule - 1]
             while mask != 0 {
                 let index = mask.trailingZeroBitCount
                 mask &= mask - 1
-                if state[layout.threadParameter[thread * layout.maxRuleParameters + index]] == frame { return true }
+                let parameters = system.layout.maxRuleParameters
+                if state[system.layout.threadParameter[thread * parameters + index]] == frame { return true }
             }
         }
         return false

@@ -64,8 +64,10 @@ public final class TransitionSystem: Sendable {
 
     @inline(__always) func owner(_ s: PackedState, _ frame: Int) -> Int { s[layout.owner[frame]] }
     @inline(__always) func tag(_ s: PackedState, _ frame: Int) -> Int { s[layout.tag[frame]] }
-    @inline(__always) func recordFields(_ record: OwnershipRecord) -> [Field] {
-        record == .owner ? layout.owner : layout.tag
+    /// A frame's owner or tag field. (A field, not the record's array of them:
+    /// an array returned is retained, an atomic write on every call.)
+    @inline(__always) func recordField(_ record: OwnershipRecord, _ frame: Int) -> Field {
+        record == .owner ? layout.owner[frame] : layout.tag[frame]
     }
     @inline(__always) func writer(_ s: PackedState, _ frame: Int) -> Int { s[layout.writer[frame]] }
     @inline(__always) public func tlbIndex(_ vm: Int, _ vcpu: Int) -> Int {
