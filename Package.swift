@@ -23,9 +23,10 @@ let package = Package(
         // Model and language: parsing `.tpt` files, the resolved model, and the
         // one definition of the state and its primitive steps.
         .target(name: "TPTModel", swiftSettings: optimizedCore),
-        // What the state store needs of memory that Swift cannot reach:
-        // prefetch hints (its lookups are cache misses, which then overlap),
-        // and regions that grow without copying, on 2 MiB pages.
+        // What the state store needs of the machine that Swift cannot reach:
+        // prefetch hints (its lookups are cache misses, which then overlap), a
+        // vector scan of a table bucket, and regions that grow without
+        // copying, on 2 MiB pages.
         .target(name: "CMemory"),
         // Explicit-state checker: exhaustive breadth-first search over packed states.
         .target(name: "TPTExplore", dependencies: ["TPTModel", "CMemory"], swiftSettings: optimizedCore),

@@ -35,9 +35,10 @@ struct Shard {
     /// table can hold (row + 1 <= count < tableSize).
     private var tagMask: UInt32
     /// Slots, a whole number of buckets (not a power of two): the table grows
-    /// by half when more than 80 % full, so it is always between 53 % and 80 % full, and a state
-    /// costs its row plus at most 7.5 bytes of table (a compact store: at most
-    /// 15 bytes of fingerprints, and no row once its level is expanded).
+    /// by half when more than 80 % full, so it is always between 53 % and 80 %
+    /// full, and a state costs its row plus at most 7.5 bytes of table (a
+    /// compact store: at most 15 bytes of fingerprints, and no row once its
+    /// level is expanded). Buckets are cache lines: the region is page-aligned.
     private var tableSize: Int
     private static let bucketSize = 16
     /// Keeps the next shard's fields, which another thread writes, off the

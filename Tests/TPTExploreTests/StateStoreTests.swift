@@ -43,6 +43,26 @@ import TPTModel
         }
     }
 
+    /// States that all come with one hash share a shard, a home bucket and a
+    /// tag: every lookup compares rows, and they fill their bucket and spill
+    /// into the next ones. (In a new shard's table of 4 buckets, a hash whose
+    /// bits 57 and 56 are set starts at the last bucket, so the spill wraps
+    /// around; 40 states stay below the first growth, which would place them
+    /// by their real hashes.)
+    @Test func statesWithOneHashSpillOverFullBucketsAndAreAllFound() {
+        let store = StateStore(words: 2)
+        store.beginLevel()
+        let hash: UInt64 = 0x0300_0000_0000_1234
+        let all = states(40, words: 2, seed: 5)
+        for state in all { #expect(store.insert(state, hash: hash), "a new state was refused") }
+        for state in all {
+            #expect(!store.insert(state, hash: hash), "a stored state was stored again")
+            #expect(store.reference(of: state, hash: hash).map { store.state(at: $0) } == state)
+        }
+        #expect(store.count == all.count)
+        #expect(store.reference(of: states(41, words: 2, seed: 6)[40], hash: hash) == nil)
+    }
+
     @Test func theRowsOfALevelAreTheStatesAddedInIt() {
         let store = StateStore(words: 2)
         let all = states(10_000, words: 2, seed: 3)
