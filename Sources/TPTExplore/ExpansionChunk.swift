@@ -97,13 +97,13 @@ struct SuccessorList {
         return state
     }
 
-    /// Inserts the states into the store, in order: the table slot of the
+    /// Inserts the states into the store, in order: the table bucket of the
     /// state 2d ahead and the row of the state d ahead are prefetched, so that
     /// their cache misses overlap instead of stalling one insert after another.
     func insert(into store: StateStore) {
         let d = 16
         for index in 0..<(count + 2 * d) {
-            if index < count { store.prefetchSlot(hash: hashes[index]) }
+            if index < count { store.prefetchHome(hash: hashes[index]) }
             if index >= d && index - d < count { store.prefetchRow(hash: hashes[index - d]) }
             if index >= 2 * d { _ = store.insert(state(index - 2 * d), hash: hashes[index - 2 * d]) }
         }

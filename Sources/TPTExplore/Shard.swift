@@ -137,7 +137,7 @@ struct Shard {
     private var isCrowded: Bool { count * 5 > tableSize * 4 }
 
     @inline(__always)
-    func prefetchSlot(hash: UInt64) {
+    func prefetchHome(hash: UInt64) {
         if compact {
             tpt_prefetch(fingerprints.base + homeSlot(Self.fingerprint(hash)))
         } else {
@@ -149,8 +149,9 @@ struct Shard {
     @inline(__always)
     func prefetchRow(hash: UInt64) {
         guard !compact else { return }
-        let matching = scan(table.base + homeBucket(hash), tag: tag(hash)).matching
-        if matching != 0 { tpt_prefetch(row(rowIndex(table.base[homeBucket(hash) + matching.trailingZeroBitCount]))) }
+        let entries = table.base + homeBucket(hash)
+        let matching = scan(entries, tag: tag(hash)).matching
+        if matching != 0 { tpt_prefetch(row(rowIndex(entries[matching.trailingZeroBitCount]))) }
     }
 
     /// The row holding the state (exact stores only).

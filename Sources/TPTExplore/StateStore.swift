@@ -79,13 +79,15 @@ final class StateStore: @unchecked Sendable {
 
     func state(at reference: Reference) -> PackedState { shards[reference.shard].state(at: reference.row) }
 
-    /// Prefetches the table slot a hash starts at: the first of the two cache
-    /// misses of an insert, started early so that many overlap.
+    /// Prefetches the table bucket (compact: slot) a hash's lookup starts at:
+    /// the first of the two cache misses of an insert, started early so that
+    /// many overlap.
     @inline(__always)
-    func prefetchSlot(hash: UInt64) { shards[Self.shard(ofHash: hash)].prefetchSlot(hash: hash) }
+    func prefetchHome(hash: UInt64) { shards[Self.shard(ofHash: hash)].prefetchHome(hash: hash) }
 
-    /// Prefetches the row the hash's slot names, if its tag matches: the
-    /// second miss. The slot should be in cache by now (`prefetchSlot`).
+    /// Prefetches the row that the first entry with the hash's tag in its home
+    /// bucket names: the second miss. The bucket should be in cache by now
+    /// (`prefetchHome`).
     @inline(__always)
     func prefetchRow(hash: UInt64) { shards[Self.shard(ofHash: hash)].prefetchRow(hash: hash) }
 
