@@ -16,7 +16,9 @@ extension SymmetryReduction {
             return layout.tlbCode(page: page, frame: r.frame(frame), writable: writable)
         }
         /// One vCPU's TLB, renamed and sorted largest first, like `normalizeTLB`.
-        @inline(__always) func renameTLB(_ fields: UnsafeBufferPointer<Field>, from: Int, into: Int) {
+        /// (`t` is passed, not captured: a local function that captures a
+        /// variable it writes puts it in a heap box, checked on every access.)
+        @inline(__always) func renameTLB(_ fields: UnsafeBufferPointer<Field>, from: Int, into: Int, _ t: inout StateBuilder) {
             let count = layout.tlbEntries
             var a = tlbEntry(s[fields[from]])
             var b = count > 1 ? tlbEntry(s[fields[from &+ 1]]) : 0
@@ -49,8 +51,8 @@ extension SymmetryReduction {
             }
             for vcpu in 0..<layout.vcpus {
                 let from = layout.tlbIndex(vm, vcpu), into = layout.tlbIndex(to, vcpu)
-                renameTLB(layout.tlb, from: from, into: into)
-                if hasReference { renameTLB(layout.referenceTLB, from: from, into: into) }
+                renameTLB(layout.tlb, from: from, into: into, &t)
+                if hasReference { renameTLB(layout.referenceTLB, from: from, into: into, &t) }
             }
             for gpage in 0..<layout.gpages {
                 let code = s[layout.nested[layout.nestedIndex(vm, gpage)]]

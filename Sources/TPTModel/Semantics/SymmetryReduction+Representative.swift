@@ -24,7 +24,7 @@ extension SymmetryReduction {
             var best = PackedState(words: SIMD4(repeating: .max))
             var renaming = Renaming.identity
             while true {
-                for k in 0..<free { renaming.vm[Int(order[k])] = UInt8(places[k]) }
+                renaming.vm = Renaming.assigning(renaming.vm, order: order, places: places, count: free)
                 renaming.frame = frameRenaming(s, vms: renaming, local: local, references: references,
                                                order: frameOrder, places: framePlaces)
                 let candidate = renamed(s, renaming)
@@ -184,9 +184,7 @@ extension SymmetryReduction {
             order[k] = UInt64(frame)
             free += 1
         }
-        var names = Renaming.identity.frame
-        for k in 0..<free { names[Int(order[k])] = UInt8(places[k]) }
-        return names
+        return Renaming.assigning(Renaming.identity.frame, order: order, places: places, count: free)
     }
 
     @inline(__always)

@@ -120,4 +120,18 @@ public struct Renaming: Sendable, Equatable {
 
     @inline(__always) func vm(_ v: Int) -> Int { Int(vm[v]) }
     @inline(__always) func frame(_ f: Int) -> Int { Int(frame[f]) }
+
+    /// `names` with `names[order[k]] = places[k]` for each k below `count`.
+    /// The bytes are written in memory and the vector read back once: writing
+    /// lanes one by one at run-time indices would stall on every write (the
+    /// narrow store cannot be forwarded to the next whole-vector load).
+    @inline(__always)
+    static func assigning<Names: SIMD>(_ names: Names, order: UnsafePointer<UInt64>, places: UnsafePointer<UInt64>,
+                                       count: Int) -> Names where Names.Scalar == UInt8 {
+        var names = names
+        withUnsafeMutableBytes(of: &names) { bytes in
+            for k in 0..<count { bytes[Int(order[k])] = UInt8(places[k]) }
+        }
+        return names
+    }
 }
