@@ -4,7 +4,7 @@ extension SymmetryReduction {
     /// host threads keep their sorted order.
     public func renamed(_ s: PackedState, _ r: Renaming) -> PackedState {
         let layout = fields
-        var t = StateBuilder()
+        var t = PackedState()
         @inline(__always) func ownership(_ code: Int) -> Int { code >= 2 ? 2 &+ r.vm(code &- 2) : code }
         @inline(__always) func frameEntry(_ code: Int) -> Int {
             code == 0 ? 0 : TransitionSystem.entryCode(target: r.frame(TransitionSystem.entryTarget(code)),
@@ -18,7 +18,7 @@ extension SymmetryReduction {
         /// One vCPU's TLB, renamed and sorted largest first, like `normalizeTLB`.
         /// (`t` is passed, not captured: a local function that captures a
         /// variable it writes puts it in a heap box, checked on every access.)
-        @inline(__always) func renameTLB(_ fields: UnsafeBufferPointer<Field>, from: Int, into: Int, _ t: inout StateBuilder) {
+        @inline(__always) func renameTLB(_ fields: UnsafeBufferPointer<Field>, from: Int, into: Int, _ t: inout PackedState) {
             let count = layout.tlbEntries
             var a = tlbEntry(s[fields[from]])
             var b = count > 1 ? tlbEntry(s[fields[from &+ 1]]) : 0
@@ -29,25 +29,25 @@ extension SymmetryReduction {
             if a < c { swap(&a, &c) }
             if b < d { swap(&b, &d) }
             if b < c { swap(&b, &c) }
-            t.set(fields[into], a)
-            if count > 1 { t.set(fields[into &+ 1], b) }
-            if count > 2 { t.set(fields[into &+ 2], c) }
-            if count > 3 { t.set(fields[into &+ 3], d) }
+            t[fields[into]] = a
+            if count > 1 { t[fields[into &+ 1]] = b }
+            if count > 2 { t[fields[into &+ 2]] = c }
+            if count > 3 { t[fields[into &+ 3]] = d }
         }
         for frame in 0..<frames {
             let to = r.frame(frame)
-            t.set(layout.owner[to], ownership(s[layout.owner[frame]]))
-            if !layout.tag.isEmpty { t.set(layout.tag[to], ownership(s[layout.tag[frame]])) }
+            t[layout.owner[to]] = ownership(s[layout.owner[frame]])
+            if !layout.tag.isEmpty { t[layout.tag[to]] = ownership(s[layout.tag[frame]]) }
             let writer = s[layout.writer[frame]]
-            t.set(layout.writer[to], writer == 0 ? 0 : 1 &+ r.vm(writer &- 1))
-            if !layout.pinned.isEmpty { t.set(layout.pinned[to], s[layout.pinned[frame]]) }
+            t[layout.writer[to]] = writer == 0 ? 0 : 1 &+ r.vm(writer &- 1)
+            if !layout.pinned.isEmpty { t[layout.pinned[to]] = s[layout.pinned[frame]] }
         }
         let hasReference = !layout.referenceTLB.isEmpty
         for vm in 0..<vms {
             let to = r.vm(vm)
             if !layout.root.isEmpty {
                 let code = s[layout.root[vm]]
-                t.set(layout.root[to], code == 0 || !rootNamesFrame ? code : 1 &+ r.frame(code &- 1))
+                t[layout.root[to]] = code == 0 || !rootNamesFrame ? code : 1 &+ r.frame(code &- 1)
             }
             for vcpu in 0..<layout.vcpus {
                 let from = layout.tlbIndex(vm, vcpu), into = layout.tlbIndex(to, vcpu)
@@ -56,51 +56,28 @@ extension SymmetryReduction {
             }
             for gpage in 0..<layout.gpages {
                 let code = s[layout.nested[layout.nestedIndex(vm, gpage)]]
-                t.set(layout.nested[layout.nestedIndex(to, gpage)], code == 0 ? 0 : 1 &+ r.frame(code &- 1))
+                t[layout.nested[layout.nestedIndex(to, gpage)]] = code == 0 ? 0 : 1 &+ r.frame(code &- 1)
             }
             for page in 0..<layout.pages {
                 let from = layout.pageIndex(vm, page), into = layout.pageIndex(to, page)
-                if !layout.guestEntry.isEmpty { t.set(layout.guestEntry[into], s[layout.guestEntry[from]]) }
-                if !layout.directEntry.isEmpty { t.set(layout.directEntry[into], frameEntry(s[layout.directEntry[from]])) }
+                if !layout.guestEntry.isEmpty { t[layout.guestEntry[into]] = s[layout.guestEntry[from]] }
+                if !layout.directEntry.isEmpty { t[layout.directEntry[into]] = frameEntry(s[layout.directEntry[from]]) }
             }
         }
         let parameters = layout.maxRuleParameters
         for thread in 0..<layout.threadRule.count {
             let ruleCode = s[layout.threadRule[thread]]
-            t.set(layout.threadRule[thread], ruleCode)
-            t.set(layout.threadStep[thread], s[layout.threadStep[thread]])
+            t[layout.threadRule[thread]] = ruleCode
+            t[layout.threadStep[thread]] = s[layout.threadStep[thread]]
             guard ruleCode != 0 else { continue }
             let frameMask = layout.frameParameters[ruleCode &- 1], vmMask = layout.vmParameters[ruleCode &- 1]
             for index in 0..<parameters {
                 let field = layout.threadParameter[thread &* parameters &+ index]
                 let value = s[field]
-                t.set(field, frameMask >> index & 1 != 0 ? r.frame(value) : vmMask >> index & 1 != 0 ? r.vm(value) : value)
+                t[field] = frameMask >> index & 1 != 0 ? r.frame(value) : vmMask >> index & 1 != 0 ? r.vm(value) : value
             }
         }
-        var state = t.state
-        if layout.threadRule.count > 1 { system.normalizeThreads(&state) }
-        return state
+        if layout.threadRule.count > 1 { system.normalizeThreads(&t) }
+        return t
     }
-}
-
-/// A packed state built up from zero in four scalar words. Writing one field of
-/// a `SIMD4` in memory and reading the vector back stalls the processor (the
-/// store cannot be forwarded to the wider load); here the words stay in
-/// registers until the state is done.
-struct StateBuilder {
-    private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
-
-    /// Sets a field that is still zero.
-    @inline(__always)
-    mutating func set(_ field: Field, _ value: Int) {
-        let bits = (UInt64(truncatingIfNeeded: value) & field.mask) &<< field.shift
-        switch field.word {
-        case 0: w0 |= bits
-        case 1: w1 |= bits
-        case 2: w2 |= bits
-        default: w3 |= bits
-        }
-    }
-
-    var state: PackedState { PackedState(words: SIMD4(w0, w1, w2, w3)) }
 }

@@ -2,8 +2,9 @@ extension SymmetryReduction {
     /// The representative of the state's class (see `SymmetryReduction`).
     public func representative(_ s: PackedState) -> PackedState {
         if isTrivial { return s }
-        // Scratch in plain stack memory (see `StateBuilder` for why not SIMD
-        // locals): VM keys, frame keys, then orders and places.
+        // Scratch in plain stack memory, not SIMD locals (their lanes are
+        // written at run-time indices; see `Renaming.assigning`): VM keys,
+        // frame keys, then orders and places.
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8 + 2 * 16 + 2 * 8 + 2 * 16) { scratch in
             let vmKeys = scratch.baseAddress!, local = vmKeys + 8, references = local + 16
             let order = references + 16, places = order + 8, frameOrder = places + 8, framePlaces = frameOrder + 16
