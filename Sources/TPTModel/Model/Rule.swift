@@ -55,6 +55,8 @@ public struct Bindings: Sendable, Hashable {
         get { Int(storage[index]) }
         // In registers: a lane written by a run-time index goes through
         // memory, and the next whole-vector read stalls on it.
-        set { storage.replace(with: Int32(truncatingIfNeeded: newValue), where: SIMD4(0, 1, 2, 3) .== SIMD4(repeating: Int32(index))) }
+        set {
+            storage.replace(with: Int32(truncatingIfNeeded: newValue), where: SIMD4(0, 1, 2, 3) .== SIMD4(repeating: Int32(index)))
+        }
     }
 }
