@@ -348,6 +348,13 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         unretainedSystem._withUnsafeGuaranteedRef(body)
     }
 
+    /// `withSystem` for a body that changes the state (which `withSystem`,
+    /// reading `self` throughout, cannot allow).
+    @inline(__always) private mutating func updateState(_ body: (TransitionSystem, inout PackedState) -> Void) {
+        let unretainedSystem = unretainedSystem
+        unretainedSystem._withUnsafeGuaranteedRef { body($0, &state) }
+    }
+
     @inline(__always) func value(of operand: Operand, _ type: ValueType) -> Int { operand.value(bindings) }
     var free: Int { TransitionSystem.freeTag }
     var host: Int { TransitionSystem.hostTag }
@@ -390,8 +397,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     }
 
     mutating func dropTLBEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
-        let unretainedSystem = unretainedSystem
-        unretainedSystem._withUnsafeGuaranteedRef { system in
+        updateState { system, state in
             let c = system.model.configuration
             for cpu in 0..<(c.vms * c.vcpus) {
                 let base = cpu * c.tlb
@@ -409,8 +415,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     }
 
     mutating func dropDirectEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
-        let unretainedSystem = unretainedSystem
-        unretainedSystem._withUnsafeGuaranteedRef { system in
+        updateState { system, state in
             // Under tpt and nested the safety view has no direct entries.
             guard !system.layout.directEntry.isEmpty else { return }
             for vm in 0..<system.model.configuration.vms {
@@ -424,8 +429,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     }
 
     mutating func dropDirectEntries(of vm: Int, whereGuestEntryNames gpage: Int) {
-        let unretainedSystem = unretainedSystem
-        unretainedSystem._withUnsafeGuaranteedRef { system in
+        updateState { system, state in
             guard !system.layout.guestEntry.isEmpty else { return }
             for page in 0..<system.pages
             where TransitionSystem.entryTarget(state[system.layout.guestEntry[system.pageIndex(vm, page)]]) == gpage {
@@ -463,21 +467,19 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     var hypercallChecks: HypercallChecks { withSystem { $0.model.hypercallChecks } }
 
     func ruleInFlight(naming frame: Int) -> Bool {
-        withSystem { system in ruleInFlight(naming: frame, in: system) }
-    }
-
-    private func ruleInFlight(naming frame: Int, in system: TransitionSystem) -> Bool {
-        for thread in 0..<system.layout.threadRule.count {
-            let rule = state[system.layout.threadRule[thread]]
-            if rule == 0 { continue }
-            var mask = system.rules.frameParameters[rule - 1]
-            while mask != 0 {
-                let index = mask.trailingZeroBitCount
-                mask &= mask - 1
-                let parameters = system.layout.maxRuleParameters
-                if state[system.layout.threadParameter[thread * parameters + index]] == frame { return true }
+        withSystem { system in
+            let parameters = system.layout.maxRuleParameters
+            for thread in 0..<system.layout.threadRule.count {
+                let rule = state[system.layout.threadRule[thread]]
+                if rule == 0 { continue }
+                var mask = system.rules.frameParameters[rule - 1]
+                while mask != 0 {
+                    let index = mask.trailingZeroBitCount
+                    mask &= mask - 1
+                    if state[system.layout.threadParameter[thread * parameters + index]] == frame { return true }
+                }
             }
+            return false
         }
-        return false
     }
 }
