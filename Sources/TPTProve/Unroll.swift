@@ -47,12 +47,18 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
     let v = try Vocabulary(z3, configuration: c, domain: .bounded)
     let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, logic: "QF_FD")
     let bits = Z3BitVectorEncoding(z3)
-    /// Asserts a formula over the bounded state: array reads resolved, then as bits.
-    func assert(_ formula: Z3Term) throws(Z3Error) {
+    /// A formula over the bounded state as bits (array reads resolved), after
+    /// asserting the range constraints of the constants it encodes for the
+    /// first time. Those constraints go to the solver's base level: the
+    /// encoding hands each out once, so one asserted inside a push would be
+    /// gone after the pop, and a 1-bit vCPU could then name a vCPU that does
+    /// not exist.
+    func encode(_ formula: Z3Term) throws(Z3Error) -> Z3Term {
         let encoded = try bits.encode(z3.simplify(z3.resolveSelects(formula)))
         for constraint in bits.takeConstraints() { try solver.assert(constraint) }
-        try solver.assert(encoded)
+        return encoded
     }
+    func assert(_ formula: Z3Term) throws(Z3Error) { try solver.assert(encode(formula)) }
     let start = Date()
     var pending = (properties ?? model.properties).filter { $0.isSafety && model.properties.contains($0) }
     var outcomes: [BoundedOutcome] = []
@@ -82,8 +88,9 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
                 }
             }
             if cases.isEmpty { continue }
+            let violates = try encode(z3.or(cases))
             try solver.push()
-            try assert(z3.or(cases))
+            try solver.assert(violates)
             switch try solver.check() {
             case .satisfiable:
                 let m = try solver.model()
