@@ -40,6 +40,8 @@ let package = Package(
         // Concrete engine: trace readers, TLBs and caches, the walk of each
         // scheme, the cost model; replays memory-access traces.
         .target(name: "TPTEngine", dependencies: ["CZlib"], swiftSettings: optimizedCore),
+        // Differential testing: random models, run through every backend and compared.
+        .target(name: "TPTDifferential", dependencies: ["TPTModel", "TPTExplore", "TPTProve"]),
         // Command line.
         .executableTarget(
             name: "tptcheck",
@@ -52,6 +54,11 @@ let package = Package(
             name: "tptbench",
             dependencies: ["TPTModel", "TPTExplore"],
             path: "Benchmarks/ExplicitThroughput"),
+        // Differential testing at scale: N random models, or S seconds of them.
+        .executableTarget(
+            name: "tptdiff",
+            dependencies: ["TPTDifferential"],
+            path: "Benchmarks/Differential"),
         // Release-build throughput benchmark for the concrete engine.
         .executableTarget(
             name: "replaybench",
@@ -63,6 +70,7 @@ let package = Package(
         .testTarget(name: "TPTZ3Tests", dependencies: ["TPTZ3"]),
         .testTarget(name: "TPTProveTests", dependencies: ["TPTModel", "TPTExplore", "TPTZ3", "TPTProve"]),
         .testTarget(name: "TPTEngineTests", dependencies: ["TPTEngine"]),
+        .testTarget(name: "TPTDifferentialTests", dependencies: ["TPTDifferential", "TPTModel"]),
         .testTarget(name: "tptcheckTests", dependencies: ["tptcheck", "TPTModel", "TPTExplore"]),
     ]
 )

@@ -58,7 +58,7 @@ func reconstruct(_ system: TransitionSystem, _ store: StateStore, level: Int, pr
                 system.forEachSuccessor(of: store.state(at: candidate)) { _, next, violation in
                     if below == level {
                         leads = violation?.property == property
-                    } else if violation == nil, let next = reference(of: next) {
+                    } else if let next = reference(of: next) {
                         leads = marked[below + 1].contains(next)
                     }
                     return !leads
@@ -87,7 +87,9 @@ func counterexample(_ system: TransitionSystem, length: Int, property: Property,
         let before = states[states.count - 1]
         var taken: (Action, PackedState)?
         system.forEachSuccessor(of: before) { candidate, next, violation in
-            if violation == nil && isOnPath(step, reduction?.representative(next) ?? next) { taken = (candidate, next) }
+            // A step on the way may break another property: properties label
+            // transitions, the trace goes on through them.
+            if violation?.property != property && isOnPath(step, reduction?.representative(next) ?? next) { taken = (candidate, next) }
             return taken == nil
         }
         guard let (action, next) = taken else { preconditionFailure("no transition leads towards the violation") }

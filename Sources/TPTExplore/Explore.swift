@@ -25,6 +25,10 @@ public struct ExploreOptions: Sendable {
     public var compact = false
     /// Expand no level at or beyond this depth (for rebuilding a trace).
     var maxDepth: Int?
+    /// Stop once the level that first breaks a property is done, leaving the
+    /// properties still open `undecided`: for a caller that asks only whether
+    /// the model holds.
+    public var stopAtFirstViolation = false
     /// Instead of an exhaustive search, one member of a swarm of seeded
     /// depth-first searches (`swarmSearch`), for `checkModel`.
     public var swarmSeed: UInt64?
@@ -56,15 +60,18 @@ public struct ExploreOptions: Sendable {
 /// states were not visited.
 public enum Verdict: Sendable {
     case holds
-    /// One shortest counterexample for each property that some shortest trace
-    /// breaks (several when properties break at the same depth), in the order the
-    /// model checks them.
+    /// For each property found broken, its own shortest counterexample, in the
+    /// order the model checks them. The other properties hold, unless the
+    /// result lists them as `undecided`.
     case violated([Counterexample])
     case incomplete(reason: String)
 
-    /// The properties a shortest counterexample breaks (empty unless violated).
-    public var violatedProperties: [Property] {
-        if case .violated(let counterexamples) = self { return counterexamples.map(\.property) }
+    /// The properties found broken (empty unless violated).
+    public var violatedProperties: [Property] { counterexamples.map(\.property) }
+
+    /// Each broken property's shortest counterexample (empty unless violated).
+    public var counterexamples: [Counterexample] {
+        if case .violated(let counterexamples) = self { return counterexamples }
         return []
     }
 }
@@ -85,15 +92,28 @@ public struct ExploreResult: Sendable {
     /// Hash compaction: an upper bound on the probability that a fingerprint
     /// collision hid some state (n states, 64-bit fingerprints: n^2 / 2^65).
     public var omissionBound: Double?
+    /// With a `violated` verdict: the properties the search stopped before
+    /// deciding (a limit was reached after others were found broken). They
+    /// are neither broken nor holding.
+    public var undecided: Undecided?
+}
+
+/// Properties a search did not decide, and why it stopped.
+public struct Undecided: Sendable {
+    public var properties: [Property]
+    public var reason: String
 }
 
 /// Exhaustive breadth-first search of a model's reachable states, on several
 /// threads.
 ///
 /// Properties are checked on every transition. States are expanded level by
-/// level, so the first violating transition ends a shortest counterexample; the
-/// search then finishes that level (storing nothing new) to find every property
-/// that breaks at the same depth.
+/// level, so the first transition that breaks a property ends a shortest
+/// counterexample for it; the search rebuilds that trace once the level is
+/// done, and goes on until every property is decided: broken, or holding
+/// because every reachable state was expanded. A property labels
+/// transitions and never prunes one, so each property's counterexample is
+/// its own shortest, whatever the others do.
 ///
 /// Each level is expanded in windows of frontier states. In a window, threads
 /// first expand disjoint chunks (successors, their representatives and their
@@ -118,8 +138,11 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
 
     var depth = 0
     var transitions = 0
-    /// The properties broken by a transition out of the level.
-    var found: [Property] = []
+    /// The properties found broken, and the level whose transitions broke them first.
+    var found: [(property: Property, level: Int)] = []
+    var counterexamples: [Counterexample] = []
+    let checked = system.properties
+    var open: [Property] { checked.filter { property in !found.contains { $0.property == property } } }
     var stopped: String?
 
     levels: while true {
@@ -133,7 +156,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
         var windowStart = 0
         while windowStart < frontier.count {
             let window = windowStart..<min(windowStart + ExploreOptions.window, frontier.count)
-            let storing = found.isEmpty
+            let storing = !open.isEmpty
             // Phase 1: expand chunks of the window; the store is only read.
             let perChunk = (window.count + chunks.count - 1) / chunks.count
             runConcurrently(threads == 1 ? 1 : chunks.count) { index in
@@ -145,9 +168,8 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                 for position in lower..<upper {
                     system.forEachSuccessor(of: store.state(at: frontier[position])) { _, next, violation in
                         chunk.transitions += 1
-                        if let violation {
-                            chunk.noteViolation(violation.property)
-                        } else if storing {
+                        if let violation { chunk.noteViolation(violation.property) }
+                        if storing {
                             let representative = reduction?.representative(next) ?? next
                             chunk.append(representative, StateStore.hash(representative, words: words))
                         }
@@ -157,10 +179,10 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
             }
             for chunk in chunks {
                 transitions += chunk.transitions
-                for property in chunk.violations where !found.contains(property) { found.append(property) }
+                for property in chunk.violations where open.contains(property) { found.append((property, depth)) }
             }
             // Phase 2: each thread inserts the new states of its shards, in frontier order.
-            if found.isEmpty {
+            if storing {
                 runConcurrently(threads) { thread in
                     for chunk in chunks { chunk.insert(part: thread, into: store) }
                 }
@@ -173,7 +195,7 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                 stopped = "more than \(maxStates) states"
             } else if let maxBytes = options.maxBytes, store.bytesAllocated > maxBytes {
                 stopped = "memory limit of \(formatBytes(maxBytes)) reached"
-            } else if let deadline, found.isEmpty, now > deadline {
+            } else if let deadline, now > deadline {
                 stopped = "time limit of \(options.maxSeconds!) seconds reached"
             }
             if let progress = options.progress, now - lastProgress > 1_000_000_000 {
@@ -181,42 +203,59 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                 progress(ExploreProgress(depth: depth, states: states, frontier: frontier.count - windowStart,
                                          seconds: Double(now - start) / 1e9, bytes: store.bytesAllocated))
             }
-            if stopped != nil { break levels }
+            if stopped != nil || open.isEmpty { break levels }
         }
-        if !found.isEmpty { break }
+        if options.stopAtFirstViolation && !found.isEmpty && !open.isEmpty { stopped = "stopped at the first violation" }
+        // The traces of what this level broke, while its rows are all stored.
+        if !options.compact {
+            for (property, level) in found where level == depth {
+                counterexamples.append(reconstruct(system, store, level: depth, property: property, reduction: reduction))
+            }
+        }
+        if stopped != nil { break }
         if options.compact { store.dropLevels(before: depth + 1) }
         depth += 1
     }
+    if !options.compact {
+        for (property, level) in found where level == depth && !counterexamples.contains(where: { $0.property == property }) {
+            counterexamples.append(reconstruct(system, store, level: depth, property: property, reduction: reduction))
+        }
+    }
 
-    let verdict: Verdict
+    var verdict: Verdict
+    var undecided: Undecided?
     if !found.isEmpty && options.compact {
-        // The rows on the way are gone: an exact search to this depth rebuilds the traces.
+        // The rows on the way are gone: an exact search to the deepest level
+        // that broke something rebuilds the traces.
         var exact = options
         exact.compact = false
-        exact.maxDepth = depth + 1
+        exact.maxDepth = found.map(\.level).max()! + 1
         exact.progress = nil
         let rebuilt = explore(system, options: exact)
-        if case .violated = rebuilt.verdict {
-            verdict = rebuilt.verdict
+        let traces = rebuilt.verdict.counterexamples.filter { trace in found.contains { $0.property == trace.property } }
+        if traces.count == found.count {
+            verdict = .violated(traces)
         } else {
-            let broken = found.map(\.rawValue).joined(separator: ", ")
-            verdict = .incomplete(reason: "\(broken) broken in \(depth + 1) steps, but the exact search that rebuilds the trace "
+            let broken = found.map { "\($0.property.rawValue) in \($0.level + 1) steps" }.joined(separator: ", ")
+            verdict = .incomplete(reason: "\(broken), but the exact search that rebuilds the traces "
                                   + "stopped: \(rebuilt.verdict)")
         }
     } else if !found.isEmpty {
-        verdict = .violated(system.properties.filter(found.contains).map {
-            reconstruct(system, store, level: depth, property: $0, reduction: reduction)
-        })
+        verdict = .violated(checked.compactMap { property in counterexamples.first { $0.property == property } })
     } else if let stopped {
         verdict = .incomplete(reason: stopped)
     } else {
         verdict = .holds
     }
+    if case .violated = verdict, let stopped, !open.isEmpty {
+        undecided = Undecided(properties: open, reason: stopped)
+    }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let states = Double(store.count)
+    let shortest = verdict.counterexamples.map(\.steps.count).min()
     return ExploreResult(verdict: verdict, states: store.count, transitions: transitions,
-                         depth: found.isEmpty ? max(depth - 1, 0) : depth + 1, seconds: seconds, storeBytes: store.bytesAllocated,
-                         omissionBound: options.compact ? min(1, states * states / 0x1p65) : nil)
+                         depth: shortest ?? max(depth - 1, 0), seconds: seconds, storeBytes: store.bytesAllocated,
+                         omissionBound: options.compact ? min(1, states * states / 0x1p65) : nil, undecided: undecided)
 }
 
 /// How far a search has come, for a progress line.

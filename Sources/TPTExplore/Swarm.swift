@@ -37,9 +37,8 @@ public func swarmSearch(_ system: TransitionSystem, seed: UInt64, maxDepth: Int 
         let from = pending.count
         system.forEachSuccessor(of: path[path.count - 1].state) { _, next, violation in
             transitions += 1
-            if let violation {
-                if !broken.contains(violation.property) { broken.append(violation.property) }
-            } else {
+            if let violation, !broken.contains(violation.property) { broken.append(violation.property) }
+            if broken.isEmpty {
                 let representative = reduction?.representative(next) ?? next
                 if store.insert(representative, hash: StateStore.hash(representative, words: words)) { pending.append(representative) }
             }
@@ -95,15 +94,20 @@ public func swarmSearch(_ system: TransitionSystem, seed: UInt64, maxDepth: Int 
         verdict = .holds
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    // A member stops at its first violation: what it did not break, it did not decide.
+    let open = system.properties.filter { !broken.contains($0) }
     return ExploreResult(verdict: verdict, states: store.count, transitions: transitions,
-                         depth: broken.isEmpty ? deepest : path.count, seconds: seconds, storeBytes: store.bytesAllocated)
+                         depth: broken.isEmpty ? deepest : path.count, seconds: seconds, storeBytes: store.bytesAllocated,
+                         undecided: broken.isEmpty || open.isEmpty ? nil
+                             : Undecided(properties: open, reason: "a swarm member stops at its first violation"))
 }
 
-/// SplitMix64, seeded by the swarm member's number.
-struct SwarmRandom: RandomNumberGenerator {
+/// SplitMix64, seeded by the swarm member's number (and by the random model
+/// generator's seed): the same sequence on every machine.
+public struct SwarmRandom: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

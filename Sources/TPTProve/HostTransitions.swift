@@ -13,9 +13,6 @@ public struct SymbolicTransition {
     /// A guest access that fills the VM's TLB entry for the page. The state's
     /// TLB has no capacity; bounded model checking makes a full TLB evict first.
     public var fills: (vm: Z3Term, vcpu: Z3Term, page: Z3Term)? = nil
-    /// Starts an interleaved rule, which takes one of the host's threads.
-    /// Proofs cover any number of threads; bounded model checking counts them.
-    public var takesHostThread = false
 }
 
 extension SymbolicState {
@@ -28,7 +25,7 @@ extension SymbolicState {
         let rootNone = try (model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame).constructors[0].make()
         var arguments: [Z3Term] = []
         for _ in 0..<Rule.maxParameters {
-            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.frame, v.literal(type, 0))) }
+            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.slot, v.literal(type, 0))) }
         }
         let empty = SymbolicState(
             owner: try z3.constantArray(v.frame, free),
@@ -41,7 +38,7 @@ extension SymbolicState {
             guestEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.guestEntry.constructors[0].make())),
             directEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
             referenceTLB: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
-            progress: try z3.constantArray(v.frame, z3.numeral(0, v.progress)),
+            progress: try z3.constantArray(v.slot, z3.numeral(0, v.progress)),
             arguments: arguments)
         let algebra = try SymbolicAlgebra(v, model: model, state: empty)
         var applied = algebra
@@ -54,11 +51,13 @@ extension SymbolicState {
 /// The host's transitions out of a symbolic state, read from the model's rules
 /// and run through the same step and guard definitions as the explicit checker.
 ///
-/// An atomic rule is one transition. An interleaved rule starts (its guard, its
-/// first step, and its progress recorded on its key frame, its first frame
-/// parameter) and then runs each later step as its own transition, taking its
-/// parameters back from the key frame's arguments. A start also requires the key
-/// frame to be idle, which the models' `not in_flight(f)` guards imply.
+/// An atomic rule is one transition. An interleaved rule starts on an idle
+/// slot (its guard, its first step, and its progress and parameters recorded
+/// on the slot) and then runs each later step as its own transition, taking
+/// its parameters back from the slot, as the explicit checker's host threads
+/// do. Unbounded, the slot is the key frame (`Vocabulary.slot`); bounded, it
+/// is any idle host thread, so that no more than `host_threads` rules run at
+/// once (a one-step interleaved rule, too, needs an idle thread to run on).
 ///
 /// `prefix` names the transitions' parameters, so that several copies (one per
 /// step of an unrolling) do not share them. `everyRuleAtomic` runs each rule as
@@ -66,6 +65,7 @@ extension SymbolicState {
 public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState, naming prefix: String = "",
                             everyRuleAtomic: Bool = false) throws(Z3Error) -> [SymbolicTransition] {
     let z3 = v.z3
+    let idle = try z3.numeral(0, v.progress)
     var transitions: [SymbolicTransition] = []
     for (index, var rule) in model.rules.enumerated() {
         if everyRuleAtomic { rule.isAtomic = true }
@@ -74,8 +74,13 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
             parameters.append(try z3.constant("\(prefix)\(rule.name).\(parameter.name)", v.sort(parameter.type)))
         }
         let keySlot = rule.parameters.firstIndex { $0.type == .frame }
-        if !rule.isAtomic && keySlot == nil && rule.steps.count > 1 {
+        if !rule.isAtomic && v.slotsAreKeyFrames && keySlot == nil && rule.steps.count > 1 {
             throw Z3Error(message: "rule '\(rule.name)' is interleaved but has no frame parameter to key its progress on")
+        }
+        /// The slot a start takes or a later step runs on: the key frame, or a host thread.
+        func slot(_ name: String, key: Z3Term?) throws(Z3Error) -> Z3Term {
+            if v.slotsAreKeyFrames, let key { return key }
+            return try z3.constant("\(prefix)\(rule.name).\(name)", v.slot)
         }
         // The start.
         let start = try SymbolicAlgebra(v, model: model, state: pre, bindings: parameters)
@@ -88,26 +93,28 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
         }
         var post = applied.state
         if let error = applied.error { throw error }
-        if !rule.isAtomic, rule.steps.count > 1, let keySlot {
-            let key = parameters[keySlot]
-            enabled = try z3.and([enabled, z3.equal(z3.select(pre.progress, key), z3.numeral(0, v.progress))])
-            post.progress = try z3.store(post.progress, key, z3.numeral(SymbolicState.progressCode(rule: index, nextStep: 1), v.progress))
-            for (slot, parameter) in rule.parameters.enumerated() {
-                let argument = SymbolicState.argumentIndex(slot, parameter.type)
-                post.arguments[argument] = try z3.store(post.arguments[argument], key, parameters[slot])
+        if !rule.isAtomic && (rule.steps.count > 1 || !v.slotsAreKeyFrames) {
+            let thread = try slot("thread", key: keySlot.map { parameters[$0] })
+            enabled = try z3.and([enabled, z3.equal(z3.select(pre.progress, thread), idle)])
+            if rule.steps.count > 1 {
+                post.progress = try z3.store(post.progress, thread, z3.numeral(SymbolicState.progressCode(rule: index, nextStep: 1), v.progress))
+                for (slot, parameter) in rule.parameters.enumerated() {
+                    let argument = SymbolicState.argumentIndex(slot, parameter.type)
+                    post.arguments[argument] = try z3.store(post.arguments[argument], thread, parameters[slot])
+                }
             }
         }
         transitions.append(SymbolicTransition(name: rule.isAtomic || rule.steps.count == 1 ? rule.name : "\(rule.name) starts",
                                               enabled: enabled, post: post,
-                                              parameters: Array(zip(rule.parameters.map(\.name), parameters)),
-                                              takesHostThread: !rule.isAtomic))
+                                              parameters: Array(zip(rule.parameters.map(\.name), parameters))))
         // Each later step of an interleaved rule.
-        guard !rule.isAtomic, let keySlot else { continue }
+        guard !rule.isAtomic, rule.steps.count > 1 else { continue }
+        let key = try slot("key", key: nil)
         for step in 1..<rule.steps.count {
-            let key = try z3.constant("\(prefix)\(rule.name).key", v.frame)
             var bindings: [Z3Term] = []
             for (slot, parameter) in rule.parameters.enumerated() {
-                bindings.append(slot == keySlot ? key : try z3.select(pre.arguments[SymbolicState.argumentIndex(slot, parameter.type)], key))
+                bindings.append(slot == keySlot && v.slotsAreKeyFrames
+                                ? key : try z3.select(pre.arguments[SymbolicState.argumentIndex(slot, parameter.type)], key))
             }
             let running = try SymbolicAlgebra(v, model: model, state: pre, bindings: bindings)
             var stepped = running

@@ -46,6 +46,8 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
                   timeoutMilliseconds: UInt32 = 60_000, scripts: Bool = false) throws(Z3Error) -> [ObligationOutcome] {
     let properties = properties ?? model.properties.filter(\.isSafety)
     let equivalence = properties.contains(.equivalence)
+    // The equivalence product runs every rule as one step: no rule is in progress there.
+    if !equivalence, let gap = proofCoverageGaps(model).first { throw Z3Error(message: gap.description) }
     let z3 = Z3Context()
     let c = model.configuration
     var outcomes: [ObligationOutcome] = []

@@ -184,10 +184,10 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     // MARK: Host threads
 
-    /// Some rule in progress (keyed on any frame) has the frame as a frame parameter.
+    /// Some rule in progress (on any slot) has the frame as a frame parameter.
     public func ruleInFlight(naming frame: Z3Term) -> Z3Term {
         make { () throws(Z3Error) in
-            try exists("k", vocabulary.frame, vocabulary.everyValue(.frame)) { key throws(Z3Error) in
+            try exists("k", vocabulary.slot, vocabulary.everySlot()) { key throws(Z3Error) in
                 let progress = try z3.select(state.progress, key)
                 var cases: [Z3Term] = []
                 for (index, rule) in model.rules.enumerated() where !rule.isAtomic {

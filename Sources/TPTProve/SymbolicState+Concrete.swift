@@ -76,20 +76,26 @@ extension SymbolicState {
             }
             nested = try z3.store(nested, v.literal(.vm, vm), inner)
         }
-        // Rules in progress, on their key frames; unused argument slots hold f0, vm0, g0.
-        var progress = try z3.constantArray(v.frame, z3.numeral(0, v.progress))
+        // Rules in progress, on their host threads (bounded) or key frames;
+        // unused argument slots hold f0, vm0, g0.
+        var progress = try z3.constantArray(v.slot, z3.numeral(0, v.progress))
         var arguments: [Z3Term] = []
         for _ in 0..<Rule.maxParameters {
-            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.frame, v.literal(type, 0))) }
+            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.slot, v.literal(type, 0))) }
         }
+        let threads = v.slotsAreKeyFrames ? nil : try v.everySlot()
         for thread in 0..<layout.threadRule.count where s[layout.threadRule[thread]] != 0 {
             let ruleIndex = s[layout.threadRule[thread]] - 1
             let rule = system.model.rules[ruleIndex]
             let values = (0..<rule.parameters.count).map { s[layout.threadParameter[thread * layout.maxRuleParameters + $0]] }
-            guard let keySlot = rule.parameters.firstIndex(where: { $0.type == .frame }) else {
+            let key: Z3Term
+            if let threads {
+                key = threads[thread]
+            } else if let keySlot = rule.parameters.firstIndex(where: { $0.type == .frame }) {
+                key = try v.literal(.frame, values[keySlot])
+            } else {
                 throw Z3Error(message: "rule '\(rule.name)' is interleaved but has no frame parameter to key its progress on")
             }
-            let key = try v.literal(.frame, values[keySlot])
             progress = try z3.store(progress, key, z3.numeral(progressCode(rule: ruleIndex, nextStep: s[layout.threadStep[thread]]), v.progress))
             for (slot, parameter) in rule.parameters.enumerated() {
                 let index = argumentIndex(slot, parameter.type)
@@ -113,5 +119,85 @@ extension SymbolicState {
             referenceTLB: try tlbMap(layout.referenceTLB),
             progress: progress,
             arguments: arguments)
+    }
+}
+
+extension SymbolicState {
+    /// The inverse of `encode`: the state's values, as `evaluate` gives them
+    /// (a model's, over the configuration's literals), assembled into a packed
+    /// state of the system; nil when they do not fit its configuration.
+    public func decode(into system: TransitionSystem, in v: Vocabulary,
+                       evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> PackedState? {
+        let z3 = v.z3, c = system.model.configuration
+        func value(_ term: Z3Term) throws(Z3Error) -> (name: String, arguments: [Z3Term]) { try z3.application(evaluate(term)) }
+        /// The number in a literal's name: 2 for `f2`, 1 for `thread1`.
+        func index(_ literal: Z3Term) throws(Z3Error) -> Int {
+            let name = try z3.application(literal).name
+            guard let number = Int(String(name.drop { !$0.isNumber })) else { throw Z3Error(message: "\(name) is not a literal") }
+            return number
+        }
+        /// An ownership value: 0 free, 1 host, 2 + v.
+        func ownership(_ term: Z3Term) throws(Z3Error) -> Int {
+            let (name, arguments) = try value(term)
+            return name == "free" ? 0 : name == "host" ? 1 : 2 + (try index(arguments[0]))
+        }
+        /// An optional, an entry: 0 none, else 1 + target (entries: 1 + 2 * target + writable).
+        func option(_ term: Z3Term) throws(Z3Error) -> Int {
+            let arguments = try value(term).arguments
+            guard !arguments.isEmpty else { return 0 }
+            let target = try index(arguments[0])
+            guard arguments.count == 2 else { return 1 + target }
+            return 1 + 2 * target + (try z3.application(arguments[1]).name == "true" ? 1 : 0)
+        }
+        var values = StateValues(system)
+        for frame in 0..<c.frames {
+            let f = try v.literal(.frame, frame)
+            values.owner[frame] = try ownership(z3.select(owner, f))
+            if !system.layout.tag.isEmpty { values.tag[frame] = try ownership(z3.select(tag, f)) }
+            values.writer[frame] = max(0, try ownership(z3.select(writer, f)) - 1)
+            if !system.layout.pinned.isEmpty { values.pinned[frame] = try value(z3.select(pinned, f)).name == "true" ? 1 : 0 }
+        }
+        for vm in 0..<c.vms {
+            let m = try v.literal(.vm, vm)
+            if !system.layout.root.isEmpty { values.root[vm] = try option(z3.select(root, m)) }
+            for gpage in 0..<c.gpages {
+                values.nested[vm * c.gpages + gpage] = try option(z3.select(z3.select(nested, m), v.literal(.gpage, gpage)))
+            }
+            for vcpu in 0..<c.vcpus {
+                for page in 0..<c.virtualPages {
+                    let code = try option(z3.select(z3.select(z3.select(tlb, m), v.vcpuLiteral(vcpu)), v.pageLiteral(page)))
+                    if code != 0 {
+                        values.tlb[vm * c.vcpus + vcpu].append((page, TransitionSystem.entryTarget(code), TransitionSystem.entryIsWritable(code)))
+                    }
+                }
+            }
+            for page in 0..<system.pages {
+                let p = try v.pageLiteral(page)
+                if !system.layout.guestEntry.isEmpty {
+                    values.guestEntry[system.pageIndex(vm, page)] = try option(z3.select(z3.select(guestEntries, m), p))
+                }
+                if !system.layout.directEntry.isEmpty {
+                    values.directEntry[system.pageIndex(vm, page)] = try option(z3.select(z3.select(directEntries, m), p))
+                }
+            }
+        }
+        var slots: [Z3Term] = []
+        if !v.slotsAreKeyFrames, let threads = try v.everySlot() {
+            slots = threads
+        } else {
+            for frame in 0..<c.frames { slots.append(try v.literal(.frame, frame)) }
+        }
+        for slot in slots {
+            let code = Int(try z3.unsignedValue(ofNumeral: evaluate(z3.select(progress, slot))))
+            guard code != 0 else { continue }
+            let rule = (code >> 4) - 1
+            guard system.model.rules.indices.contains(rule) else { return nil }
+            var arguments: [Int] = []
+            for (position, parameter) in system.model.rules[rule].parameters.enumerated() {
+                arguments.append(try index(evaluate(z3.select(self.arguments[SymbolicState.argumentIndex(position, parameter.type)], slot))))
+            }
+            values.threads.append((rule, code & 0xF, arguments))
+        }
+        return system.state(from: values)
     }
 }

@@ -26,21 +26,31 @@ extension SymbolicState {
             let written = try value(z3.select(writer, f))
             lines.append("writer f\(frame) = \(written == "free" ? "clean" : written)")
             if definition.scheme == .pv { lines.append("pinned f\(frame) = \(try value(z3.select(pinned, f)))") }
-            let code = try z3.unsignedValue(ofNumeral: evaluate(z3.select(progress, f)))
+        }
+        // Rules in progress: on their key frames (unbounded), or on host threads.
+        var slots: [Z3Term] = []
+        if !v.slotsAreKeyFrames, let threads = try v.everySlot() {
+            slots = threads
+        } else {
+            for frame in 0..<c.frames { slots.append(try v.literal(.frame, frame)) }
+        }
+        for (index, slot) in slots.enumerated() {
+            let host = v.slotsAreKeyFrames ? "host" : c.hostThreads == 1 ? "host" : "host thread \(index)"
+            let code = try z3.unsignedValue(ofNumeral: evaluate(z3.select(progress, slot)))
             // A counterexample to induction may hold any code, even one naming no
             // rule's step: that is shown as it is.
             let ruleIndex = Int(code >> 4) - 1, nextStep = Int(code & 0xF)
             if code != 0, !definition.rules.indices.contains(ruleIndex) || definition.rules[ruleIndex].isAtomic
                 || !(1..<definition.rules[ruleIndex].steps.count).contains(nextStep) {
-                lines.append("host: progress f\(frame) = \(code) (names no step of an interleaved rule)")
+                lines.append("\(host): progress \(v.slotsAreKeyFrames ? "f\(index)" : "thread \(index)") = \(code) (names no step of an interleaved rule)")
             } else if code != 0 {
                 let rule = definition.rules[ruleIndex]
                 var arguments: [String] = []
                 for (slot, parameter) in rule.parameters.enumerated() {
-                    let argument = try z3.select(self.arguments[SymbolicState.argumentIndex(slot, parameter.type)], f)
+                    let argument = try z3.select(self.arguments[SymbolicState.argumentIndex(slot, parameter.type)], slots[index])
                     arguments.append(try value(argument))
                 }
-                lines.append("host: \(rule.name)(\(arguments.joined(separator: ", "))) next at step \(code & 0xF + 1)/\(rule.steps.count)")
+                lines.append("\(host): \(rule.name)(\(arguments.joined(separator: ", "))) next at step \(code & 0xF + 1)/\(rule.steps.count)")
             }
         }
         for vm in 0..<c.vms {

@@ -9,11 +9,13 @@ import TPTZ3
 /// (evicting is dropping an entry), so what holds here holds for every TLB size,
 /// and for every number of vCPUs.
 ///
-/// An interleaved rule in progress is kept on its key frame (its first frame
-/// parameter): `progress` says which rule and which step is next, and
-/// `arguments` hold its parameters. Rules guard on `not in_flight(f)`, so a
-/// frame keys at most one rule. Any number of rules may be in progress at once,
-/// which covers every number of host threads.
+/// An interleaved rule in progress is kept on a slot (`Vocabulary.slot`):
+/// `progress` says which rule and which step is next, and `arguments` hold its
+/// parameters. Unbounded, a slot is the rule's key frame (its first frame
+/// parameter) and any number of rules may be in progress at once, which covers
+/// every number of host threads for models whose rules guard on
+/// `not in_flight(f)` (`proofCoverage` refuses the others). Bounded, the slots
+/// are the configuration's host threads.
 public struct SymbolicState {
     public var owner: Z3Term
     public var tag: Z3Term
@@ -27,18 +29,24 @@ public struct SymbolicState {
     /// Nested paging's TLB, the reference a translation-equivalence proof
     /// compares the model's translations with; empty outside that product.
     public var referenceTLB: Z3Term
-    /// Frame to progress code (`progressCode`).
+    /// Slot to progress code (`progressCode`).
     public var progress: Z3Term
-    /// Frame to the value of parameter slot `i` of type `t`, at index
+    /// Slot to the value of parameter `i` of type `t`, at index
     /// `argumentIndex(i, t)`.
     public var arguments: [Z3Term]
 
-    /// Every component, named, in a fixed order.
-    public var components: [(name: String, term: Z3Term)] {
-        [("owner", owner), ("tag", tag), ("writer", writer), ("pinned", pinned), ("root", root), ("tlb", tlb),
-         ("nested", nested), ("guestEntries", guestEntries), ("directEntries", directEntries),
-         ("referenceTLB", referenceTLB), ("progress", progress)]
-            + arguments.enumerated().map { ("argument \($0.offset)", $0.element) }
+    /// What a component's array is indexed by, outermost first.
+    public enum Index: Sendable {
+        case frame, vm, vcpu, page, gpage, slot
+    }
+
+    /// Every component, named, with its indices, in a fixed order.
+    public var components: [(name: String, term: Z3Term, indices: [Index])] {
+        [("owner", owner, [.frame]), ("tag", tag, [.frame]), ("writer", writer, [.frame]), ("pinned", pinned, [.frame]),
+         ("root", root, [.vm]), ("tlb", tlb, [.vm, .vcpu, .page]), ("nested", nested, [.vm, .gpage]),
+         ("guestEntries", guestEntries, [.vm, .page]), ("directEntries", directEntries, [.vm, .page]),
+         ("referenceTLB", referenceTLB, [.vm, .vcpu, .page]), ("progress", progress, [.slot])]
+            + arguments.enumerated().map { ("argument \($0.offset)", $0.element, [.slot]) }
     }
 
     /// Where a rule in progress stands: (rule + 1) * 16 + the next step; 0 is idle.
@@ -59,7 +67,7 @@ public struct SymbolicState {
         let rootSort = scheme.guestTablesNameGuestPhysical ? v.optionalGPage.sort : v.optionalFrame.sort
         var arguments: [Z3Term] = []
         for slot in 0..<Rule.maxParameters {
-            for type in ValueType.allCases { arguments.append(try array("argument\(slot).\(type.rawValue)", v.frame, v.sort(type))) }
+            for type in ValueType.allCases { arguments.append(try array("argument\(slot).\(type.rawValue)", v.slot, v.sort(type))) }
         }
         return SymbolicState(
             owner: try array("owner", v.frame, v.ownership.sort),
@@ -72,7 +80,7 @@ public struct SymbolicState {
             guestEntries: try array("guestEntries", v.vm, perPage(v.guestEntry.sort)),
             directEntries: try array("directEntries", v.vm, perPage(v.frameEntry.sort)),
             referenceTLB: try array("referenceTLB", v.vm, perVCPU(perPage(v.frameEntry.sort))),
-            progress: try array("progress", v.frame, v.progress),
+            progress: try array("progress", v.slot, v.progress),
             arguments: arguments)
     }
 

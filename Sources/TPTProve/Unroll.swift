@@ -44,7 +44,7 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
                               timeoutMilliseconds: UInt32 = 60_000) throws(Z3Error) -> [BoundedOutcome] {
     let c = model.configuration
     let z3 = Z3Context()
-    let v = try Vocabulary(z3, configuration: c, domain: .bounded)
+    let v = try Vocabulary(z3, configuration: c, domain: .bounded, scheduling: .hostThreads)
     let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, logic: "QF_FD")
     let bits = Z3BitVectorEncoding(z3)
     /// A formula over the bounded state as bits (array reads resolved), after
@@ -60,6 +60,7 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
     }
     func assert(_ formula: Z3Term) throws(Z3Error) { try solver.assert(encode(formula)) }
     let start = Date()
+    let explicit = TransitionSystem(model: model)
     var pending = (properties ?? model.properties).filter { $0.isSafety && model.properties.contains($0) }
     var outcomes: [BoundedOutcome] = []
     let initial = try SymbolicState.initial(v, model: model)
@@ -104,6 +105,19 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
                 }
                 let last = guest.transitions[Int(try m.unsignedValue(of: selector))]
                 steps.append(BoundedStep(action: try describe(last, evaluate) + " breaks \(property.rawValue)", changes: []))
+                // Printed only once it replays on the explicit semantics.
+                var packed: [PackedState] = []
+                for state in states {
+                    guard let decoded = try state.decode(into: explicit, in: v, evaluate: evaluate) else {
+                        throw Z3Error(message: "internal error: step \(packed.count) of the bounded counterexample for "
+                                      + "\(property.rawValue) is no state of the model (please report this as a bug)")
+                    }
+                    packed.append(decoded)
+                }
+                if case .failure(let failure) = explicit.replay(packed, breaking: property) {
+                    throw Z3Error(message: "internal error: the bounded counterexample for \(property.rawValue) does not replay "
+                                  + "on the explicit semantics: \(failure) (please report this as a bug)")
+                }
                 try solver.pop()
                 conclude(property, .violated(steps: steps))
             case .unknown(let reason):
@@ -155,9 +169,9 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
     return outcomes.sorted { order.firstIndex(of: $0.property) ?? 0 < order.firstIndex(of: $1.property) ?? 0 }
 }
 
-/// The transition under the configuration's limits: a fill into a full TLB
-/// evicts one entry (any, as in the explicit checker), and an interleaved rule
-/// starts only while fewer than `host_threads` rules run.
+/// The transition under the configuration's TLB size: a fill into a full TLB
+/// evicts one entry (any, as in the explicit checker). (The host-thread limit
+/// is the bounded vocabulary's: a rule starts only on an idle thread slot.)
 private func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabulary, from pre: SymbolicState,
                    naming prefix: String) throws(Z3Error) -> SymbolicTransition {
     let z3 = v.z3, c = model.configuration
@@ -173,11 +187,6 @@ private func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabu
         limited.post.tlb = try z3.store(transition.post.tlb, vm, z3.store(vcpus, vcpu, z3.store(evicted, page, filled)))
         limited.enabled = try z3.and([transition.enabled, z3.implies(full, present.test(z3.select(row, victim)))])
         // The trace shows an eviction among the step's changes (`tlb ... (gone)`).
-    }
-    if transition.takesHostThread, let frames = try v.everyValue(.frame) {
-        let idle = try z3.numeral(0, v.progress)
-        let running = try frames.map { f throws(Z3Error) in try z3.not(z3.equal(z3.select(pre.progress, f), idle)) }
-        limited.enabled = try z3.and([limited.enabled, z3.not(atLeast(c.hostThreads, running, in: z3))])
     }
     return limited
 }
@@ -213,19 +222,16 @@ private struct CellState {
 
     init(_ v: Vocabulary, name: String, over base: SymbolicState) throws(Z3Error) {
         let z3 = v.z3
-        let frames = try v.everyValue(.frame)!, vms = try v.everyValue(.vm)!
-        let gpages = try v.everyValue(.gpage)!, pages = try v.everyPage()!, vcpus = try v.everyVCPU()!
+        let values: [SymbolicState.Index: [Z3Term]] = [
+            .frame: try v.everyValue(.frame)!, .vm: try v.everyValue(.vm)!, .gpage: try v.everyValue(.gpage)!,
+            .page: try v.everyPage()!, .vcpu: try v.everyVCPU()!, .slot: try v.everySlot()!,
+        ]
+        let indices = base.components.map(\.indices)
         var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])] = []
         var position = -1
         state = try base.mapComponents { component, array throws(Z3Error) in
             position += 1
-            let domains: [[Z3Term]] = switch component {
-            case "root": [vms]
-            case "tlb", "referenceTLB": [vms, vcpus, pages]
-            case "guestEntries", "directEntries": [vms, pages]
-            case "nested": [vms, gpages]
-            default: [frames]
-            }
+            let domains = indices[position].map { values[$0]! }
             /// A store chain over every index of the first domain (and, nested, of the rest).
             func chain(_ array: Z3Term, _ domains: ArraySlice<[Z3Term]>, _ prefix: [Z3Term]) throws(Z3Error) -> Z3Term {
                 var result = array

@@ -34,14 +34,33 @@ public final class Vocabulary {
     public let frameEntry: Z3Datatype
     /// `none | entry(gpage: GPage, writable: Bool)`: a guest's own entry.
     public let guestEntry: Z3Datatype
-    /// An interleaved rule's progress on its key frame: 0 idle, else
-    /// (rule + 1) * 16 + the next step (`SymbolicState.progressCode`).
+    /// An interleaved rule's progress: 0 idle, else (rule + 1) * 16 + the
+    /// next step (`SymbolicState.progressCode`).
     public let progress: Z3Sort
+    /// What a rule in progress is kept on (`SymbolicState.progress`).
+    public enum Scheduling: Sendable {
+        /// Its key frame, its first frame parameter: any number of rules in
+        /// progress, which covers every number of host threads, but only for
+        /// models whose rules never run twice on one frame
+        /// (`proofCoverageGaps`). Proofs, which state invariants per frame.
+        case keyFrames
+        /// One of the configuration's `host_threads` slots, exactly as the
+        /// explicit checker keeps them. Bounded model checking.
+        case hostThreads
+    }
 
-    public init(_ z3: Z3Context, configuration c: Configuration, domain: Domain = .unbounded) throws(Z3Error) {
+    public let scheduling: Scheduling
+    /// The sort of the slots: frames, or an enumeration of the host threads.
+    public let slot: Z3Sort
+    public var slotsAreKeyFrames: Bool { scheduling == .keyFrames }
+
+    /// - Parameter scheduling: `.hostThreads` needs the bounded domain.
+    public init(_ z3: Z3Context, configuration c: Configuration, domain: Domain = .unbounded,
+                scheduling: Scheduling = .keyFrames) throws(Z3Error) {
         self.z3 = z3
         self.configuration = c
         self.domain = domain
+        self.scheduling = domain == .bounded ? scheduling : .keyFrames
         var enumerations: [(prefix: String, datatype: Z3Datatype)] = []
         func sort(_ name: String, prefix: String, count: Int) throws(Z3Error) -> Z3Sort {
             guard domain == .bounded else { return try z3.uninterpretedSort(name) }
@@ -55,6 +74,7 @@ public final class Vocabulary {
         gpage = try sort("GPage", prefix: "g", count: c.gpages)
         page = try sort("Page", prefix: "p", count: c.virtualPages)
         vcpu = try sort("VCPU", prefix: "cpu", count: c.vcpus)
+        slot = self.scheduling == .hostThreads ? try sort("Thread", prefix: "thread", count: c.hostThreads) : frame
         self.enumerations = enumerations
         let bool = try z3.boolSort()
         ownership = try z3.datatype("Ownership", [("free", []), ("host", []), ("owned", [("id", vm)])])
@@ -91,6 +111,12 @@ public final class Vocabulary {
     public func everyVCPU() throws(Z3Error) -> [Z3Term]? {
         guard domain == .bounded else { return nil }
         return try (0..<configuration.vcpus).map { i throws(Z3Error) in try vcpuLiteral(i) }
+    }
+
+    /// Every slot: the host threads, every frame (bounded), or nil (unbounded).
+    public func everySlot() throws(Z3Error) -> [Z3Term]? {
+        guard scheduling == .hostThreads else { return try everyValue(.frame) }
+        return try (0..<configuration.hostThreads).map { i throws(Z3Error) in try named("thread", i, slot) }
     }
 
     /// Bounded: every value of the type, as its literals; nil unbounded.

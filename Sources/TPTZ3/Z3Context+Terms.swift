@@ -36,6 +36,17 @@ extension Z3Context {
 
     public func sort(of term: Z3Term) throws(Z3Error) -> Z3Sort { try wrapSort(Z3_get_sort(raw, term.raw)) }
 
+    /// A value read from a model as its function's name and arguments: `true`,
+    /// `vm1`, or `(entry f2 true)` as `entry` with `f2` and `true`.
+    public func application(_ term: Z3Term) throws(Z3Error) -> (name: String, arguments: [Z3Term]) {
+        guard Z3_get_ast_kind(raw, term.raw) == Z3_APP_AST else { throw Z3Error(message: "\(term) is not an application") }
+        let app = Z3_to_app(raw, term.raw)
+        let name = String(cString: Z3_get_symbol_string(raw, Z3_get_decl_name(raw, Z3_get_app_decl(raw, app))))
+        var arguments: [Z3Term] = []
+        for index in 0..<Z3_get_app_num_args(raw, app) { arguments.append(try wrap(Z3_get_app_arg(raw, app, index))) }
+        return (name, arguments)
+    }
+
     /// The term rewritten by Z3's simplifier (constants folded, equalities
     /// of literals decided).
     public func simplify(_ term: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_simplify(raw, term.raw)) }

@@ -13,13 +13,17 @@ struct CheckOutcome {
 
     var status: Status {
         if case .incomplete = result.verdict { return .incomplete }
-        return model.expectation.isMet(byViolating: result.verdict.violatedProperties) ? .expected : .unexpected
+        let met = model.expectation.isMet(byViolating: result.verdict.violatedProperties,
+                                          undecided: result.undecided?.properties ?? [])
+        return met.map { $0 ? .expected : .unexpected } ?? .incomplete
     }
 
     var verdictText: String {
         switch result.verdict {
         case .holds: return result.omissionBound.map { "holds (compact: P(missed) <= \(String(format: "%.1e", $0)))" } ?? "holds"
-        case .violated: return "violated by " + result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", ")
+        case .violated:
+            let undecided = result.undecided.map { "; undecided: " + $0.properties.map(\.rawValue).joined(separator: ", ") } ?? ""
+            return "violated by " + result.verdict.violatedProperties.map(\.rawValue).joined(separator: ", ") + undecided
         case .incomplete: return "incomplete"
         }
     }
@@ -30,6 +34,7 @@ struct CheckOutcome {
         case .unexpected: return "UNEXPECTED: expected \(model.expectation)"
         case .incomplete:
             if case .incomplete(let reason) = result.verdict { return "INCONCLUSIVE: \(reason)" }
+            if let undecided = result.undecided { return "INCONCLUSIVE: \(undecided.reason)" }
             return "INCONCLUSIVE"
         }
     }
@@ -94,6 +99,8 @@ func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
     struct Entry: Encodable {
         var model: String, file: String, scheme: String, expected: String, verdict: String
         var violated: [String], status: CheckOutcome.Status
+        /// Properties the search stopped before deciding, beside the violated ones.
+        var undecided: [String]?
         var states: Int, transitions: Int, depth: Int, seconds: Double
         /// With --compact: the bound on the chance that a state was missed.
         var omissionBound: Double?
@@ -123,9 +130,11 @@ func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
             verdict = "incomplete"
             reason = why
         }
+        if let undecided = outcome.result.undecided { reason = undecided.reason }
         return Entry(model: outcome.model.name, file: outcome.model.file, scheme: outcome.model.scheme.rawValue,
                      expected: outcome.model.expectation.description, verdict: verdict,
                      violated: outcome.result.verdict.violatedProperties.map(\.rawValue), status: outcome.status,
+                     undecided: outcome.result.undecided?.properties.map(\.rawValue),
                      states: outcome.result.states, transitions: outcome.result.transitions,
                      depth: outcome.result.depth, seconds: outcome.result.seconds,
                      omissionBound: outcome.result.omissionBound, reason: reason, counterexamples: traces)

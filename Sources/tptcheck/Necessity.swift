@@ -29,7 +29,10 @@ struct Necessity: ParsableCommand {
     func run() throws {
         guard let model = try loadModels([file]).first else { return }
         let options = exploration.exploreOptions(model: model.name)
-        let base = checkModel(model, options: options)
+        // Whether it holds; the first violation answers that.
+        var gate = options
+        gate.stopAtFirstViolation = true
+        let base = checkModel(model, options: gate)
         switch base.verdict {
         case .holds:
             break

@@ -82,6 +82,10 @@ struct Prove: ParsableCommand {
                 throw InputError(message: error.description)
             }
         }
+        // A model a proof cannot follow is refused before any obligation runs.
+        for (proof, model) in proofs where !proof.properties.contains(.equivalence) {
+            if let gap = proofCoverageGaps(model).first { throw InputError(message: gap.description) }
+        }
         var runs: [ProofRun] = []
         for (proof, model) in proofs {
             let start = Date()

@@ -60,7 +60,8 @@ import TPTModel
     @Test func violationFoundBeforeTheLimitIsConclusive() throws {
         let result = explore(TransitionSystem(model: try loadBundledModel("tpt-bug-no-shootdown")),
                              options: ExploreOptions(maxStates: 1_000_000))
-        #expect(result.verdict.violatedProperties == [.isolation])
+        #expect(result.verdict.violatedProperties == [.isolation, .noDataLeak])
+        #expect(result.undecided == nil)
     }
 
     @Test func explorationIsDeterministic() throws {

@@ -24,7 +24,7 @@ import TPTModel
         // Same as tpt-bug-no-shootdown.
         let noShootdown = try finding(.drop(step: 2))
         #expect(noShootdown.description == "drop step 3: shootdown(f)")
-        #expect(noShootdown.result.verdict.violatedProperties == [.isolation])
+        #expect(noShootdown.result.verdict.violatedProperties == [.isolation, .noDataLeak])
         #expect(noShootdown.result.depth == 8)
         // Same as tpt-bug-no-scrub.
         let noScrub = try finding(.drop(step: 3))
@@ -43,7 +43,7 @@ import TPTModel
         // and the next owner's assign retags a frame it still reaches.
         let noRetag = try finding(.drop(step: 1))
         #expect(noRetag.description == "drop step 2: set_tag(f, free)")
-        #expect(noRetag.result.verdict.violatedProperties == [.isolation])
+        #expect(noRetag.result.verdict.violatedProperties == [.isolation, .noDataLeak])
         // The guest's revoke is no safety step: without it both properties hold.
         guard case .holds = try finding(.drop(step: 4)).result.verdict else {
             Issue.record("dropping revoke should leave isolation and no_data_leak holding")

@@ -67,7 +67,11 @@ import Testing
     /// written (`CounterexampleTests` replays them step by step).
     @Test(arguments: bundledModelNames.filter { $0 != "tpt" && $0 != "shadow" && $0 != "nested" })
     func sameVerdictsWithFewerStates(_ name: String) throws {
-        let model = try loadBundledModel(name)
+        var model = try loadBundledModel(name)
+        // Only what the model expects broken: the search stops once it is, and
+        // the unreduced space of a property that holds is too big for a test
+        // (the random differential tests compare holding properties too).
+        if case .violated(let expected) = model.expectation { model.properties = expected }
         let reduced = checkModel(model, options: ExploreOptions(symmetry: true))
         let full = checkModel(model, options: ExploreOptions(symmetry: false))
         #expect(reduced.verdict.violatedProperties == full.verdict.violatedProperties)

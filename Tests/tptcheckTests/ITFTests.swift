@@ -19,9 +19,9 @@ import TPTModel
 
     @Test func writtenFileParsesBackIntoTheSameTrace() throws {
         let directory = Scratch.directory.appendingPathComponent("itf-\(UUID().uuidString)")
-        let result = try cli.run(["check", "--itf", directory.path, "Models/tpt-bug-scrub-before-shootdown.tpt", "Models/nested-bug-no-flush.tpt"])
+        let result = try cli.run(["check", "--itf", directory.path, "Models/tpt-bug-no-shootdown.tpt", "Models/nested-bug-no-flush.tpt"])
         #expect(result.status == 0)
-        for (name, property) in [("tpt-bug-scrub-before-shootdown", "no_data_leak"), ("nested-bug-no-flush", "isolation")] {
+        for (name, property) in [("tpt-bug-no-shootdown", "isolation"), ("nested-bug-no-flush", "isolation")] {
             let data = try Data(contentsOf: directory.appendingPathComponent("\(name).\(property).itf.json"))
             let parsed = try ITFTrace(itf: data)
             let expected = ITFTrace(try counterexample(name))

@@ -117,4 +117,17 @@ public enum Expectation: Sendable, Equatable, CustomStringConvertible {
         case .violated(let expected): return !broken.isEmpty && expected.allSatisfy(broken.contains)
         }
     }
+
+    /// Judges a verdict some of whose properties were not decided: true met,
+    /// false not met, nil when it depends on the undecided ones. A property
+    /// expected broken that is undecided leaves it open; one found broken
+    /// where the model expects it to hold settles it.
+    public func isMet(byViolating broken: [Property], undecided: [Property]) -> Bool? {
+        if isMet(byViolating: broken) { return true }
+        switch self {
+        case .holds: return broken.isEmpty && !undecided.isEmpty ? nil : false
+        case .violated(let expected):
+            return expected.contains { !broken.contains($0) && undecided.contains($0) } ? nil : false
+        }
+    }
 }

@@ -16,7 +16,7 @@ public enum TagValue: Sendable, Equatable {
 }
 
 /// A primitive host step. Each has exactly one meaning, defined in
-/// `Semantics+Primitives.swift`; the explicit checker executes it and a symbolic
+/// `Primitives.swift`; the explicit checker executes it and a symbolic
 /// backend translates the same definition.
 public enum Step: Sendable, Equatable {
     /// Set a frame's owner (host bookkeeping) or its hardware tag.

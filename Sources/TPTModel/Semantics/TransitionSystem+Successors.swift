@@ -3,8 +3,10 @@
 extension TransitionSystem {
     /// Calls `body` with each transition's action, successor state and, when the
     /// transition breaks a checked property, the violation (a transition that
-    /// breaks two properties is reported once for each). Transitions that leave
-    /// the state unchanged (faults, repeated reads) are not reported.
+    /// breaks two properties is reported once for each). A property labels a
+    /// transition and never removes one: the state space is the same whichever
+    /// properties the model checks. Transitions that leave the state unchanged
+    /// (faults, repeated reads) are reported only when they break a property.
     ///
     /// Returns false as soon as `body` does (the caller asked to stop).
     @discardableResult
@@ -49,13 +51,12 @@ extension TransitionSystem {
                         continue
                     }
                     let outcome = walksGuestTables ? walked : pvWalk(s, vm: vm, page: page)
-                    if outcome.violates {
-                        for violation in [outcome.isolation, outcome.leak] {
-                            guard let violation else { continue }
-                            read.frame = Int16(violation.frame)
-                            guard body(read, s, violation) else { return false }
-                        }
-                        continue
+                    // A page-table read that breaks a property labels a walk that
+                    // changes nothing; the walk then goes on to its fills.
+                    for violation in [outcome.isolation, outcome.leak] {
+                        guard let violation else { continue }
+                        read.frame = Int16(violation.frame)
+                        guard body(read, s, violation) else { return false }
                     }
                     for frame in SetBits(outcome.reached) {
                         read.frame = Int16(frame)
@@ -167,7 +168,12 @@ extension TransitionSystem {
     }
 
     /// A guest access that reached `read.frame` (the TLB possibly just filled, in
-    /// `state`): the property checks, the read, and the write.
+    /// `state`): the read, and the write when the mapping is writable.
+    ///
+    /// The properties label transitions; they never remove one. An access that
+    /// breaks a property is reported once per property it breaks, with the state
+    /// it leads to (which the search goes on from, for the properties still
+    /// open), and a read or write is an access whichever it is.
     @inline(__always)
     private func access(_ original: PackedState, from state: PackedState, _ read: Action, writable: Bool,
                         route: Violation.Route, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
@@ -175,29 +181,26 @@ extension TransitionSystem {
         let frame = Int(read.frame)
         let breaksIsolation = checksIsolation && accessBreaksIsolation(state, vm: vm, frame: frame)
         let leaks = checksLeak && accessLeaks(state, vm: vm, frame: frame)
-        if breaksIsolation || leaks {
+        /// Reports one access: once per property it breaks, or once if it changed the state.
+        func report(_ action: Action, _ next: PackedState) -> Bool {
             if breaksIsolation {
                 let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: owner(state, frame))
-                guard body(read, state, violation) else { return false }
+                guard body(action, next, violation) else { return false }
             }
             if leaks {
                 let violation = Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: writer(state, frame))
-                guard body(read, state, violation) else { return false }
+                guard body(action, next, violation) else { return false }
             }
+            if !breaksIsolation && !leaks && next != original { return body(action, next, nil) }
             return true
         }
-        if state != original {
-            guard body(read, state, nil) else { return false }
-        }
+        guard report(read, state) else { return false }
         guard writable else { return true }
         var written = state
         written[layout.writer[frame]] = 1 + vm
-        if written != original {
-            var write = read
-            write.kind = .write
-            guard body(write, written, nil) else { return false }
-        }
-        return true
+        var write = read
+        write.kind = .write
+        return report(write, written)
     }
 
     private func hostSuccessors(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {

@@ -1,8 +1,13 @@
 /// The meaning of a model: its initial state and every transition, as pure
 /// functions over `PackedState`.
 ///
-/// This is the single definition of the semantics. The explicit checker calls it;
-/// every primitive step is defined once, in `TransitionSystem+Primitives.swift`.
+/// The explicit checker's semantics. Primitive steps, guards, the walk and the
+/// properties are defined once, in `Primitives.swift`, and shared with the Z3
+/// encoding. The guest moves and the rule scheduler are written here and a
+/// second time in `TPTProve` (`GuestTransitions.swift`, `HostTransitions.swift`);
+/// bounded counterexamples replay on this semantics before they are printed,
+/// and the differential tests compare the two on random models
+/// (`Documentation/Internals/Semantics.md`).
 public final class TransitionSystem: Sendable {
     /// Which question a state space answers.
     public enum View: Sendable {

@@ -1,0 +1,91 @@
+import TPTExplore
+import TPTModel
+import TPTProve
+import TPTZ3
+
+/// What comparing the backends on one model found.
+public enum DifferentialOutcome: Sendable {
+    /// Every comparison agreed. `lengths` per checked property: its shortest
+    /// counterexample's length, or nil where it holds.
+    case agreed(lengths: [Property: Int?])
+    /// Not compared: the model was rejected, too big, or the solver gave up.
+    case skipped(reason: String)
+    /// The backends disagree: a bug in one of them (or in the semantics they share).
+    case disagreed(String)
+}
+
+/// Limits of one comparison.
+public struct DifferentialLimits: Sendable {
+    /// The explicit search stops here, and the model is skipped.
+    public var maxStates = 200_000
+    /// Bounded model checking goes at most this deep; a property `check`
+    /// breaks deeper is compared as "no violation up to" this depth.
+    public var maxDepth = 6
+    public var solverMilliseconds: UInt32 = 30_000
+
+    public init() {}
+}
+
+/// Runs one model through every backend that decides its safety properties
+/// and compares what they say: the explicit search with and without symmetry
+/// reduction, and bounded model checking (whose counterexamples replay on
+/// the explicit semantics before they are returned, `boundedModelCheck`).
+/// For each property the shortest counterexample's length must be the same
+/// everywhere, and a property that holds must have none within the bound.
+public func compareBackends(_ text: String, file: String, limits: DifferentialLimits = DifferentialLimits()) -> DifferentialOutcome {
+    var model: Model
+    do {
+        model = try parseModel(text, file: file)
+    } catch {
+        return .skipped(reason: "rejected: \(error)")
+    }
+    // Translation equivalence is check's alone.
+    model.properties.removeAll { !$0.isSafety }
+    guard !model.properties.isEmpty else { return .skipped(reason: "no safety property") }
+
+    func lengths(_ symmetry: Bool) -> [Property: Int?]? {
+        let result = checkModel(model, options: ExploreOptions(maxStates: limits.maxStates, symmetry: symmetry))
+        if case .incomplete = result.verdict { return nil }
+        if result.undecided != nil { return nil }
+        var lengths: [Property: Int?] = [:]
+        for property in model.properties {
+            lengths[property] = .some(result.verdict.counterexamples.first { $0.property == property }.map(\.steps.count))
+        }
+        return lengths
+    }
+    guard let reduced = lengths(true) else { return .skipped(reason: "more than \(limits.maxStates) states") }
+    guard let full = lengths(false) else { return .skipped(reason: "more than \(limits.maxStates) states without symmetry") }
+    func summary(_ lengths: [Property: Int?]) -> String {
+        model.properties.map { "\($0.rawValue) \(lengths[$0]!.map { "in \($0) steps" } ?? "holds")" }.joined(separator: ", ")
+    }
+    if reduced != full {
+        return .disagreed("check with symmetry reduction: \(summary(reduced)); without: \(summary(full))")
+    }
+
+    let deepest = model.properties.compactMap { full[$0]! }.max() ?? 0
+    let holdsSome = model.properties.contains { full[$0]! == nil }
+    let depth = max(1, holdsSome ? limits.maxDepth : min(deepest, limits.maxDepth))
+    let bounded: [BoundedOutcome]
+    do {
+        bounded = try boundedModelCheck(model, depth: depth, timeoutMilliseconds: limits.solverMilliseconds)
+    } catch {
+        return .disagreed("prove --bmc \(depth) failed: \(error.message)")
+    }
+    for outcome in bounded {
+        let explicit = full[outcome.property]!
+        switch outcome.verdict {
+        case .unknown(let reason, _):
+            return .skipped(reason: "solver: \(reason)")
+        case .violated(let steps):
+            if explicit != steps.count {
+                return .disagreed("\(outcome.property.rawValue): prove --bmc \(depth) breaks it in \(steps.count) steps, check "
+                                  + (explicit.map { "in \($0)" } ?? "finds it holds"))
+            }
+        case .noViolation(let upTo):
+            if let explicit, explicit <= upTo {
+                return .disagreed("\(outcome.property.rawValue): check breaks it in \(explicit) steps, prove --bmc finds no violation up to \(upTo)")
+            }
+        }
+    }
+    return .agreed(lengths: full)
+}

@@ -1,0 +1,133 @@
+import TPTExplore
+import TPTModel
+
+/// Random models in the model language, for differential testing: every
+/// scheme, small configurations (1-2 VMs, vCPUs, TLB entries and host
+/// threads), random guards, step sequences and atomic or interleaved rules,
+/// some shaped like correct rules and some like the catalogue's bugs.
+///
+/// Models are written as text and go through the parser, so the generator
+/// tests the language the users write, not a data structure behind it. The
+/// same seed gives the same model on every machine (`SwarmRandom`).
+public struct RandomModelGenerator {
+    private var random: SwarmRandom
+
+    public init(seed: UInt64) { random = SwarmRandom(seed: seed) }
+
+    /// One model's text; `index` names it.
+    public mutating func model(index: Int) -> String {
+        let scheme = pick(["tpt", "nested", "shadow", "pv"])
+        let vms = int(1...2), vcpus = int(1...2), tlb = int(1...2), threads = int(1...2)
+        let frames = int(2...4), gpages = int(1...2)
+        // Shadow and pv keep an entry per virtual page: one or two pages.
+        let levels = scheme == "shadow" || scheme == "pv" ? 1 : int(1...2)
+        let fanout = scheme == "shadow" || scheme == "pv" ? int(1...2) : int(1...2)
+        var lines = ["// random model \(index)", "model random-\(index)", "scheme \(scheme)",
+                     "config vms \(vms), vcpus \(vcpus), frames \(frames), levels \(levels), fanout \(fanout), "
+                     + "tlb \(tlb), gpages \(gpages), host_threads \(threads)"]
+        switch scheme {
+        case "tpt": lines.append("walker checks " + pick(["tag at every level", "tag at every level", "tag at leaf", "nothing"]))
+        case "shadow": lines.append("trap pte_writes " + pick(["always", "always", "sometimes"]))
+        case "pv": lines.append("hypercall checks " + pick(["owner, read_only_tables", "owner, read_only_tables", "owner", "read_only_tables", "nothing"]))
+        default: break
+        }
+        let context = Context(scheme: scheme, vms: vms, frames: frames, gpages: gpages)
+        lines.append("init")
+        for vm in 0..<vms where vm < frames {
+            var boot = ["set_owner(f\(vm), vm\(vm))"]
+            if scheme == "tpt" { boot.append("set_tag(f\(vm), vm\(vm))") }
+            if scheme == "tpt" || scheme == "nested" { boot.append("set_writer(f\(vm), vm\(vm))") }
+            if scheme == "pv" { boot.append("pin(f\(vm))") }
+            switch scheme {
+            case "tpt", "pv": boot.append("set_root(vm\(vm), f\(vm))")
+            case "nested": boot.append("set_root(vm\(vm), g0)")
+            default: break
+            }
+            boot.append("nested_map(vm\(vm), g0, f\(vm))")
+            lines.append("  " + boot.joined(separator: "  "))
+        }
+        for rule in 0..<int(1...3) { lines += self.rule(rule, context) }
+        lines.append("check " + pick(["isolation, no_data_leak", "isolation, no_data_leak", "isolation", "no_data_leak"]))
+        lines.append("expect holds")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private struct Context {
+        var scheme: String, vms: Int, frames: Int, gpages: Int
+    }
+
+    /// A rule: an assign-like, reclaim-like or free-form one.
+    private mutating func rule(_ index: Int, _ c: Context) -> [String] {
+        let interleaved = bool(0.6)
+        let parameters = [("f", "frame"), ("v", "vm"), ("g", "gpage")].filter { $0.1 == "frame" || bool(0.8) }
+        let names = Dictionary(uniqueKeysWithValues: parameters.map { ($0.1, $0.0) })
+        func operand(_ type: String) -> String {
+            if let name = names[type], bool(0.85) { return name }
+            switch type {
+            case "frame": return "f\(int(0...(c.frames - 1)))"
+            case "vm": return "vm\(int(0...(c.vms - 1)))"
+            default: return "g\(int(0...(c.gpages - 1)))"
+            }
+        }
+        func ownership() -> String { pick(["free", "free", operand("vm"), "host"]) }
+        // Guard: a few tests, some negated, usually with `not in_flight(f)`.
+        var tests: [String] = []
+        var candidates = ["owner(\(operand("frame"))) == \(ownership())", "owner(\(operand("frame"))) is vm",
+                          "nested(\(operand("vm")), \(operand("gpage"))) == \(pick(["empty", operand("frame")]))",
+                          "mapped(\(operand("frame")))", "in_flight(\(operand("frame")))"]
+        if c.scheme == "tpt" { candidates += ["tag(\(operand("frame"))) == \(ownership())", "tag(\(operand("frame"))) is vm"] }
+        if c.scheme == "pv" { candidates.append("pinned(\(operand("frame")))") }
+        for _ in 0..<int(0...2) { tests.append((bool(0.3) ? "not " : "") + pick(candidates)) }
+        if bool(0.75) { tests.append("not in_flight(f)") }
+        if tests.count > 1 && bool(0.15) { tests = ["(" + tests[0] + " or " + tests[1] + ")"] + tests.dropFirst(2) }
+        // Steps: the primitives the scheme has.
+        var primitives = ["set_owner(\(operand("frame")), \(ownership()))", "shootdown(\(operand("frame")))",
+                          "flush_tlb(\(operand("vm")))", "scrub(\(operand("frame")))", "set_writer(\(operand("frame")), \(operand("vm")))",
+                          "nested_map(\(operand("vm")), \(operand("gpage")), \(operand("frame")))",
+                          "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
+        switch c.scheme {
+        case "tpt": primitives += ["set_tag(\(operand("frame")), \(ownership()))", "set_tag(f, \(operand("vm")))",
+                                   "set_root(\(operand("vm")), \(operand("frame")))", "revoke(\(operand("frame")))"]
+        case "nested": primitives.append("set_root(\(operand("vm")), \(operand("gpage")))")
+        case "shadow": primitives += ["shadow_zap(\(operand("vm")), \(operand("gpage")))", "revoke(\(operand("frame")))"]
+        default: primitives += ["pin(\(operand("frame")))", "unpin(\(operand("frame")))", "revoke(\(operand("frame")))",
+                                "set_root(\(operand("vm")), \(operand("frame")))"]
+        }
+        var steps: [String] = []
+        switch int(0...2) {
+        case 0:
+            // Assign-like: give a frame to a VM.
+            steps = ["set_owner(f, \(operand("vm")))", "nested_map(\(operand("vm")), \(operand("gpage")), f)"]
+            if c.scheme == "tpt" { steps.append("set_tag(f, \(operand("vm")))") }
+        case 1:
+            // Reclaim-like: take it back, in a correct or shuffled order, maybe missing a step.
+            steps = ["set_owner(f, free)"]
+            if c.scheme == "tpt" { steps.append("set_tag(f, free)") }
+            if c.scheme == "pv" || c.scheme == "shadow" { steps.append("revoke(f)") }
+            steps += ["shootdown(f)", "scrub(f)", "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
+            if bool(0.4) { steps.remove(at: int(0...(steps.count - 1))) }
+            if bool(0.3) && steps.count > 1 {
+                let i = int(0...(steps.count - 2))
+                steps.swapAt(i, i + 1)
+            }
+        default:
+            for _ in 0..<int(1...4) { steps.append(pick(primitives)) }
+        }
+        if steps.isEmpty { steps = [pick(primitives)] }
+        let signature = parameters.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        var lines = ["rule r\(index)(\(signature)) \(interleaved ? "interleaved" : "atomic")"]
+        if !tests.isEmpty { lines.append("  when " + tests.joined(separator: " and ")) }
+        lines.append("  do " + steps.joined(separator: "\n     "))
+        return lines
+    }
+
+    private mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(random.next() % UInt64(range.count))
+    }
+
+    private mutating func bool(_ probability: Double) -> Bool {
+        Double(random.next() >> 11) / Double(1 << 53) < probability
+    }
+
+    private mutating func pick<T>(_ options: [T]) -> T { options[int(0...(options.count - 1))] }
+}
