@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// The checker's core modules are compiled with optimization even in debug builds:
-/// exhaustive state-space exploration is the product, and an unoptimized explorer
-/// makes `swift test` over the bundled models too slow to be useful.
+/// exhaustive state-space exploration and the Z3 encodings are the product, and
+/// unoptimized they make `swift test` over the bundled models too slow to be useful.
 let optimizedCore: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
@@ -32,16 +32,16 @@ let package = Package(
         .target(name: "TPTExplore", dependencies: ["TPTModel", "CMemory"], swiftSettings: optimizedCore),
         // Z3 from Debian's libz3-dev, and a safe Swift layer over its C API.
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
-        .target(name: "TPTZ3", dependencies: ["CZ3"]),
+        .target(name: "TPTZ3", dependencies: ["CZ3"], swiftSettings: optimizedCore),
         // Z3 encoding: the same primitive semantics as terms over arrays.
-        .target(name: "TPTProve", dependencies: ["TPTModel", "TPTZ3"]),
+        .target(name: "TPTProve", dependencies: ["TPTModel", "TPTZ3"], swiftSettings: optimizedCore),
         // zlib from Debian's zlib1g-dev: gzip-compressed traces, streamed.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Concrete engine: trace readers, TLBs and caches, the walk of each
         // scheme, the cost model; replays memory-access traces.
         .target(name: "TPTEngine", dependencies: ["CZlib"], swiftSettings: optimizedCore),
         // Differential testing: random models, run through every backend and compared.
-        .target(name: "TPTDifferential", dependencies: ["TPTModel", "TPTExplore", "TPTProve"]),
+        .target(name: "TPTDifferential", dependencies: ["TPTModel", "TPTExplore", "TPTProve"], swiftSettings: optimizedCore),
         // Command line.
         .executableTarget(
             name: "tptcheck",

@@ -21,6 +21,9 @@ public struct DifferentialLimits: Sendable {
     /// Bounded model checking goes at most this deep; a property `check`
     /// breaks deeper is compared as "no violation up to" this depth.
     public var maxDepth = 6
+    /// Reachable states whose every transition is compared between the
+    /// backends (the initial state, then spread over the breadth-first order).
+    public var sampledStates = 3
     public var solverMilliseconds: UInt32 = 30_000
 
     public init() {}
@@ -62,6 +65,8 @@ public func compareBackends(_ text: String, file: String, limits: DifferentialLi
         return .disagreed("check with symmetry reduction: \(summary(reduced)); without: \(summary(full))")
     }
 
+    if let disagreement = compareTransitions(model, limits: limits) { return .disagreed(disagreement) }
+
     let deepest = model.properties.compactMap { full[$0]! }.max() ?? 0
     let holdsSome = model.properties.contains { full[$0]! == nil }
     let depth = max(1, holdsSome ? limits.maxDepth : min(deepest, limits.maxDepth))
@@ -88,4 +93,56 @@ public func compareBackends(_ text: String, file: String, limits: DifferentialLi
         }
     }
     return .agreed(lengths: full)
+}
+
+/// Compares the backends transition by transition on sampled reachable
+/// states: the explicit successors and the bounded step relation's
+/// (`boundedSuccessors`) must be the same states, and the same properties must
+/// break on some transition out of the state. Covers every guest move, vCPU,
+/// rule and primitive the model has. Returns the first difference.
+func compareTransitions(_ model: Model, limits: DifferentialLimits) -> String? {
+    let system = TransitionSystem(model: model)
+    for state in sampleStates(system, count: limits.sampledStates) {
+        var explicit: Set<PackedState> = []
+        var broken: [Property] = []
+        system.forEachSuccessor(of: state) { _, next, violation in
+            if next != state { explicit.insert(next) }
+            if let violation, !broken.contains(violation.property) { broken.append(violation.property) }
+            return true
+        }
+        let bounded: (states: Set<PackedState>, broken: [Property])
+        do {
+            bounded = try boundedSuccessors(of: state, in: system, timeoutMilliseconds: limits.solverMilliseconds)
+        } catch {
+            return "the bounded successors of a reachable state failed: \(error.message)"
+        }
+        let before = system.components(of: state).map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
+        if let missing = explicit.subtracting(bounded.states).first {
+            return "from [\(before)] check has a successor --bmc lacks: \(system.changes(from: state, to: missing).joined(separator: "; "))"
+        }
+        if let extra = bounded.states.subtracting(explicit).first {
+            return "from [\(before)] --bmc has a successor check lacks: \(system.changes(from: state, to: extra).joined(separator: "; "))"
+        }
+        if Set(broken) != Set(bounded.broken) {
+            return "from [\(before)] check breaks \(broken.map(\.rawValue)) on some transition, --bmc \(bounded.broken.map(\.rawValue))"
+        }
+    }
+    return nil
+}
+
+/// Reachable states of the model as written: the initial state, then states
+/// spread over the first few thousand in breadth-first order.
+func sampleStates(_ system: TransitionSystem, count: Int) -> [PackedState] {
+    var seen: Set<PackedState> = [system.initialState()]
+    var queue = [system.initialState()], head = 0
+    while head < queue.count && queue.count < 2_000 {
+        system.forEachSuccessor(of: queue[head]) { _, next, _ in
+            if seen.insert(next).inserted { queue.append(next) }
+            return true
+        }
+        head += 1
+    }
+    guard count > 1 else { return [queue[0]] }
+    let stride = max(1, (queue.count - 1) / (count - 1))
+    return Swift.stride(from: 0, to: queue.count, by: stride).prefix(count).map { queue[$0] }
 }

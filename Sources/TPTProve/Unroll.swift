@@ -45,20 +45,8 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
     let c = model.configuration
     let z3 = Z3Context()
     let v = try Vocabulary(z3, configuration: c, domain: .bounded, scheduling: .hostThreads)
-    let solver = try Z3Solver(z3, timeoutMilliseconds: timeoutMilliseconds, logic: "QF_FD")
-    let bits = Z3BitVectorEncoding(z3)
-    /// A formula over the bounded state as bits (array reads resolved), after
-    /// asserting the range constraints of the constants it encodes for the
-    /// first time. Those constraints go to the solver's base level: the
-    /// encoding hands each out once, so one asserted inside a push would be
-    /// gone after the pop, and a 1-bit vCPU could then name a vCPU that does
-    /// not exist.
-    func encode(_ formula: Z3Term) throws(Z3Error) -> Z3Term {
-        let encoded = try bits.encode(z3.simplify(z3.resolveSelects(formula)))
-        for constraint in bits.takeConstraints() { try solver.assert(constraint) }
-        return encoded
-    }
-    func assert(_ formula: Z3Term) throws(Z3Error) { try solver.assert(encode(formula)) }
+    let query = try BoundedSolver(z3, timeoutMilliseconds: timeoutMilliseconds)
+    let solver = query.solver
     let start = Date()
     let explicit = TransitionSystem(model: model)
     var pending = (properties ?? model.properties).filter { $0.isSafety && model.properties.contains($0) }
@@ -81,21 +69,14 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
         // Can step `length` break a property still open?
         for property in pending {
             let selector = try z3.constant("s\(length).violation.\(property.rawValue)", selectorSort)
-            var cases: [Z3Term] = []
-            for (index, violations) in guest.violations.enumerated() {
-                for violation in violations where violation.property == property {
-                    cases.append(try z3.and([z3.equal(selector, z3.numeral(UInt64(index), selectorSort)),
-                                             guest.transitions[index].enabled, violation.condition]))
-                }
-            }
-            if cases.isEmpty { continue }
-            let violates = try encode(z3.or(cases))
+            guard let condition = try violationQuery(guest, property, selector: selector, in: z3) else { continue }
+            let violates = try query.encode(condition)
             try solver.push()
             try solver.assert(violates)
             switch try solver.check() {
             case .satisfiable:
                 let m = try solver.model()
-                func evaluate(_ term: Z3Term) throws(Z3Error) -> Z3Term { try bits.value(of: z3.simplify(z3.resolveSelects(term)), in: m) }
+                func evaluate(_ term: Z3Term) throws(Z3Error) -> Z3Term { try query.value(of: term, in: m) }
                 func read(_ state: SymbolicState) throws(Z3Error) -> [String] { try state.read(of: model, in: v, evaluate: evaluate) }
                 var steps: [BoundedStep] = []
                 for (index, step) in unrolled.enumerated() {
@@ -129,29 +110,10 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
         }
         if pending.isEmpty || length == depth { break }
         // Step `length`: exactly one transition, with the model's limits.
-        let transitions = try hostTransitions(model, v, from: pre, naming: "s\(length).") + guest.transitions
-        let selector = try z3.constant("s\(length).step", selectorSort)
-        let post = try CellState(v, name: "s\(length)", over: initial)
-        var cases: [Z3Term] = []
-        var limited: [SymbolicTransition] = []
-        var values = post.cells.map { _ in [Z3Term]() }
-        for (index, transition) in transitions.enumerated() {
-            let bounded = try limit(transition, model, v, from: pre, naming: "s\(length).")
-            let chosen = try z3.equal(selector, z3.numeral(UInt64(index), selectorSort))
-            cases.append(try z3.and([chosen, bounded.enabled]))
-            for (cell, value) in try post.values(in: bounded.post, z3).enumerated() { values[cell].append(value) }
-            limited.append(bounded)
-        }
-        try assert(z3.or(cases))
-        // Each cell: the chosen transition's value for it.
-        for (cell, (constant, _, _)) in post.cells.enumerated() {
-            var value = values[cell].last!
-            for index in values[cell].indices.dropLast().reversed() {
-                value = try z3.ite(z3.equal(selector, z3.numeral(UInt64(index), selectorSort)), values[cell][index], value)
-            }
-            try assert(z3.equal(constant, value))
-        }
-        unrolled.append((limited, selector))
+        let step = try UnrolledStep(model, v, from: pre, guest: guest, name: "s\(length)", shape: initial)
+        for formula in step.relation { try query.assert(formula) }
+        let post = step.post
+        unrolled.append((step.transitions, step.selector))
         // A shortest trace never visits a state twice, so none may: this
         // prunes the search without changing the shortest length.
         let cells = post.cells.map(\.constant)
@@ -159,7 +121,7 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
             visited.append(try post.values(in: initial, z3))
         }
         for earlier in visited {
-            try assert(z3.or(zip(cells, earlier).map { pair throws(Z3Error) in try z3.not(z3.equal(pair.0, pair.1)) }))
+            try query.assert(z3.or(zip(cells, earlier).map { pair throws(Z3Error) in try z3.not(z3.equal(pair.0, pair.1)) }))
         }
         visited.append(cells)
         states.append(post.state)
@@ -172,7 +134,7 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
 /// The transition under the configuration's TLB size: a fill into a full TLB
 /// evicts one entry (any, as in the explicit checker). (The host-thread limit
 /// is the bounded vocabulary's: a rule starts only on an idle thread slot.)
-private func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabulary, from pre: SymbolicState,
+func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabulary, from pre: SymbolicState,
                    naming prefix: String) throws(Z3Error) -> SymbolicTransition {
     let z3 = v.z3, c = model.configuration
     var limited = transition
@@ -207,60 +169,4 @@ private func describe(_ transition: SymbolicTransition, _ evaluate: (Z3Term) thr
     var parameters: [String] = []
     for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try evaluate(term).description))") }
     return transition.name + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))")
-}
-
-/// A state of a bounded unrolling as one constant per cell (per frame, per VM,
-/// per VM and page, ...). Each component is a chain of stores of its cells
-/// over the initial state's, so a transition's post-state, read at the
-/// configuration's literals, simplifies to terms over the previous step's
-/// cells: no arrays or quantifiers are left for the solver.
-private struct CellState {
-    var state: SymbolicState
-    /// Each cell's constant, and where it sits: its component's position in
-    /// `SymbolicState.components`, and its indices.
-    var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])]
-
-    init(_ v: Vocabulary, name: String, over base: SymbolicState) throws(Z3Error) {
-        let z3 = v.z3
-        let values: [SymbolicState.Index: [Z3Term]] = [
-            .frame: try v.everyValue(.frame)!, .vm: try v.everyValue(.vm)!, .gpage: try v.everyValue(.gpage)!,
-            .page: try v.everyPage()!, .vcpu: try v.everyVCPU()!, .slot: try v.everySlot()!,
-        ]
-        let indices = base.components.map(\.indices)
-        var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])] = []
-        var position = -1
-        state = try base.mapComponents { component, array throws(Z3Error) in
-            position += 1
-            let domains = indices[position].map { values[$0]! }
-            /// A store chain over every index of the first domain (and, nested, of the rest).
-            func chain(_ array: Z3Term, _ domains: ArraySlice<[Z3Term]>, _ prefix: [Z3Term]) throws(Z3Error) -> Z3Term {
-                var result = array
-                for index in domains.first! {
-                    let indices = prefix + [index]
-                    let value: Z3Term
-                    if domains.count == 1 {
-                        let range = try z3.sort(of: z3.select(array, index))
-                        value = try z3.constant("\(name).\(component)\(indices.map { "." + $0.description }.joined())", range)
-                        cells.append((value, position, indices))
-                    } else {
-                        value = try chain(z3.select(array, index), domains.dropFirst(), indices)
-                    }
-                    result = try z3.store(result, index, value)
-                }
-                return result
-            }
-            return try chain(array, domains[...], [])
-        }
-        self.cells = cells
-    }
-
-    /// Every cell's value in another state of the same shape, in `cells` order.
-    func values(in other: SymbolicState, _ z3: Z3Context) throws(Z3Error) -> [Z3Term] {
-        let components = other.components
-        return try cells.map { cell throws(Z3Error) in
-            var term = components[cell.component].term
-            for index in cell.indices { term = try z3.select(term, index) }
-            return term
-        }
-    }
 }

@@ -39,11 +39,11 @@ struct CheckOutcome {
         }
     }
 
-    static let header = pad("model", 32) + pad("verdict", 46) + lpad("states", 12) + lpad("transitions", 14)
+    static let header = pad("model", 32) + pad("verdict", 56) + lpad("states", 12) + lpad("transitions", 14)
         + lpad("depth", 7) + lpad("seconds", 9) + "  result"
 
     var line: String {
-        Self.pad(model.name, 32) + Self.pad(verdictText, 46) + Self.lpad(grouped(result.states), 12)
+        Self.pad(model.name, 32) + Self.pad(verdictText, 56) + Self.lpad(grouped(result.states), 12)
             + Self.lpad(grouped(result.transitions), 14) + Self.lpad(String(result.depth), 7)
             + Self.lpad(String(format: "%.2f", result.seconds), 9) + "  " + statusText
     }

@@ -24,7 +24,7 @@ import TPTModel
     }
 
     /// The states, verdict and counterexample do not depend on the number of threads.
-    @Test(arguments: ["tpt", "tpt-bug-scrub-before-shootdown", "shadow-bug-missed-trap", "nested"])
+    @Test(arguments: ["tpt", "tpt-bug-no-shootdown", "shadow-bug-missed-trap", "nested"])
     func threadsChangeNothing(_ name: String) throws {
         let model = try loadBundledModel(name)
         let one = checkModel(model, options: ExploreOptions(threads: 1))

@@ -16,7 +16,7 @@ import TPTModel
         // The bug models check the safety properties only. (Under symmetry
         // reduction every variant fits in the limit.)
         let findings = analyzeNecessity(try tpt(checking: [.isolation, .noDataLeak]),
-                                        options: ExploreOptions(maxStates: 1_000_000))
+                                        options: ExploreOptions(maxStates: 400_000))
         let reclaim = findings.filter { $0.rule == "reclaim" }
         func finding(_ change: NecessityFinding.Change) throws -> NecessityFinding {
             try #require(reclaim.first { $0.change == change })

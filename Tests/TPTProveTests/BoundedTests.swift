@@ -42,7 +42,10 @@ import TPTProve
                 continue
             }
             let length = found[0].steps.count
-            let outcome = try #require(try boundedModelCheck(model, depth: length, properties: [property]).first)
+            // Agreement, not speed: the 10-step traces take a minute or more of
+            // solver time, longer while other tests share the cores.
+            let outcome = try #require(try boundedModelCheck(model, depth: length, properties: [property],
+                                                             timeoutMilliseconds: 600_000).first)
             guard case .violated(let steps) = outcome.verdict else {
                 Issue.record("\(name) \(property): explicit \(length) steps, BMC \(outcome.verdict)")
                 continue

@@ -53,8 +53,11 @@ extension TransitionSystem {
                     let outcome = walksGuestTables ? walked : pvWalk(s, vm: vm, page: page)
                     // A page-table read that breaks a property labels a walk that
                     // changes nothing; the walk then goes on to its fills.
-                    for violation in [outcome.isolation, outcome.leak] {
-                        guard let violation else { continue }
+                    if let violation = outcome.isolation {
+                        read.frame = Int16(violation.frame)
+                        guard body(read, s, violation) else { return false }
+                    }
+                    if let violation = outcome.leak {
                         read.frame = Int16(violation.frame)
                         guard body(read, s, violation) else { return false }
                     }
@@ -111,7 +114,9 @@ extension TransitionSystem {
     private func guestEntryWrites(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
         for page in 0..<pages {
             let field = layout.guestEntry[pageIndex(vm, page)]
-            for value in 0...(2 * configuration.gpages) where value != s[field] {
+            // Every value, the one already there included: rewriting an entry
+            // still traps, and the host re-syncs the shadow from it.
+            for value in 0...(2 * configuration.gpages) {
                 if view == .safety && value != 0 && !Self.entryIsWritable(value) { continue }
                 if view == .equivalence && model.scheme == .pv && Self.entryIsWritable(value) {
                     let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(value))]]
@@ -123,8 +128,10 @@ extension TransitionSystem {
                 var trapped = untrapped
                 syncDirectEntry(&trapped, vm: vm, page: page)
                 var action = Action(kind: .writeEntry, vm: Int8(vm), subject: Int16(page), frame: Int16(value), trapped: true)
-                guard body(action, trapped, nil) else { return false }
-                if model.scheme == .shadow && model.pteWriteTraps == .sometimes && untrapped != trapped {
+                if trapped != s {
+                    guard body(action, trapped, nil) else { return false }
+                }
+                if model.scheme == .shadow && model.pteWriteTraps == .sometimes && untrapped != trapped && untrapped != s {
                     action.trapped = false
                     guard body(action, untrapped, nil) else { return false }
                 }
