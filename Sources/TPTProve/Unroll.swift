@@ -14,11 +14,12 @@ public enum BoundedVerdict: Sendable, Equatable {
     case unknown(reason: String, length: Int)
 }
 
-/// One step of a bounded counterexample, in `check`'s words.
+/// One step of a bounded counterexample, in `check`'s words (the explicit
+/// semantics' description of the transition it replays as).
 public struct BoundedStep: Sendable, Equatable {
-    /// The transition and its parameters, as `name (p = v, ...)`.
+    /// Who acts and what, as `check`'s table shows it: `vm0 read p0 -> f0`.
     public var action: String
-    /// The state lines the step changed (`SymbolicState.changes`).
+    /// `component: old -> new` for each part of the state the step changed.
     public var changes: [String]
 }
 
@@ -55,8 +56,6 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
     var states = [initial]
     /// Each state's cells, in `CellState.cells` order.
     var visited: [[Z3Term]] = []
-    /// Per step so far: its transitions and the selector that picks one.
-    var unrolled: [(transitions: [SymbolicTransition], selector: Z3Term)] = []
     let selectorSort = try z3.bitVectorSort(bits: 16)
 
     func conclude(_ property: Property, _ verdict: BoundedVerdict) {
@@ -77,16 +76,9 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
             case .satisfiable:
                 let m = try solver.model()
                 func evaluate(_ term: Z3Term) throws(Z3Error) -> Z3Term { try query.value(of: term, in: m) }
-                func read(_ state: SymbolicState) throws(Z3Error) -> [String] { try state.read(of: model, in: v, evaluate: evaluate) }
-                var steps: [BoundedStep] = []
-                for (index, step) in unrolled.enumerated() {
-                    let chosen = step.transitions[Int(try m.unsignedValue(of: step.selector))]
-                    steps.append(BoundedStep(action: try describe(chosen, evaluate),
-                                             changes: SymbolicState.changes(from: try read(states[index]), to: try read(states[index + 1]))))
-                }
-                let last = guest.transitions[Int(try m.unsignedValue(of: selector))]
-                steps.append(BoundedStep(action: try describe(last, evaluate) + " breaks \(property.rawValue)", changes: []))
-                // Printed only once it replays on the explicit semantics.
+                // Returned only once it replays on the explicit semantics, and
+                // then in `check`'s words: the replayed transitions, described
+                // by the one printer of transitions and states.
                 var packed: [PackedState] = []
                 for state in states {
                     guard let decoded = try state.decode(into: explicit, in: v, evaluate: evaluate) else {
@@ -95,9 +87,20 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
                     }
                     packed.append(decoded)
                 }
-                if case .failure(let failure) = explicit.replay(packed, breaking: property) {
+                let actions: [Action]
+                switch explicit.replay(packed, breaking: property) {
+                case .success(let replayed): actions = replayed
+                case .failure(let failure):
                     throw Z3Error(message: "internal error: the bounded counterexample for \(property.rawValue) does not replay "
                                   + "on the explicit semantics: \(failure) (please report this as a bug)")
+                }
+                var steps: [BoundedStep] = []
+                for (index, action) in actions.enumerated() {
+                    let before = packed[index]
+                    let described = explicit.actorName(action) + " " + explicit.describe(action, in: before)
+                    steps.append(index + 1 < packed.count
+                                 ? BoundedStep(action: described, changes: explicit.changes(from: before, to: packed[index + 1]))
+                                 : BoundedStep(action: described + " breaks \(property.rawValue)", changes: []))
                 }
                 try solver.pop()
                 conclude(property, .violated(steps: steps))
@@ -113,7 +116,6 @@ public func boundedModelCheck(_ model: Model, depth: Int, properties: [Property]
         let step = try UnrolledStep(model, v, from: pre, guest: guest, name: "s\(length)", shape: initial)
         for formula in step.relation { try query.assert(formula) }
         let post = step.post
-        unrolled.append((step.transitions, step.selector))
         // A shortest trace never visits a state twice, so none may: this
         // prunes the search without changing the shortest length.
         let cells = post.cells.map(\.constant)
@@ -148,7 +150,7 @@ func limit(_ transition: SymbolicTransition, _ model: Model, _ v: Vocabulary, fr
         let vcpus = try z3.select(transition.post.tlb, vm)
         limited.post.tlb = try z3.store(transition.post.tlb, vm, z3.store(vcpus, vcpu, z3.store(evicted, page, filled)))
         limited.enabled = try z3.and([transition.enabled, z3.implies(full, present.test(z3.select(row, victim)))])
-        // The trace shows an eviction among the step's changes (`tlb ... (gone)`).
+        // The trace shows an eviction among the step's changes to the TLB.
     }
     return limited
 }
@@ -164,9 +166,3 @@ private func atLeast(_ count: Int, _ conditions: [Z3Term], in z3: Z3Context) thr
     return atLeast[count]
 }
 
-/// `name (parameter = value, ...)`, the values read from the model.
-private func describe(_ transition: SymbolicTransition, _ evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> String {
-    var parameters: [String] = []
-    for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try evaluate(term).description))") }
-    return transition.name + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))")
-}

@@ -6,9 +6,9 @@ import TPTModel
 /// property, failing exactly when `check` would call the model's verdict
 /// unexpected. Under `expect holds` every violated property fails, with the
 /// counterexample table as the failure text. Under `expect violated by P`, P fails
-/// unless it is violated; other properties broken at the same depth pass with their
-/// counterexample as output. A property the search did not decide (a state limit,
-/// or a search that stopped at the first violation) is skipped, never passed.
+/// unless it is violated; other properties broken pass with their counterexample
+/// as output. A property the search did not decide (a limit reached, or a swarm
+/// member that stopped at its first violation) is skipped, never passed.
 func junitReport(_ outcomes: [CheckOutcome]) -> String {
     var suites: [JUnitSuite] = []
     for outcome in outcomes {
@@ -39,13 +39,14 @@ func junitReport(_ outcomes: [CheckOutcome]) -> String {
                         let message = "\(property.rawValue) violated in \(counterexample.steps.count) steps: \(counterexample.explanation)"
                         cases.append("    <testcase \(name) time=\"0\"><failure message=\"\(xmlEscape(message))\" type=\"violation\">\(xmlEscape(formatTable(counterexample, model: model.name), attribute: false))</failure></testcase>")
                     }
+                } else if let undecided = outcome.result.undecided, undecided.properties.contains(property) {
+                    skipped += 1
+                    cases.append("    <testcase \(name) time=\"0\"><skipped message=\"\(xmlEscape("not decided: \(undecided.reason)"))\"/></testcase>")
                 } else if expectedViolated {
                     failures += 1
-                    let broken = counterexamples.map(\.property.rawValue).joined(separator: ", ")
-                    cases.append("    <testcase \(name) time=\"0\"><failure message=\"\(xmlEscape("expected a violation of \(property.rawValue), but \(broken) broke first"))\" type=\"unexpected-verdict\"/></testcase>")
+                    cases.append("    <testcase \(name) time=\"0\"><failure message=\"expected a violation of \(property.rawValue), but it holds\" type=\"unexpected-verdict\"/></testcase>")
                 } else {
-                    skipped += 1
-                    cases.append("    <testcase \(name) time=\"0\"><skipped message=\"not decided: the search stopped at the first violation\"/></testcase>")
+                    cases.append("    <testcase \(name) time=\"0\"/>")
                 }
             }
         }
