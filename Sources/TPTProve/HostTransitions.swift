@@ -77,10 +77,11 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
         if !rule.isAtomic && v.slotsAreKeyFrames && keySlot == nil && rule.steps.count > 1 {
             throw Z3Error(message: "rule '\(rule.name)' is interleaved but has no frame parameter to key its progress on")
         }
-        /// The slot a start takes or a later step runs on: the key frame, or a host thread.
+        /// The slot a start takes or a later step runs on: the key frame, or a
+        /// host thread (named with `#`, which no parameter's name contains).
         func slot(_ name: String, key: Z3Term?) throws(Z3Error) -> Z3Term {
             if v.slotsAreKeyFrames, let key { return key }
-            return try z3.constant("\(prefix)\(rule.name).\(name)", v.slot)
+            return try z3.constant("\(prefix)\(rule.name)#\(name)", v.slot)
         }
         // The start.
         let start = try SymbolicAlgebra(v, model: model, state: pre, bindings: parameters)
