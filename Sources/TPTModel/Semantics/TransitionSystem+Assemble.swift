@@ -55,14 +55,17 @@ extension TransitionSystem {
               place(layout.guestEntry, values.guestEntry), place(layout.directEntry, values.directEntry),
               values.tlb.count == c.vms * c.vcpus, values.threads.count <= layout.threadRule.count else { return nil }
         for (cpu, entries) in values.tlb.enumerated() {
-            guard entries.count <= c.tlb else { return nil }
+            guard entries.count <= c.tlb,
+                  entries.allSatisfy({ (0..<pages).contains($0.page) && (0..<c.frames).contains($0.frame) }) else { return nil }
             for (slot, entry) in entries.enumerated() {
                 s[layout.tlb[cpu * c.tlb + slot]] = tlbCode(page: entry.page, frame: entry.frame, writable: entry.writable)
             }
             normalizeTLB(&s, base: cpu * c.tlb)
         }
         for (thread, running) in values.threads.enumerated() {
-            guard rules.isAtomic.indices.contains(running.rule), running.arguments.count <= layout.maxRuleParameters else { return nil }
+            guard rules.isAtomic.indices.contains(running.rule), (1..<rules.stepCount[running.rule]).contains(running.nextStep),
+                  running.arguments.count <= layout.maxRuleParameters,
+                  running.arguments.allSatisfy({ $0 >= 0 && $0 <= Int(layout.threadParameter[0].mask) }) else { return nil }
             s[layout.threadRule[thread]] = 1 + running.rule
             s[layout.threadStep[thread]] = running.nextStep
             for (index, argument) in running.arguments.enumerated() {
