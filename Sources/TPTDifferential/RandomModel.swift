@@ -16,7 +16,7 @@ public struct RandomModelGenerator {
 
     /// One model's text; `index` names it.
     public mutating func model(index: Int) -> String {
-        let scheme = pick(["tpt", "nested", "shadow", "pv"])
+        let scheme = pick(["tpt", "nested", "shadow", "pv", "snp"])
         let vms = int(1...2), vcpus = int(1...2), tlb = int(1...2), threads = int(1...2)
         let frames = int(2...4), gpages = int(1...2)
         // Shadow and pv keep an entry per virtual page: one or two pages.
@@ -36,11 +36,12 @@ public struct RandomModelGenerator {
         for vm in 0..<vms where vm < frames {
             var boot = ["set_owner(f\(vm), vm\(vm))"]
             if scheme == "tpt" { boot.append("set_tag(f\(vm), vm\(vm))") }
-            if scheme == "tpt" || scheme == "nested" { boot.append("set_writer(f\(vm), vm\(vm))") }
+            if scheme == "tpt" || scheme == "nested" || scheme == "snp" { boot.append("set_writer(f\(vm), vm\(vm))") }
+            if scheme == "snp" && bool(0.8) { boot.append("rmp_assign(f\(vm), vm\(vm), g0)") }
             if scheme == "pv" { boot.append("pin(f\(vm))") }
             switch scheme {
             case "tpt", "pv": boot.append("set_root(vm\(vm), f\(vm))")
-            case "nested": boot.append("set_root(vm\(vm), g0)")
+            case "nested", "snp": boot.append("set_root(vm\(vm), g0)")
             default: break
             }
             boot.append("nested_map(vm\(vm), g0, f\(vm))")
@@ -77,6 +78,9 @@ public struct RandomModelGenerator {
                           "mapped(\(operand("frame")))", "in_flight(\(operand("frame")))"]
         if c.scheme == "tpt" { candidates += ["tag(\(operand("frame"))) == \(ownership())", "tag(\(operand("frame"))) is vm"] }
         if c.scheme == "pv" { candidates.append("pinned(\(operand("frame")))") }
+        if c.scheme == "snp" {
+            candidates += ["rmp(\(operand("frame"))) == \(pick(["free", operand("vm")]))", "rmp(\(operand("frame"))) is vm"]
+        }
         for _ in 0..<int(0...2) { tests.append((bool(0.3) ? "not " : "") + pick(candidates)) }
         if bool(0.75) { tests.append("not in_flight(f)") }
         if tests.count > 1 && bool(0.15) { tests = ["(" + tests[0] + " or " + tests[1] + ")"] + tests.dropFirst(2) }
@@ -89,6 +93,8 @@ public struct RandomModelGenerator {
         case "tpt": primitives += ["set_tag(\(operand("frame")), \(ownership()))", "set_tag(f, \(operand("vm")))",
                                    "set_root(\(operand("vm")), \(operand("frame")))", "revoke(\(operand("frame")))"]
         case "nested": primitives.append("set_root(\(operand("vm")), \(operand("gpage")))")
+        case "snp": primitives += ["set_root(\(operand("vm")), \(operand("gpage")))", "rmp_clear(\(operand("frame")))",
+                                   "rmp_assign(\(operand("frame")), \(operand("vm")), \(operand("gpage")))"]
         case "shadow": primitives += ["shadow_zap(\(operand("vm")), \(operand("gpage")))", "revoke(\(operand("frame")))"]
         default: primitives += ["pin(\(operand("frame")))", "unpin(\(operand("frame")))", "revoke(\(operand("frame")))",
                                 "set_root(\(operand("vm")), \(operand("frame")))"]
@@ -99,11 +105,13 @@ public struct RandomModelGenerator {
             // Assign-like: give a frame to a VM.
             steps = ["set_owner(f, \(operand("vm")))", "nested_map(\(operand("vm")), \(operand("gpage")), f)"]
             if c.scheme == "tpt" { steps.append("set_tag(f, \(operand("vm")))") }
+            if c.scheme == "snp" && bool(0.85) { steps.insert("rmp_assign(f, \(operand("vm")), \(operand("gpage")))", at: int(0...steps.count)) }
         case 1:
             // Reclaim-like: take it back, in a correct or shuffled order, maybe missing a step.
             steps = ["set_owner(f, free)"]
             if c.scheme == "tpt" { steps.append("set_tag(f, free)") }
             if c.scheme == "pv" || c.scheme == "shadow" { steps.append("revoke(f)") }
+            if c.scheme == "snp" { steps.insert("rmp_clear(f)", at: int(0...steps.count)) }
             steps += ["shootdown(f)", "scrub(f)", "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
             if bool(0.4) { steps.remove(at: int(0...(steps.count - 1))) }
             if bool(0.3) && steps.count > 1 {

@@ -163,6 +163,9 @@ struct FormulaEncoder {
         case .owner(let frame): return try z3.select(state.owner, encode(frame))
         case .tag(let frame): return try z3.select(state.tag, encode(frame))
         case .writer(let frame): return try z3.select(state.writer, encode(frame))
+        case .rmp(let frame):
+            let entry = try z3.select(state.rmp, encode(frame)), assigned = vocabulary.reverseMapEntry.constructors[1]
+            return try z3.ite(assigned.test(entry), ownership[2].make(assigned.fields[0](entry)), ownership[0].make())
         case .target(let entries, let vm, let indices):
             return try read(entries, vm: vm, indices: indices).target
         case .argument(let rule, let parameter, let frame):

@@ -93,11 +93,23 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
     // Page-table updates: the root (a pv root is the host's to set), the
     // shadowed guest entry, the hypercall.
     switch model.scheme {
-    case .tpt, .nested:
+    case .tpt, .nested, .snp:
         var loaded = pre
         let option = model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame
         loaded.root = try z3.store(pre.root, vm, option.constructors[1].make(target))
         add("load root", [("vm", vm), ("root", target)], try z3.bool(true), loaded)
+        if model.scheme.hasReverseMap {
+            // PVALIDATE of a guest-physical page (`target`): the reverse-map entry
+            // of the frame its nested entry maps, assigned to the VM at that page,
+            // becomes validated (`TransitionSystem.validations`).
+            let mapping = try z3.select(z3.select(pre.nested, vm), target)
+            let some = v.optionalFrame.constructors[1], rmp = v.reverseMapEntry.constructors[1]
+            let backing = try some.fields[0](mapping)
+            var validated = pre
+            validated.rmp = try z3.store(pre.rmp, backing, rmp.make(vm, target, z3.bool(true)))
+            let enabled = try z3.and([some.test(mapping), z3.equal(z3.select(pre.rmp, backing), rmp.make(vm, target, z3.bool(false)))])
+            add("pvalidate", [("vm", vm), ("gpage", target)], enabled, validated)
+        }
     case .shadow:
         // Any entry, or none; a read-only one allows a subset of what the
         // writable one does, so it adds no violation (as in the explicit checker).
@@ -144,8 +156,9 @@ private func translate(_ model: Model, _ v: Vocabulary, _ algebra: SymbolicAlgeb
     let z3 = v.z3
     let entry = v.frameEntry.constructors
     switch model.scheme {
-    case .tpt, .nested:
-        // The walk over guest-written tables, level by level.
+    case .tpt, .nested, .snp:
+        // The walk over guest-written tables, level by level (under snp, with
+        // the reverse-map check of `SemanticsAlgebra.hostFrame`).
         var targets = algebra.rootTargets(of: vm)
         var isolation: [Z3Term] = [], leak: [Z3Term] = []
         for _ in 0..<model.configuration.levels {

@@ -32,6 +32,7 @@ extension SymbolicState {
             tag: try z3.constantArray(v.frame, free),
             writer: try z3.constantArray(v.frame, free),
             pinned: try z3.constantArray(v.frame, z3.bool(false)),
+            rmp: try z3.constantArray(v.frame, v.reverseMapEntry.constructors[0].make()),
             root: try z3.constantArray(v.vm, rootNone),
             tlb: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
             nested: try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make())),

@@ -236,7 +236,7 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
                 make { () throws(Z3Error) in try option.constructors[1].fields[0](root) })
     }
 
-    public func hostFrame(of vm: Z3Term, _ target: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {
+    public func nestedTranslation(of vm: Z3Term, _ target: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {
         guard scheme.guestTablesNameGuestPhysical else { return (always, target) }
         let option = vocabulary.optionalFrame
         let entry = make { () throws(Z3Error) in try z3.select(z3.select(state.nested, vm), target) }
@@ -248,4 +248,32 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     public var walkerCheck: WalkerCheck { model.walkerCheck }
     public var hypercallChecks: HypercallChecks { model.hypercallChecks }
+
+    // MARK: The reverse map
+
+    public func reverseMap(of frame: Z3Term, isAssignedTo vm: Z3Term?) -> Z3Term {
+        let assigned = vocabulary.reverseMapEntry.constructors[1]
+        return make { () throws(Z3Error) in
+            let entry = try z3.select(state.rmp, frame)
+            guard let vm else { return try vocabulary.reverseMapEntry.constructors[0].test(entry) }
+            return try z3.and([assigned.test(entry), z3.equal(assigned.fields[0](entry), vm)])
+        }
+    }
+
+    public func reverseMapAllows(vm: Z3Term, gpage: Z3Term, frame: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            try z3.equal(z3.select(state.rmp, frame), vocabulary.reverseMapEntry.constructors[1].make(vm, gpage, z3.bool(true)))
+        }
+    }
+
+    public func setReverseMap(of frame: Z3Term, to assignment: (vm: Z3Term, gpage: Z3Term)?) {
+        let entry = vocabulary.reverseMapEntry.constructors
+        state.rmp = make { () throws(Z3Error) in
+            let value: Z3Term
+            if let assignment { value = try entry[1].make(assignment.vm, assignment.gpage, z3.bool(false)) } else { value = try entry[0].make() }
+            return try z3.store(state.rmp, frame, value)
+        }
+    }
+
+    public var hasReverseMap: Bool { scheme.hasReverseMap }
 }

@@ -107,6 +107,11 @@ extension SymbolicState {
             tag: try perFrame(layout.tag, owned, empty: free),
             writer: try perFrame(layout.writer, { code throws(Z3Error) in try code == 0 ? free : owned(code + 1) }, empty: free),
             pinned: try perFrame(layout.pinned, { code throws(Z3Error) in try z3.bool(code != 0) }, empty: z3.bool(false)),
+            rmp: try perFrame(layout.rmp, { code throws(Z3Error) in
+                guard code != 0 else { return try v.reverseMapEntry.constructors[0].make() }
+                let (vm, gpage, validated) = system.reverseMapEntry(code)
+                return try v.reverseMapEntry.constructors[1].make(v.literal(.vm, vm), v.literal(.gpage, gpage), z3.bool(validated))
+            }, empty: v.reverseMapEntry.constructors[0].make()),
             root: root,
             tlb: try tlbMap(layout.tlb),
             nested: nested,
@@ -156,6 +161,13 @@ extension SymbolicState {
             if !system.layout.tag.isEmpty { values.tag[frame] = try ownership(z3.select(tag, f)) }
             values.writer[frame] = max(0, try ownership(z3.select(writer, f)) - 1)
             if !system.layout.pinned.isEmpty { values.pinned[frame] = try value(z3.select(pinned, f)).name == "true" ? 1 : 0 }
+            if !system.layout.rmp.isEmpty {
+                let (name, arguments) = try value(z3.select(rmp, f))
+                if name != "unassigned" {
+                    values.rmp[frame] = system.reverseMapCode(vm: try index(arguments[0]), gpage: try index(arguments[1]),
+                                                              validated: try z3.application(arguments[2]).name == "true")
+                }
+            }
         }
         for vm in 0..<c.vms {
             let m = try v.literal(.vm, vm)

@@ -21,6 +21,8 @@ public struct SymbolicState {
     public var tag: Z3Term
     public var writer: Z3Term
     public var pinned: Z3Term
+    /// Frame to SEV-SNP reverse-map entry (`Vocabulary.reverseMapEntry`); all unassigned outside snp.
+    public var rmp: Z3Term
     public var root: Z3Term
     public var tlb: Z3Term
     public var nested: Z3Term
@@ -43,6 +45,7 @@ public struct SymbolicState {
     /// Every component, named, with its indices, in a fixed order.
     public var components: [(name: String, term: Z3Term, indices: [Index])] {
         [("owner", owner, [.frame]), ("tag", tag, [.frame]), ("writer", writer, [.frame]), ("pinned", pinned, [.frame]),
+         ("rmp", rmp, [.frame]),
          ("root", root, [.vm]), ("tlb", tlb, [.vm, .vcpu, .page]), ("nested", nested, [.vm, .gpage]),
          ("guestEntries", guestEntries, [.vm, .page]), ("directEntries", directEntries, [.vm, .page]),
          ("referenceTLB", referenceTLB, [.vm, .vcpu, .page]), ("progress", progress, [.slot])]
@@ -74,6 +77,7 @@ public struct SymbolicState {
             tag: try array("tag", v.frame, v.ownership.sort),
             writer: try array("writer", v.frame, v.ownership.sort),
             pinned: try array("pinned", v.frame, z3.boolSort()),
+            rmp: try array("rmp", v.frame, v.reverseMapEntry.sort),
             root: try array("root", v.vm, rootSort),
             tlb: try array("tlb", v.vm, perVCPU(perPage(v.frameEntry.sort))),
             nested: try array("nested", v.vm, z3.arraySort(v.gpage, v.optionalFrame.sort)),
@@ -91,6 +95,7 @@ public struct SymbolicState {
         result.tag = try transform("tag", tag)
         result.writer = try transform("writer", writer)
         result.pinned = try transform("pinned", pinned)
+        result.rmp = try transform("rmp", rmp)
         result.root = try transform("root", root)
         result.tlb = try transform("tlb", tlb)
         result.nested = try transform("nested", nested)

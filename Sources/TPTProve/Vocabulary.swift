@@ -34,6 +34,9 @@ public final class Vocabulary {
     public let frameEntry: Z3Datatype
     /// `none | entry(gpage: GPage, writable: Bool)`: a guest's own entry.
     public let guestEntry: Z3Datatype
+    /// `unassigned | assigned(rmpVM: VM, rmpGPage: GPage, validated: Bool)`:
+    /// an SEV-SNP reverse-map entry.
+    public let reverseMapEntry: Z3Datatype
     /// An interleaved rule's progress: 0 idle, else (rule + 1) * 16 + the
     /// next step (`SymbolicState.progressCode`).
     public let progress: Z3Sort
@@ -82,6 +85,7 @@ public final class Vocabulary {
         optionalGPage = try z3.datatype("OptionalGPage", [("noGPage", []), ("someGPage", [("gpage", gpage)])])
         frameEntry = try z3.datatype("FrameEntry", [("noEntry", []), ("entry", [("entryFrame", frame), ("entryWritable", bool)])])
         guestEntry = try z3.datatype("GuestEntry", [("noGuestEntry", []), ("guestEntry", [("entryGPage", gpage), ("guestWritable", bool)])])
+        reverseMapEntry = try z3.datatype("ReverseMapEntry", [("unassigned", []), ("assigned", [("rmpVM", vm), ("rmpGPage", gpage), ("validated", bool)])])
         progress = try z3.bitVectorSort(bits: 8)
     }
 

@@ -15,7 +15,8 @@ import TPTProve
     /// trace takes over a minute of solver time (`Benchmarks/prove-suite.sh`
     /// compares it; the random differential tests compare lengths on many more).
     static let buggy = ["tpt-bug-no-shootdown", "tpt-bug-flush-before-retag", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub",
-                        "nested-bug-no-flush", "host-bug-double-assign", "shadow-bug-missed-trap", "pv-bug-writable-pt"]
+                        "nested-bug-no-flush", "host-bug-double-assign", "shadow-bug-missed-trap", "pv-bug-writable-pt",
+                        "snp-bug-no-flush", "snp-bug-no-rmp-clear", "snp-bug-assign-by-rmp"]
 
     @Test(arguments: buggy)
     func shortestCounterexamplesAgree(_ name: String) throws {

@@ -15,7 +15,7 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        var models = try ["tpt", "nested", "shadow", "pv"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested", "shadow", "pv", "snp"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
         // A model with two vCPUs, which proofs do not cover yet.
         models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
@@ -24,7 +24,7 @@ import TPTZ3
         }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledProofHolds(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let equivalence = name.hasSuffix("-equivalence")
@@ -47,7 +47,7 @@ import TPTZ3
         for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let z3 = Z3Context()
@@ -82,6 +82,20 @@ import TPTZ3
         let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
         let unproved = outcomes.filter { $0.result != .proved }
         #expect(unproved.map(\.name) == [obligation])
+        #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
+    }
+
+    /// The snp proof against a host that hands out frames by their reverse-map
+    /// entry: the host's own frame is free in the RMP, so assign breaks the
+    /// clauses that tie the RMP and the nested table to the host's record.
+    @Test func theSNPProofFailsWhereTheHostAssignsByTheReverseMap() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/snp.proof"), encoding: .utf8)
+        let buggy = try AgreementTests.bundled("snp-bug-assign-by-rmp")
+        let (proof, model) = try parseProof(text, file: "Proofs/snp.proof") { _, _ throws(Diagnostic) in buggy }
+        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
+        let unproved = outcomes.filter { $0.result != .proved }
+        #expect(unproved.map(\.name) == ["consecution: assign keeps rmp_entries", "consecution: assign keeps nested_entries",
+                                         "consecution: assign keeps one_nested_entry_per_frame"])
         #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
     }
 

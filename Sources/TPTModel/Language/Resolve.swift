@@ -86,8 +86,9 @@ struct Resolver {
             if properties.contains(property) {
                 throw Diagnostic("property '\(propertyName)' is checked twice", at: location)
             }
-            if property == .equivalence && scheme == .nested {
-                throw Diagnostic("'\(propertyName)' compares a scheme with nested paging; under scheme nested there is nothing to compare", at: location)
+            if property == .equivalence && !scheme.comparesWithNested {
+                throw Diagnostic("'\(propertyName)' compares a scheme with nested paging; under scheme \(scheme.rawValue) there is nothing to compare "
+                                 + "(its translation is nested paging's, checks added)", at: location)
             }
             properties.append(property)
         }
@@ -285,13 +286,22 @@ struct Resolver {
             let frame = try resolveOperand(try arguments(call, 1, "frame")[0], as: .frame, parameters: p)
             return call.name == "pin" ? .pin(frame: frame) : .unpin(frame: frame)
         case "revoke":
-            if scheme == .nested {
-                throw Diagnostic("'revoke' removes host-made entries (shadow, pv, or a TPT guest's 1-D entries); nested paging has none", at: call.location)
+            if scheme.walksNestedTable {
+                throw Diagnostic("'revoke' removes host-made entries (shadow, pv, or a TPT guest's 1-D entries); scheme \(scheme.rawValue) has none", at: call.location)
             }
             let a = try arguments(call, 1, "frame")
             return .revoke(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+        case "rmp_assign":
+            try require(.snp, call)
+            let a = try arguments(call, 3, "frame, vm, gpage")
+            return .rmpAssign(frame: try resolveOperand(a[0], as: .frame, parameters: p), vm: try resolveOperand(a[1], as: .vm, parameters: p),
+                              gpage: try resolveOperand(a[2], as: .gpage, parameters: p))
+        case "rmp_clear":
+            try require(.snp, call)
+            let a = try arguments(call, 1, "frame")
+            return .rmpClear(frame: try resolveOperand(a[0], as: .frame, parameters: p))
         default:
-            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke)", at: call.location)
+            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke, rmp_assign, rmp_clear)", at: call.location)
         }
     }
 
@@ -308,15 +318,20 @@ struct Resolver {
         case .or(let left, let right, _):
             return .or(try resolveGuard(left, parameters: p), try resolveGuard(right, parameters: p))
         case .isVM(let subject, _):
-            guard case .call(let call) = subject, call.name == "owner" || call.name == "tag" else {
-                throw Diagnostic("'is vm' applies to owner(FRAME) or tag(FRAME)", at: subject.location)
+            guard case .call(let call) = subject, call.name == "owner" || call.name == "tag" || call.name == "rmp" else {
+                throw Diagnostic("'is vm' applies to owner(FRAME), tag(FRAME) or rmp(FRAME)", at: subject.location)
+            }
+            if call.name == "rmp" {
+                try require(.snp, call)
+                let a = try arguments(call, 1, "frame")
+                return .test(.reverseMapAssigned(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             }
             let record = try ownershipRecord(call.name, at: call.location)
             let a = try arguments(call, 1, "frame")
             return .test(.ownershipIsVM(record, frame: try resolveOperand(a[0], as: .frame, parameters: p)))
         case .compare(let equal, let left, let right, let location):
             guard case .call(let call) = left else {
-                throw Diagnostic("a comparison compares owner(FRAME), tag(FRAME) or nested(VM, GPAGE) with a value", at: location)
+                throw Diagnostic("a comparison compares owner(FRAME), tag(FRAME), rmp(FRAME) or nested(VM, GPAGE) with a value", at: location)
             }
             let condition: Guard
             switch call.name {
@@ -330,8 +345,18 @@ struct Resolver {
                 if case .name("empty", _) = right { frame = nil } else { frame = try resolveOperand(right, as: .frame, parameters: p) }
                 condition = .test(.nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                             gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
+            case "rmp":
+                try require(.snp, call)
+                let a = try arguments(call, 1, "frame")
+                let frame = try resolveOperand(a[0], as: .frame, parameters: p)
+                switch try resolveTag(right, parameters: p) {
+                case .free: condition = .test(.reverseMapIs(frame: frame, vm: nil))
+                case .vm(let vm): condition = .test(.reverseMapIs(frame: frame, vm: vm))
+                case .host:
+                    throw Diagnostic("a reverse-map entry is free or assigned to a VM: a frame the host uses is 'free' in it", at: right.location)
+                }
             default:
-                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME) or nested(VM, GPAGE)", at: call.location)
+                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME), rmp(FRAME) or nested(VM, GPAGE)", at: call.location)
             }
             return equal ? condition : .not(condition)
         case .call(let call):
@@ -347,7 +372,7 @@ struct Resolver {
                 let a = try arguments(call, 1, "frame")
                 return .test(.pinned(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             default:
-                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, nested(v, g) == ..., mapped(f), in_flight(f), pinned(f))", at: call.location)
+                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, rmp(f) == ..., nested(v, g) == ..., mapped(f), in_flight(f), pinned(f))", at: call.location)
             }
         case .name(let name, let location):
             throw Diagnostic("'\(name)' is not a condition", at: location)

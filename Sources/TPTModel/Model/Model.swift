@@ -37,15 +37,29 @@ public enum Scheme: String, Sendable, CaseIterable {
     /// host frames, but the guest changes it only through hypercalls that the host
     /// validates; page-table frames are pinned and never mapped writable.
     case pv
+    /// AMD SEV-SNP: nested paging plus a reverse map (RMP) with one entry per
+    /// host frame, free or assigned to a VM at a guest-physical page (validated
+    /// by the guest or not). The nested walk's every frame must be assigned to
+    /// the running VM at the guest-physical page it translates, and validated,
+    /// or the access faults. The host assigns and clears RMP entries.
+    case snp
 
     /// Whether the hardware walks page tables the guest writes directly (tpt,
-    /// nested), which the checker treats as holding any entries at all. Under
-    /// shadow and pv paging the hardware uses per-page entries only the host
-    /// writes: the shadow table, or the validated pv table.
-    public var walksGuestTables: Bool { self == .tpt || self == .nested }
+    /// nested, snp), which the checker treats as holding any entries at all.
+    /// Under shadow and pv paging the hardware uses per-page entries only the
+    /// host writes: the shadow table, or the validated pv table.
+    public var walksGuestTables: Bool { self == .tpt || self == .nested || self == .snp }
     /// Whether the guest's own page-table entries name guest-physical pages
-    /// (nested, shadow) rather than host frames (tpt, pv).
-    public var guestTablesNameGuestPhysical: Bool { self == .nested || self == .shadow }
+    /// (nested, shadow, snp) rather than host frames (tpt, pv).
+    public var guestTablesNameGuestPhysical: Bool { self == .nested || self == .shadow || self == .snp }
+    /// Whether the hardware walks the nested table (nested, snp); under tpt,
+    /// shadow and pv it is the host's p2m, which only the host reads.
+    public var walksNestedTable: Bool { self == .nested || self == .snp }
+    /// Whether frames have SEV-SNP reverse-map entries (snp).
+    public var hasReverseMap: Bool { self == .snp }
+    /// Whether `equivalent_to_nested` compares anything: the scheme's
+    /// translation differs from nested paging's (tpt, shadow, pv).
+    public var comparesWithNested: Bool { self == .tpt || self == .shadow || self == .pv }
 }
 
 /// What a paravirtual host checks before it accepts a guest's page-table update.

@@ -50,6 +50,13 @@ public enum Step: Sendable, Equatable {
     /// validated pv table's, the shadow table's, and (in the equivalence product)
     /// the cooperating TPT guest's 1-D entries.
     case revoke(frame: Operand)
+    /// SEV-SNP: assign the frame's reverse-map entry to the VM at the
+    /// guest-physical page, not yet validated (RMPUPDATE). From then on the VM's
+    /// nested walks may end at the frame for that page, once the guest validates it.
+    case rmpAssign(frame: Operand, vm: Operand, gpage: Operand)
+    /// SEV-SNP: make the frame's reverse-map entry free again (RMPUPDATE to the
+    /// hypervisor's state): from then on every nested walk that reaches it faults.
+    case rmpClear(frame: Operand)
 
     /// Host bookkeeping changes the host's own records, which no hardware and no
     /// guest reads: the owner record, and the p2m under tpt and pv (nested
@@ -89,5 +96,10 @@ public enum Guard: Sendable, Equatable {
         case inFlight(frame: Operand)
         /// The frame is pinned as a page table (paravirtual paging).
         case pinned(frame: Operand)
+        /// SEV-SNP: the frame's reverse-map entry is assigned to the VM, at any
+        /// guest-physical page (nil: the entry is free).
+        case reverseMapIs(frame: Operand, vm: Operand?)
+        /// SEV-SNP: the frame's reverse-map entry is assigned to some VM.
+        case reverseMapAssigned(frame: Operand)
     }
 }

@@ -94,6 +94,9 @@ public indirect enum Term: Sendable {
     case owner(Term)
     case tag(Term)
     case writer(Term)
+    /// SEV-SNP: the VM the frame's reverse-map entry is assigned to, as an
+    /// ownership value (free when unassigned; the page and validation aside).
+    case rmp(Term)
     /// A parameter of the rule in progress keyed on the frame.
     case argument(rule: Int, parameter: Int, frame: Term)
     /// What the VM's entry in one of its maps names, at the indices.

@@ -306,6 +306,8 @@ private struct ProofParser {
             let frame = try require(try termArguments(1, "frame")[0], .frame)
             let term: Term = word == "owner" ? .owner(frame) : word == "tag" ? .tag(frame) : .writer(frame)
             return (term, .ownership, location)
+        case "rmp" where model.scheme.hasReverseMap:
+            return (.rmp(try require(try termArguments(1, "frame")[0], .frame)), .ownership, location)
         default:
             break
         }
@@ -338,6 +340,6 @@ private struct ProofParser {
             }
             return (.literal(sort, index), sort, location)
         }
-        throw Diagnostic("unknown name '\(word)' (expected a bound variable, a literal such as f0 or vm1, free, host, owner(f), tag(f), writer(f), an entry such as gpt(v, p), or RULE.PARAMETER(f))", at: location)
+        throw Diagnostic("unknown name '\(word)' (expected a bound variable, a literal such as f0 or vm1, free, host, owner(f), tag(f), writer(f), rmp(f) (snp), an entry such as gpt(v, p), or RULE.PARAMETER(f))", at: location)
     }
 }

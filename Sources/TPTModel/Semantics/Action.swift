@@ -29,6 +29,10 @@ public struct Action: Hashable, Sendable {
         case startRule
         /// The host runs the next step of an interleaved rule in progress.
         case continueRule
+        /// SEV-SNP: the guest validates a guest-physical page (PVALIDATE): the
+        /// reverse-map entry of the frame its nested entry maps (`frame`), if
+        /// assigned to the VM at that page, becomes validated.
+        case validate
     }
 
     public var kind: Kind

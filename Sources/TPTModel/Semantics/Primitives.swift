@@ -61,6 +61,19 @@ public protocol SemanticsAlgebra {
     /// names the guest-physical page.
     mutating func dropDirectEntries(of vm: Value, whereGuestEntryNames gpage: Value)
 
+    // MARK: SEV-SNP's reverse map (snp only)
+
+    /// Whether the frame's reverse-map entry is assigned to the VM, at any
+    /// guest-physical page (nil: whether it is free).
+    func reverseMap(of frame: Value, isAssignedTo vm: Value?) -> Condition
+    /// Whether the frame's entry is assigned to the VM at the guest-physical
+    /// page and validated: what the nested walk requires of every frame it reaches.
+    func reverseMapAllows(vm: Value, gpage: Value, frame: Value) -> Condition
+    /// Assigns the frame's entry to the VM at the page, not validated (nil: frees it).
+    mutating func setReverseMap(of frame: Value, to assignment: (vm: Value, gpage: Value)?)
+    /// Whether the scheme's frames have reverse-map entries, which the nested walk checks.
+    var hasReverseMap: Bool { get }
+
     // MARK: Host threads
 
     /// Whether an interleaved rule in progress has the frame as a frame parameter.
@@ -79,8 +92,9 @@ public protocol SemanticsAlgebra {
     /// The VM's root: whether it has one, and the target (any, when it has none).
     func root(of vm: Value) -> (present: Condition, target: Value)
     /// The host frame a target names: itself under tpt, its nested-table entry
-    /// under nested paging (`mapped` false: an EPT fault, and `frame` is any).
-    func hostFrame(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value)
+    /// under nested paging and snp (`mapped` false: an EPT fault, and `frame`
+    /// is any). The reverse-map check is not this one's: see `hostFrame`.
+    func nestedTranslation(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value)
     /// The frame's last writer, as an ownership value (`free`: clean).
     func writer(of frame: Value) -> Value
     /// Which tag checks the hardware walker makes.
@@ -122,6 +136,10 @@ extension Step {
         case .revoke(let frame):
             let target = a.value(of: frame, .frame)
             a.dropDirectEntries { [a] _, entryFrame in a.equal(entryFrame, target) }
+        case .rmpAssign(let frame, let vm, let gpage):
+            a.setReverseMap(of: a.value(of: frame, .frame), to: (a.value(of: vm, .vm), a.value(of: gpage, .gpage)))
+        case .rmpClear(let frame):
+            a.setReverseMap(of: a.value(of: frame, .frame), to: nil)
         }
     }
 }
@@ -173,6 +191,10 @@ extension Guard.Test {
             return a.ruleInFlight(naming: a.value(of: frame, .frame))
         case .pinned(let frame):
             return a.isPinned(a.value(of: frame, .frame))
+        case .reverseMapIs(let frame, let vm):
+            return a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: vm.map { a.value(of: $0, .vm) })
+        case .reverseMapAssigned(let frame):
+            return a.not(a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: nil))
         }
     }
 }
@@ -216,6 +238,16 @@ extension SemanticsAlgebra {
 /// the walk may go on to any target; a clean frame holds only empty entries.
 /// The walk is a sequence of target sets, from the root's, one per level.
 extension SemanticsAlgebra {
+    /// The host frame a walk target names, and whether the hardware lets the
+    /// walk use it: under snp the frame's reverse-map entry must be assigned to
+    /// the VM at the guest-physical page the target is, and validated.
+    @inline(__always)
+    public func hostFrame(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value) {
+        let (mapped, frame) = nestedTranslation(of: vm, target)
+        guard hasReverseMap else { return (mapped, frame) }
+        return (and(mapped, reverseMapAllows(vm: vm, gpage: target, frame: frame)), frame)
+    }
+
     /// Whether the walker's tag check, where it makes one, passes.
     @inline(__always)
     public func tagCheckPasses(vm: Value, frame: Value, isLeaf: Bool) -> Condition {
@@ -453,7 +485,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         let code = state[withSystem { $0.layout.root[vm] }]
         return (code != 0, max(code - 1, 0))
     }
-    @inline(__always) func hostFrame(of vm: Int, _ target: Int) -> (mapped: Bool, frame: Int) {
+    @inline(__always) func nestedTranslation(of vm: Int, _ target: Int) -> (mapped: Bool, frame: Int) {
         guard withSystem({ $0.model.scheme.guestTablesNameGuestPhysical }) else { return (true, target) }
         let code = state[withSystem { $0.layout.nested[$0.nestedIndex(vm, target)] }]
         return (code != 0, max(code - 1, 0))
@@ -465,6 +497,24 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     }
     var walkerCheck: WalkerCheck { withSystem { $0.model.walkerCheck } }
     var hypercallChecks: HypercallChecks { withSystem { $0.model.hypercallChecks } }
+
+    // The reverse map: 0 free, 1 + 2 * (vm * gpages + gpage) + validated.
+    @inline(__always) func reverseMap(of frame: Int, isAssignedTo vm: Int?) -> Bool {
+        withSystem { system in
+            let code = state[system.layout.rmp[frame]]
+            guard let vm else { return code == 0 }
+            return code != 0 && system.reverseMapEntry(code).vm == vm
+        }
+    }
+    @inline(__always) func reverseMapAllows(vm: Int, gpage: Int, frame: Int) -> Bool {
+        withSystem { state[$0.layout.rmp[frame]] == $0.reverseMapCode(vm: vm, gpage: gpage, validated: true) }
+    }
+    @inline(__always) mutating func setReverseMap(of frame: Int, to assignment: (vm: Int, gpage: Int)?) {
+        updateState { system, state in
+            state[system.layout.rmp[frame]] = assignment.map { system.reverseMapCode(vm: $0.vm, gpage: $0.gpage, validated: false) } ?? 0
+        }
+    }
+    var hasReverseMap: Bool { withSystem { !$0.layout.rmp.isEmpty } }
 
     func ruleInFlight(naming frame: Int) -> Bool {
         withSystem { system in

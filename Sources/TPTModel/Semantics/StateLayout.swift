@@ -6,6 +6,7 @@
 /// - writer (who wrote the frame last): 0 clean, 1 + v. What a guest wrote is
 ///   not stored: it is whatever the guest chose (see `TransitionSystem+Walk.swift`)
 /// - pinned (pv only): 1 while the frame is a page table
+/// - reverse-map entry (snp only): 0 free, 1 + 2 * (vm * gpages + gpage) + validated
 /// - root: 0 none, 1 + target (tpt, nested, pv; not in the equivalence view)
 /// - TLB entry: 0 empty, 1 + 2 * (page * frames + frame) + writable;
 ///   the entries of one vCPU are kept sorted, largest first, so a TLB is a set
@@ -24,6 +25,8 @@ public struct StateLayout: Sendable {
     public let writer: [Field]
     /// Pinned page-table frames: pv only.
     public let pinned: [Field]
+    /// SEV-SNP reverse-map entries, one per frame: snp only.
+    public let rmp: [Field]
     public let root: [Field]
     /// Index: (vm * vcpus + vcpu) * tlb + entry.
     public let tlb: [Field]
@@ -53,6 +56,7 @@ public struct StateLayout: Sendable {
         tag = scheme == .tpt ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
         writer = (0..<c.frames).map { _ in builder.field(values: c.vms + 1) }
         pinned = scheme == .pv ? (0..<c.frames).map { _ in builder.field(values: 2) } : []
+        rmp = scheme.hasReverseMap ? (0..<c.frames).map { _ in builder.field(values: 1 + 2 * c.vms * c.gpages) } : []
         let hasRoot = !equivalence && scheme != .shadow
         let targets = scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
         root = hasRoot ? (0..<c.vms).map { _ in builder.field(values: 1 + targets) } : []

@@ -5,7 +5,7 @@
 /// Invariant: the buffers are copies of the layout's arrays, allocated once
 /// and never written; `SymmetryReduction` frees them.
 struct FieldTable: @unchecked Sendable {
-    let owner, tag, writer, pinned, root, tlb, referenceTLB, nested, guestEntry, directEntry: UnsafeBufferPointer<Field>
+    let owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry: UnsafeBufferPointer<Field>
     let threadRule, threadStep, threadParameter: UnsafeBufferPointer<Field>
     let vcpus, tlbEntries, gpages, pages, frames, maxRuleParameters: Int
     /// Per rule: bit i set when parameter i is a frame, a VM.
@@ -22,6 +22,7 @@ struct FieldTable: @unchecked Sendable {
         tag = copy(layout.tag)
         writer = copy(layout.writer)
         pinned = copy(layout.pinned)
+        rmp = copy(layout.rmp)
         root = copy(layout.root)
         tlb = copy(layout.tlb)
         referenceTLB = copy(layout.referenceTLB)
@@ -43,7 +44,7 @@ struct FieldTable: @unchecked Sendable {
     }
 
     func deallocate() {
-        for buffer in [owner, tag, writer, pinned, root, tlb, referenceTLB, nested, guestEntry, directEntry,
+        for buffer in [owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry,
                        threadRule, threadStep, threadParameter] {
             UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
         }
@@ -59,6 +60,13 @@ struct FieldTable: @unchecked Sendable {
     @inline(__always) func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
         let raw = code &- 1, mapping = raw >> 1
         return (mapping / frames, mapping % frames, raw & 1 == 1)
+    }
+
+    /// A reverse-map entry with its VM renamed (as `TransitionSystem.reverseMapCode`).
+    @inline(__always) func renamedReverseMap(_ code: Int, _ r: Renaming) -> Int {
+        guard code != 0 else { return 0 }
+        let raw = code &- 1, assignment = raw >> 1
+        return 1 &+ 2 &* (r.vm(assignment / gpages) &* gpages &+ assignment % gpages) &+ (raw & 1)
     }
 
     @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {

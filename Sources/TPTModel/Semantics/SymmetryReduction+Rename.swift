@@ -41,6 +41,7 @@ extension SymmetryReduction {
             let writer = s[layout.writer[frame]]
             t[layout.writer[to]] = writer == 0 ? 0 : 1 &+ r.vm(writer &- 1)
             if !layout.pinned.isEmpty { t[layout.pinned[to]] = s[layout.pinned[frame]] }
+            if !layout.rmp.isEmpty { t[layout.rmp[to]] = layout.renamedReverseMap(s[layout.rmp[frame]], r) }
         }
         let hasReference = !layout.referenceTLB.isEmpty
         for vm in 0..<vms {

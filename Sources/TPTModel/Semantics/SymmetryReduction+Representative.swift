@@ -44,7 +44,7 @@ extension SymmetryReduction {
     }
 
     /// What no renaming changes about each VM: how many frames it owns, is
-    /// tagged for and wrote; whether it has a root; how many TLB, p2m and
+    /// tagged for (or assigned in the reverse map) and wrote; whether it has a root; how many TLB, p2m and
     /// direct entries it has; how many host threads run a rule for it.
     private func vmSignatures(_ s: PackedState, into keys: UnsafeMutablePointer<UInt64>) {
         let layout = fields
@@ -55,6 +55,8 @@ extension SymmetryReduction {
             if !layout.tag.isEmpty, case let tag = s[layout.tag[frame]], tag >= 2 { keys[tag - 2] &+= 1 << 8 }
             let writer = s[layout.writer[frame]]
             if writer != 0 { keys[writer - 1] &+= 1 << 16 }
+            // snp has no tags: its reverse-map assignments count in their place.
+            if !layout.rmp.isEmpty, case let code = s[layout.rmp[frame]], code != 0 { keys[(code - 1) / 2 / layout.gpages] &+= 1 << 8 }
         }
         for vm in 0..<vms {
             if !layout.root.isEmpty && s[layout.root[vm]] != 0 { keys[vm] &+= 1 << 24 }
@@ -123,6 +125,7 @@ extension SymmetryReduction {
             let writer = s[layout.writer[frame]]
             key |= UInt64(writer == 0 ? 0 : 1 + r.vm(writer - 1)) << 8
             if !layout.pinned.isEmpty { key |= UInt64(s[layout.pinned[frame]]) << 12 }
+            if !layout.rmp.isEmpty { key |= UInt64(layout.renamedReverseMap(s[layout.rmp[frame]], r)) << 16 }
             local[frame] = key
         }
         @inline(__always) func refer(_ frame: Int, _ a: Int, _ b: Int, _ d: Int) {

@@ -61,8 +61,11 @@ public final class SymmetryReduction: Sendable {
                 note(frame, .frame)
                 note(value)
             case .test(.ownershipIsVM(_, let frame)), .test(.mapped(let frame)), .test(.inFlight(let frame)),
-                 .test(.pinned(let frame)):
+                 .test(.pinned(let frame)), .test(.reverseMapAssigned(let frame)):
                 note(frame, .frame)
+            case .test(.reverseMapIs(let frame, let vm)):
+                note(frame, .frame)
+                note(vm, .vm)
             case .test(.nestedIs(let vm, _, let frame)):
                 note(vm, .vm)
                 note(frame, .frame)
@@ -75,7 +78,8 @@ public final class SymmetryReduction: Sendable {
                 case .setOwnership(_, let frame, let value):
                     note(frame, .frame)
                     note(value)
-                case .shootdown(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame):
+                case .shootdown(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame),
+                     .rmpClear(let frame):
                     note(frame, .frame)
                 case .flushTLB(let vm), .nestedUnmap(let vm, _), .shadowZap(let vm, _):
                     note(vm, .vm)
@@ -85,7 +89,7 @@ public final class SymmetryReduction: Sendable {
                 case .setRoot(let vm, let target):
                     note(vm, .vm)
                     note(target, rootNamesFrame ? .frame : nil)
-                case .nestedMap(let vm, _, let frame):
+                case .nestedMap(let vm, _, let frame), .rmpAssign(let frame, let vm, _):
                     note(vm, .vm)
                     note(frame, .frame)
                 }

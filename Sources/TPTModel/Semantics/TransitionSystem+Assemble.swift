@@ -6,6 +6,8 @@ public struct StateValues: Sendable {
     /// Per frame: owner and tag (0 free, 1 host, 2 + v), writer (0 clean,
     /// 1 + v), pinned (0 or 1).
     public var owner: [Int], tag: [Int], writer: [Int], pinned: [Int]
+    /// Per frame, snp: the reverse-map entry (0 free, 1 + 2 * (vm * gpages + gpage) + validated).
+    public var rmp: [Int]
     /// Per VM: 0 none, 1 + target.
     public var root: [Int]
     /// Per VM and guest-physical page (vm * gpages + gpage): 0 empty, 1 + frame.
@@ -25,6 +27,7 @@ public struct StateValues: Sendable {
         tag = owner
         writer = owner
         pinned = owner
+        rmp = owner
         root = Array(repeating: 0, count: c.vms)
         nested = Array(repeating: 0, count: c.vms * c.gpages)
         tlb = Array(repeating: [], count: c.vms * c.vcpus)
@@ -51,7 +54,8 @@ extension TransitionSystem {
             return true
         }
         guard place(layout.owner, values.owner), place(layout.tag, values.tag), place(layout.writer, values.writer),
-              place(layout.pinned, values.pinned), place(layout.root, values.root), place(layout.nested, values.nested),
+              place(layout.pinned, values.pinned), place(layout.rmp, values.rmp),
+              values.rmp.allSatisfy({ $0 <= 2 * c.vms * c.gpages }), place(layout.root, values.root), place(layout.nested, values.nested),
               place(layout.guestEntry, values.guestEntry), place(layout.directEntry, values.directEntry),
               values.tlb.count == c.vms * c.vcpus, values.threads.count <= layout.threadRule.count else { return nil }
         for (cpu, entries) in values.tlb.enumerated() {

@@ -23,13 +23,13 @@ extension TransitionSystem {
         switch model.scheme {
         case .shadow: return "shadow"
         case .pv: return "pv-pte"
-        case .tpt, .nested: return "1d-pte"
+        case .tpt, .nested, .snp: return "1d-pte"
         }
     }
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
-        if configuration.vcpus == 1 || [.loadRoot, .writeEntry, .hypercall].contains(action.kind) { return vmName(Int(action.vm)) }
+        if configuration.vcpus == 1 || [.loadRoot, .writeEntry, .hypercall, .validate].contains(action.kind) { return vmName(Int(action.vm)) }
         return "\(vmName(Int(action.vm))).cpu\(action.vcpu)"
     }
 
@@ -92,6 +92,9 @@ extension TransitionSystem {
         case .pin(let frame): return "pin(\(name(frame, .frame)))"
         case .unpin(let frame): return "unpin(\(name(frame, .frame)))"
         case .revoke(let frame): return "revoke(\(name(frame, .frame)))"
+        case .rmpAssign(let frame, let vm, let gpage):
+            return "rmp_assign(\(name(frame, .frame)), \(name(vm, .vm)), \(name(gpage, .gpage)))"
+        case .rmpClear(let frame): return "rmp_clear(\(name(frame, .frame)))"
         }
     }
 
@@ -116,6 +119,8 @@ extension TransitionSystem {
             return written + (action.trapped ? " (trapped)" : " (NOT trapped)")
         case .hypercall:
             return "hypercall: set pte \(pageName(Int(action.subject))) := \(frameEntryName(Int(action.frame)))"
+        case .validate:
+            return "pvalidate g\(action.subject) (\(frameName(Int(action.frame))))"
         case .translate:
             return "access \(pageName(Int(action.subject))): \(model.scheme.rawValue) \(frameEntryName(Int(action.frame), empty: "fault")) | "
                 + "nested \(frameEntryName(Int(action.reference), empty: "fault"))"
@@ -143,6 +148,7 @@ extension TransitionSystem {
         case .loadRoot: return "load_root"
         case .writeEntry: return "write_pte"
         case .hypercall: return "hypercall"
+        case .validate: return "pvalidate"
         case .translate: return "access"
         case .startRule: return model.rules[Int(action.subject)].name
         case .continueRule: return model.rules[state[layout.threadRule[Int(action.subject)]] - 1].name
@@ -167,6 +173,8 @@ extension TransitionSystem {
             return model.scheme == .shadow ? written + [text("trapped", action.trapped ? "yes" : "no")] : written
         case .hypercall:
             return [text("page", pageName(Int(action.subject))), text("entry", frameEntryName(Int(action.frame)))]
+        case .validate:
+            return [text("gpage", "g\(action.subject)"), text("frame", frameName(Int(action.frame)))]
         case .translate:
             return [text("page", pageName(Int(action.subject))),
                     text(model.scheme.rawValue, frameEntryName(Int(action.frame), empty: "fault")),
@@ -205,6 +213,9 @@ extension TransitionSystem {
             if !layout.pinned.isEmpty {
                 result.append(StateComponent(name: "pinned \(frameName(frame))", value: .text(s[layout.pinned[frame]] != 0 ? "yes" : "no")))
             }
+            if !layout.rmp.isEmpty {
+                result.append(StateComponent(name: "rmp \(frameName(frame))", value: .text(reverseMapName(s[layout.rmp[frame]]))))
+            }
         }
         for vm in 0..<c.vms {
             if !layout.root.isEmpty {
@@ -228,7 +239,7 @@ extension TransitionSystem {
                     result.append(StateComponent(name: "nested-" + name, value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
                 }
             }
-            let table = model.scheme == .nested ? "nested" : "p2m"
+            let table = model.scheme.walksNestedTable ? "nested" : "p2m"
             for gpage in 0..<c.gpages {
                 let code = s[layout.nested[nestedIndex(vm, gpage)]]
                 result.append(StateComponent(name: "\(table) \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
@@ -244,6 +255,13 @@ extension TransitionSystem {
             result.append(StateComponent(name: layout.threadRule.count == 1 ? "host" : "host thread \(thread)", value: .text(text)))
         }
         return result
+    }
+
+    /// A reverse-map entry: `free`, or `vm0 g1` with `validated` once the guest validated it.
+    func reverseMapName(_ code: Int) -> String {
+        guard code != 0 else { return "free" }
+        let (vm, gpage, validated) = reverseMapEntry(code)
+        return "\(vmName(vm)) g\(gpage)" + (validated ? " validated" : "")
     }
 
     private func tlbContents(_ s: PackedState, _ fields: [Field], base: Int) -> [String] {

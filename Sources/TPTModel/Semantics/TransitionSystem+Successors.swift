@@ -86,6 +86,7 @@ extension TransitionSystem {
                     loaded[layout.root[vm]] = 1 + target
                     guard body(Action(kind: .loadRoot, vm: Int8(vm), subject: Int16(target)), loaded, nil) else { return false }
                 }
+                if !layout.rmp.isEmpty { guard validations(s, vm: vm, body) else { return false } }
             }
         }
         return hostSuccessors(of: s, body)
@@ -152,6 +153,20 @@ extension TransitionSystem {
                 let action = Action(kind: .hypercall, vm: Int8(vm), subject: Int16(page), frame: Int16(value))
                 guard body(action, updated, nil) else { return false }
             }
+        }
+        return true
+    }
+
+    /// SEV-SNP: the guest validates any guest-physical page whose nested entry
+    /// maps a frame assigned to it at that page and not yet validated.
+    private func validations(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        for gpage in 0..<configuration.gpages {
+            let code = s[layout.nested[nestedIndex(vm, gpage)]]
+            guard code != 0, s[layout.rmp[code - 1]] == reverseMapCode(vm: vm, gpage: gpage, validated: false) else { continue }
+            var validated = s
+            validated[layout.rmp[code - 1]] = reverseMapCode(vm: vm, gpage: gpage, validated: true)
+            let action = Action(kind: .validate, vm: Int8(vm), subject: Int16(gpage), frame: Int16(code - 1))
+            guard body(action, validated, nil) else { return false }
         }
         return true
     }

@@ -24,7 +24,7 @@ public final class TransitionSystem: Sendable {
     public let layout: StateLayout
     let configuration: Configuration
     /// Values a guest page-table entry or root can point at: frames (tpt, pv) or
-    /// guest-physical pages (nested, shadow).
+    /// guest-physical pages (nested, shadow, snp).
     let targets: Int
     /// Virtual pages per VM: the configuration's, or in the equivalence view the
     /// tracked pages.
@@ -87,6 +87,18 @@ public final class TransitionSystem: Sendable {
 
     @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {
         1 + 2 * (page * configuration.frames + frame) + (writable ? 1 : 0)
+    }
+
+    /// A reverse-map entry assigned to the VM at the guest-physical page (snp).
+    @inline(__always) public func reverseMapCode(vm: Int, gpage: Int, validated: Bool) -> Int {
+        1 + 2 * (vm * configuration.gpages + gpage) + (validated ? 1 : 0)
+    }
+
+    /// Decodes a nonzero reverse-map entry.
+    @inline(__always) public func reverseMapEntry(_ code: Int) -> (vm: Int, gpage: Int, validated: Bool) {
+        let raw = code - 1
+        let assignment = raw >> 1
+        return (assignment / configuration.gpages, assignment % configuration.gpages, raw & 1 == 1)
     }
 
     /// Decodes a nonzero TLB entry.
