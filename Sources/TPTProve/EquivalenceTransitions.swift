@@ -81,14 +81,14 @@ public func equivalenceSystem(_ model: Model, _ v: Vocabulary, from pre: Symboli
     /// Whether a pv host accepts the entry (any host accepts an empty one; the
     /// other schemes' keepers accept everything).
     func accepted(_ candidate: Z3Term) throws(Z3Error) -> Z3Term {
-        guard model.scheme == .pv else { return try z3.bool(true) }
+        guard model.scheme.features.pinnedFrames else { return try z3.bool(true) }
         return try z3.or([entry[0].test(candidate),
                           algebra.hypercallAccepts(vm: vm, frame: entry[1].fields[0](candidate), writable: entry[1].fields[1](candidate))])
     }
     /// Whether the model's hardware takes a direct entry: present and, under
     /// tpt, naming a frame tagged for the VM.
     func works(_ direct: Z3Term) throws(Z3Error) -> Z3Term {
-        guard model.scheme == .tpt else { return try entry[1].test(direct) }
+        guard model.scheme.features.hardwareTags else { return try entry[1].test(direct) }
         return try z3.and([entry[1].test(direct), z3.equal(z3.select(pre.tag, entry[1].fields[0](direct)), v.ownership.constructors[2].make(vm))])
     }
 
@@ -152,13 +152,13 @@ public func equivalenceSystem(_ model: Model, _ v: Vocabulary, from pre: Symboli
     var trapped = untrapped
     trapped.directEntries = try write(pre.directEntries, vm, page, z3.ite(accepted(written), written, direct))
     var cooperating = try z3.bool(true)
-    if model.scheme == .pv {
+    if model.scheme.features.pinnedFrames {
         let backing = try read(pre.nested, vm, gpage)
         cooperating = try z3.or([empty, z3.not(writable), z3.not(v.optionalFrame.constructors[1].test(backing)),
                                  z3.not(z3.select(pre.pinned, v.optionalFrame.constructors[1].fields[0](backing)))])
     }
     let parameters = onPage + [("empty", empty), ("gpage", gpage), ("writable", writable)]
-    let trapsSometimes = model.scheme == .shadow && model.pteWriteTraps == .sometimes
+    let trapsSometimes = model.scheme.features.shadowsGuestTables && model.pteWriteTraps == .sometimes
     add(trapsSometimes ? "write entry (trapped)" : "write entry", parameters, cooperating, trapped)
     if trapsSometimes { add("write entry (not trapped)", parameters, cooperating, untrapped) }
     if let error = algebra.error { throw error }

@@ -92,8 +92,8 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
 
     // Page-table updates: the root (a pv root is the host's to set), the
     // shadowed guest entry, the hypercall.
-    switch model.scheme {
-    case .tpt, .nested, .snp:
+    switch model.scheme.features.translation {
+    case .guestTables:
         var loaded = pre
         let option = model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame
         loaded.root = try z3.store(pre.root, vm, option.constructors[1].make(target))
@@ -110,7 +110,7 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
             let enabled = try z3.and([some.test(mapping), z3.equal(z3.select(pre.rmp, backing), rmp.make(vm, target, z3.bool(false)))])
             add("pvalidate", [("vm", vm), ("gpage", target)], enabled, validated)
         }
-    case .shadow:
+    case .shadowTable:
         // Any entry, or none; a read-only one allows a subset of what the
         // writable one does, so it adds no violation (as in the explicit checker).
         let gpage = try z3.constant(prefix + "guest.entry", v.gpage)
@@ -125,7 +125,7 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
         let parameters = onPage + [("empty", choice), ("gpage", gpage)]
         add("write entry (trapped)", parameters, try z3.bool(true), trapped)
         if model.pteWriteTraps == .sometimes { add("write entry (not trapped)", parameters, try z3.bool(true), untrapped) }
-    case .pv:
+    case .validatedTable:
         let writable = try z3.constant(prefix + "guest.writable", z3.boolSort())
         let choice = try z3.constant(prefix + "guest.empty", z3.boolSort())
         let value = try z3.ite(choice, entry[0].make(), entry[1].make(target, writable))
@@ -155,8 +155,8 @@ private func translate(_ model: Model, _ v: Vocabulary, _ algebra: SymbolicAlgeb
                        vm: Z3Term, page: Z3Term, frame: Z3Term) throws(Z3Error) -> Translation {
     let z3 = v.z3
     let entry = v.frameEntry.constructors
-    switch model.scheme {
-    case .tpt, .nested, .snp:
+    switch model.scheme.features.translation {
+    case .guestTables:
         // The walk over guest-written tables, level by level (under snp, with
         // the reverse-map check of `SemanticsAlgebra.hostFrame`).
         var targets = algebra.rootTargets(of: vm)
@@ -174,7 +174,7 @@ private func translate(_ model: Model, _ v: Vocabulary, _ algebra: SymbolicAlgeb
         }
         return Translation(reaches: reaches, writable: try z3.bool(true), state: pre,
                            violations: [(.isolation, try z3.or(isolation)), (.noDataLeak, try z3.or(leak))])
-    case .shadow:
+    case .shadowTable:
         // The hardware walks the host's shadow; an empty entry is a hidden
         // fault, where the host syncs it from the guest's entry and the p2m.
         let direct = try z3.select(z3.select(pre.directEntries, vm), page)
@@ -183,7 +183,7 @@ private func translate(_ model: Model, _ v: Vocabulary, _ algebra: SymbolicAlgeb
         state.directEntries = try z3.store(pre.directEntries, vm, z3.store(z3.select(pre.directEntries, vm), page, synced))
         return Translation(reaches: try z3.and([entry[1].test(synced), z3.equal(entry[1].fields[0](synced), frame)]),
                            writable: try entry[1].fields[1](synced), state: state, violations: [])
-    case .pv:
+    case .validatedTable:
         // The walker reads the root frame: the validated entry while no guest
         // has written it, anything once one has (`TransitionSystem.pvWalk`).
         let (present, root) = algebra.root(of: vm)

@@ -22,10 +22,11 @@ extension SymbolicState {
         for frame in 0..<c.frames {
             let f = try v.literal(.frame, frame)
             lines.append("owner f\(frame) = \(try value(z3.select(owner, f)))")
-            if definition.scheme == .tpt { lines.append("tag f\(frame) = \(try value(z3.select(tag, f)))") }
+            if definition.scheme.features.hardwareTags { lines.append("tag f\(frame) = \(try value(z3.select(tag, f)))") }
             let written = try value(z3.select(writer, f))
             lines.append("writer f\(frame) = \(written == "free" ? "clean" : written)")
-            if definition.scheme == .pv { lines.append("pinned f\(frame) = \(try value(z3.select(pinned, f)))") }
+            if definition.scheme.features.pinnedFrames { lines.append("pinned f\(frame) = \(try value(z3.select(pinned, f)))") }
+            if definition.scheme.hasReverseMap { lines.append("rmp f\(frame) = \(try value(z3.select(rmp, f)))") }
         }
         // Rules in progress: on their key frames (unbounded), or on host threads.
         var slots: [Z3Term] = []
@@ -68,16 +69,16 @@ extension SymbolicState {
                 }
             }
             try tlbLines(tlb, "tlb")
-            if equivalence { try tlbLines(referenceTLB, "nested-paging tlb") }
+            if equivalence { try tlbLines(referenceTLB, "nested-tlb") }
             for gpage in 0..<c.gpages {
                 let entry = try value(z3.select(z3.select(nested, m), v.literal(.gpage, gpage)))
-                if entry != "empty" { lines.append("\(definition.scheme == .nested ? "nested" : "p2m") vm\(vm) g\(gpage) = \(entry)") }
+                if entry != "empty" { lines.append("\(definition.scheme.walksNestedTable ? "nested" : "p2m") vm\(vm) g\(gpage) = \(entry)") }
             }
-            let direct = switch definition.scheme { case .shadow: "shadow"; case .pv: "pv-pte"; default: "1-D pte" }
+            let direct = definition.scheme.features.directEntryName
             for page in 0..<c.virtualPages where equivalence || !definition.scheme.walksGuestTables {
                 let p = try v.pageLiteral(page)
                 let guest = try value(z3.select(z3.select(guestEntries, m), p))
-                if (equivalence || definition.scheme == .shadow) && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
+                if (equivalence || definition.scheme.features.keepsGuestEntries) && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
                 let entry = try value(z3.select(z3.select(directEntries, m), p))
                 if entry != "empty" { lines.append("\(direct) vm\(vm) p\(page) = \(entry)") }
             }

@@ -167,6 +167,29 @@ let validModel = """
                 == "'hypercall checks' applies only under scheme pv")
     }
 
+    /// The reverse map exists only under snp; there it is free or a VM's, never the host's.
+    @Test func reverseMapStepsAndTestsExistOnlyUnderSNP() throws {
+        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do rmp_assign(f, v, g0)")?.message == "'rmp_assign' exists only under scheme snp")
+        #expect(diagnostic(replacing: "when tag(f) == free", with: "when rmp(f) == free")?.message == "'rmp' exists only under scheme snp")
+        let snp = """
+            model m
+            scheme snp
+            config vms 2, vcpus 1, frames 2, levels 1, fanout 1, tlb 1, gpages 2
+            rule give(f: frame, v: vm, g: gpage) atomic
+              when rmp(f) == free and not rmp(f) is vm and owner(f) != v
+              do rmp_assign(f, v, g) rmp_clear(f)
+            check isolation
+            expect holds
+            """
+        let model = try parseModel(snp, file: "m.tpt")
+        #expect(model.rules[0].steps == [.rmpAssign(frame: .parameter(0), vm: .parameter(1), gpage: .parameter(2)), .rmpClear(frame: .parameter(0))])
+        let host = snp.replacingOccurrences(of: "rmp(f) == free and", with: "rmp(f) == host and")
+        #expect(throws: Diagnostic("a reverse-map entry is free or assigned to a VM: a frame the host uses is 'free' in it",
+                                   at: SourceLocation(file: "m.tpt", line: 5, column: 18))) { try parseModel(host, file: "m.tpt") }
+        let equivalence = snp.replacingOccurrences(of: "check isolation", with: "check equivalent_to_nested")
+        #expect(throws: Diagnostic.self) { try parseModel(equivalence, file: "m.tpt") }
+    }
+
     @Test func expectationMayNameSeveralProperties() throws {
         let model = try parseModel(validModel.replacingOccurrences(of: "expect violated by isolation",
                                                                    with: "expect violated by isolation, no_data_leak"), file: "m.tpt")

@@ -53,15 +53,16 @@ struct Resolver {
                              at: syntax.settings.first?.location ?? fileStart)
         }
 
-        let walkerCheck = syntax.walker?.0 ?? (scheme == .tpt ? .everyLevel : .nothing)
-        if let (check, location) = syntax.walker, check != .nothing, scheme != .tpt {
-            throw Diagnostic("the walker checks hardware tags only under scheme tpt (use 'walker checks nothing')", at: location)
+        let features = scheme.features
+        let walkerCheck = syntax.walker?.0 ?? (features.hardwareTags ? .everyLevel : .nothing)
+        if let (check, location) = syntax.walker, check != .nothing, !features.hardwareTags {
+            throw Diagnostic("the walker checks hardware tags only under \(Self.schemes(having: \.hardwareTags)) (use 'walker checks nothing')", at: location)
         }
-        if let (_, location) = syntax.traps, scheme != .shadow {
-            throw Diagnostic("'trap pte_writes' applies only under scheme shadow", at: location)
+        if let (_, location) = syntax.traps, !features.shadowsGuestTables {
+            throw Diagnostic("'trap pte_writes' applies only under \(Self.schemes(having: \.shadowsGuestTables))", at: location)
         }
-        if let (_, location) = syntax.hypercallChecks, scheme != .pv {
-            throw Diagnostic("'hypercall checks' applies only under scheme pv", at: location)
+        if let (_, location) = syntax.hypercallChecks, !features.validatesGuestUpdates {
+            throw Diagnostic("'hypercall checks' applies only under \(Self.schemes(having: \.validatesGuestUpdates))", at: location)
         }
         let noParameters: [Parameter] = []
         var initialSteps: [Step] = []
@@ -228,16 +229,23 @@ struct Resolver {
     /// `owner` exists under every scheme; hardware `tag`s only under tpt.
     private func ownershipRecord(_ name: String, at location: SourceLocation) throws(Diagnostic) -> OwnershipRecord {
         let record = OwnershipRecord(rawValue: name)!
-        if record == .tag && scheme != .tpt {
-            throw Diagnostic("hardware tags exist only under scheme tpt (use owner for the host's record)", at: location)
+        if record == .tag && !scheme.features.hardwareTags {
+            throw Diagnostic("hardware tags exist only under \(Self.schemes(having: \.hardwareTags)) (use owner for the host's record)", at: location)
         }
         return record
     }
 
-    private func require(_ required: Scheme, _ call: CallSyntax) throws(Diagnostic) {
-        if scheme != required {
-            throw Diagnostic("'\(call.name)' exists only under scheme \(required.rawValue)", at: call.location)
+    /// Refuses a step or test that needs what the model's scheme lacks.
+    private func require(_ feature: KeyPath<SchemeFeatures, Bool>, _ call: CallSyntax) throws(Diagnostic) {
+        if !scheme.features[keyPath: feature] {
+            throw Diagnostic("'\(call.name)' exists only under \(Self.schemes(having: feature))", at: call.location)
         }
+    }
+
+    /// `scheme pv`, or `schemes nested, snp`: the schemes that have the feature.
+    static func schemes(having feature: KeyPath<SchemeFeatures, Bool>) -> String {
+        let names = Scheme.allCases.filter { $0.features[keyPath: feature] }.map(\.rawValue)
+        return (names.count == 1 ? "scheme " : "schemes ") + names.joined(separator: ", ")
     }
 
     private func resolveStep(_ call: CallSyntax, parameters: [Parameter]) throws(Diagnostic) -> Step {
@@ -261,8 +269,8 @@ struct Resolver {
             return .setWriter(frame: try resolveOperand(a[0], as: .frame, parameters: p),
                               vm: try resolveOperand(a[1], as: .vm, parameters: p))
         case "set_root":
-            if scheme == .shadow {
-                throw Diagnostic("'set_root' does not apply under scheme shadow: the hardware walks the shadow", at: call.location)
+            if !scheme.features.hasRoot {
+                throw Diagnostic("'set_root' does not apply under scheme \(scheme.rawValue): the hardware walks the shadow", at: call.location)
             }
             let a = try arguments(call, 2, "vm, \(targetType.rawValue)")
             return .setRoot(vm: try resolveOperand(a[0], as: .vm, parameters: p),
@@ -277,27 +285,27 @@ struct Resolver {
             return .nestedUnmap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                 gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
         case "shadow_zap":
-            try require(.shadow, call)
+            try require(\.shadowsGuestTables, call)
             let a = try arguments(call, 2, "vm, gpage")
             return .shadowZap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                               gpage: try resolveOperand(a[1], as: .gpage, parameters: p))
         case "pin", "unpin":
-            try require(.pv, call)
+            try require(\.pinnedFrames, call)
             let frame = try resolveOperand(try arguments(call, 1, "frame")[0], as: .frame, parameters: p)
             return call.name == "pin" ? .pin(frame: frame) : .unpin(frame: frame)
         case "revoke":
-            if scheme.walksNestedTable {
+            if !scheme.features.hasHostMadeEntries {
                 throw Diagnostic("'revoke' removes host-made entries (shadow, pv, or a TPT guest's 1-D entries); scheme \(scheme.rawValue) has none", at: call.location)
             }
             let a = try arguments(call, 1, "frame")
             return .revoke(frame: try resolveOperand(a[0], as: .frame, parameters: p))
         case "rmp_assign":
-            try require(.snp, call)
+            try require(\.reverseMap, call)
             let a = try arguments(call, 3, "frame, vm, gpage")
             return .rmpAssign(frame: try resolveOperand(a[0], as: .frame, parameters: p), vm: try resolveOperand(a[1], as: .vm, parameters: p),
                               gpage: try resolveOperand(a[2], as: .gpage, parameters: p))
         case "rmp_clear":
-            try require(.snp, call)
+            try require(\.reverseMap, call)
             let a = try arguments(call, 1, "frame")
             return .rmpClear(frame: try resolveOperand(a[0], as: .frame, parameters: p))
         default:
@@ -322,7 +330,7 @@ struct Resolver {
                 throw Diagnostic("'is vm' applies to owner(FRAME), tag(FRAME) or rmp(FRAME)", at: subject.location)
             }
             if call.name == "rmp" {
-                try require(.snp, call)
+                try require(\.reverseMap, call)
                 let a = try arguments(call, 1, "frame")
                 return .test(.reverseMapAssigned(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             }
@@ -346,7 +354,7 @@ struct Resolver {
                 condition = .test(.nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                             gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
             case "rmp":
-                try require(.snp, call)
+                try require(\.reverseMap, call)
                 let a = try arguments(call, 1, "frame")
                 let frame = try resolveOperand(a[0], as: .frame, parameters: p)
                 switch try resolveTag(right, parameters: p) {
@@ -368,7 +376,7 @@ struct Resolver {
                 let a = try arguments(call, 1, "frame")
                 return .test(.inFlight(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             case "pinned":
-                try require(.pv, call)
+                try require(\.pinnedFrames, call)
                 let a = try arguments(call, 1, "frame")
                 return .test(.pinned(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
             default:

@@ -21,47 +21,6 @@ public struct Model: Sendable {
     public var expectation: Expectation
 }
 
-/// How guest memory is translated and who owns the page tables.
-public enum Scheme: String, Sendable, CaseIterable {
-    /// Translation Pass-Through: guest tables map virtual pages straight to host
-    /// frames; the walker checks each frame's ownership tag.
-    case tpt
-    /// Two-dimensional paging: guest tables map to guest-physical pages, the host's
-    /// nested table maps those to host frames.
-    case nested
-    /// Shadow paging: the guest's table maps to guest-physical pages; the host
-    /// keeps a shadow table (virtual page to host frame) that the hardware uses,
-    /// re-synced on every trapped guest page-table write and on hidden faults.
-    case shadow
-    /// Paravirtual paging (Xen PV style): the guest's table maps virtual pages to
-    /// host frames, but the guest changes it only through hypercalls that the host
-    /// validates; page-table frames are pinned and never mapped writable.
-    case pv
-    /// AMD SEV-SNP: nested paging plus a reverse map (RMP) with one entry per
-    /// host frame, free or assigned to a VM at a guest-physical page (validated
-    /// by the guest or not). The nested walk's every frame must be assigned to
-    /// the running VM at the guest-physical page it translates, and validated,
-    /// or the access faults. The host assigns and clears RMP entries.
-    case snp
-
-    /// Whether the hardware walks page tables the guest writes directly (tpt,
-    /// nested, snp), which the checker treats as holding any entries at all.
-    /// Under shadow and pv paging the hardware uses per-page entries only the
-    /// host writes: the shadow table, or the validated pv table.
-    public var walksGuestTables: Bool { self == .tpt || self == .nested || self == .snp }
-    /// Whether the guest's own page-table entries name guest-physical pages
-    /// (nested, shadow, snp) rather than host frames (tpt, pv).
-    public var guestTablesNameGuestPhysical: Bool { self == .nested || self == .shadow || self == .snp }
-    /// Whether the hardware walks the nested table (nested, snp); under tpt,
-    /// shadow and pv it is the host's p2m, which only the host reads.
-    public var walksNestedTable: Bool { self == .nested || self == .snp }
-    /// Whether frames have SEV-SNP reverse-map entries (snp).
-    public var hasReverseMap: Bool { self == .snp }
-    /// Whether `equivalent_to_nested` compares anything: the scheme's
-    /// translation differs from nested paging's (tpt, shadow, pv).
-    public var comparesWithNested: Bool { self == .tpt || self == .shadow || self == .pv }
-}
-
 /// What a paravirtual host checks before it accepts a guest's page-table update.
 public struct HypercallChecks: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8

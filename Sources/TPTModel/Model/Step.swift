@@ -65,7 +65,7 @@ public enum Step: Sendable, Equatable {
     public func isBookkeeping(under scheme: Scheme) -> Bool {
         switch self {
         case .setOwnership(.owner, _, _): return true
-        case .nestedMap, .nestedUnmap: return scheme == .tpt || scheme == .pv
+        case .nestedMap, .nestedUnmap: return scheme.features.nestedTableIsBookkeeping
         default: return false
         }
     }

@@ -53,19 +53,20 @@ public struct StateLayout: Sendable {
         let pages = pages ?? c.virtualPages
         let equivalence = view == .equivalence
         owner = (0..<c.frames).map { _ in builder.field(values: c.vms + 2) }
-        tag = scheme == .tpt ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
+        let features = scheme.features
+        tag = features.hardwareTags ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
         writer = (0..<c.frames).map { _ in builder.field(values: c.vms + 1) }
-        pinned = scheme == .pv ? (0..<c.frames).map { _ in builder.field(values: 2) } : []
-        rmp = scheme.hasReverseMap ? (0..<c.frames).map { _ in builder.field(values: 1 + 2 * c.vms * c.gpages) } : []
-        let hasRoot = !equivalence && scheme != .shadow
+        pinned = features.pinnedFrames ? (0..<c.frames).map { _ in builder.field(values: 2) } : []
+        rmp = features.reverseMap ? (0..<c.frames).map { _ in builder.field(values: 1 + 2 * c.vms * c.gpages) } : []
+        let hasRoot = !equivalence && features.hasRoot
         let targets = scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
         root = hasRoot ? (0..<c.vms).map { _ in builder.field(values: 1 + targets) } : []
         let tlbEntries = c.vms * c.vcpus * c.tlb
         tlb = (0..<tlbEntries).map { _ in builder.field(values: 1 + 2 * pages * c.frames) }
         referenceTLB = equivalence ? (0..<tlbEntries).map { _ in builder.field(values: 1 + 2 * pages * c.frames) } : []
         nested = (0..<(c.vms * c.gpages)).map { _ in builder.field(values: 1 + c.frames) }
-        let hasGuestEntries = equivalence || scheme == .shadow
-        let hasDirectEntries = equivalence || scheme == .shadow || scheme == .pv
+        let hasGuestEntries = equivalence || features.keepsGuestEntries
+        let hasDirectEntries = equivalence || features.keepsDirectEntries
         guestEntry = hasGuestEntries ? (0..<(c.vms * pages)).map { _ in builder.field(values: 1 + 2 * c.gpages) } : []
         directEntry = hasDirectEntries ? (0..<(c.vms * pages)).map { _ in builder.field(values: 1 + 2 * c.frames) } : []
         let parameterValues = max(c.frames, c.vms, c.gpages)

@@ -19,13 +19,7 @@ extension TransitionSystem {
     }
 
     /// What the direct entries are called under the model's scheme.
-    private var directEntryTable: String {
-        switch model.scheme {
-        case .shadow: return "shadow"
-        case .pv: return "pv-pte"
-        case .tpt, .nested, .snp: return "1d-pte"
-        }
-    }
+    private var directEntryTable: String { model.scheme.features.directEntryName }
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
@@ -115,7 +109,7 @@ extension TransitionSystem {
         case .loadRoot: return "load root \(targetName(Int(action.subject)))"
         case .writeEntry:
             let written = "write pte \(pageName(Int(action.subject))) := \(guestEntryName(Int(action.frame)))"
-            if model.scheme != .shadow { return written }
+            if !model.scheme.features.shadowsGuestTables { return written }
             return written + (action.trapped ? " (trapped)" : " (NOT trapped)")
         case .hypercall:
             return "hypercall: set pte \(pageName(Int(action.subject))) := \(frameEntryName(Int(action.frame)))"
@@ -170,7 +164,7 @@ extension TransitionSystem {
             return [text("root", targetName(Int(action.subject)))]
         case .writeEntry:
             let written = [text("page", pageName(Int(action.subject))), text("entry", guestEntryName(Int(action.frame)))]
-            return model.scheme == .shadow ? written + [text("trapped", action.trapped ? "yes" : "no")] : written
+            return model.scheme.features.shadowsGuestTables ? written + [text("trapped", action.trapped ? "yes" : "no")] : written
         case .hypercall:
             return [text("page", pageName(Int(action.subject))), text("entry", frameEntryName(Int(action.frame)))]
         case .validate:

@@ -11,7 +11,7 @@ extension TransitionSystem {
     /// for a VM's table. Other schemes accept everything.
     @inline(__always)
     func hypercallAccepts(_ s: PackedState, vm: Int, entry code: Int) -> Bool {
-        guard model.scheme == .pv, code != 0 else { return true }
+        guard model.scheme.features.validatesGuestUpdates, code != 0 else { return true }
         return hypercallAccepts(s, vm: vm, frame: Self.entryTarget(code), writable: Self.entryIsWritable(code))
     }
 

@@ -23,7 +23,7 @@ extension TransitionSystem {
     @inline(__always)
     private func directEntryWorks(_ s: PackedState, vm: Int, _ code: Int) -> Bool {
         guard code != 0 else { return false }
-        return model.scheme != .tpt || tag(s, Self.entryTarget(code)) == Self.tagCode(vm: vm)
+        return !model.scheme.features.hardwareTags || tag(s, Self.entryTarget(code)) == Self.tagCode(vm: vm)
     }
 
     /// One access of a virtual page under both schemes. On a TLB miss the model's

@@ -35,7 +35,7 @@ extension TransitionSystem {
                         guard body(read, invalidated, nil) else { return false }
                         continue
                     }
-                    if model.scheme == .shadow {
+                    if model.scheme.features.shadowsGuestTables {
                         // The hardware walks the shadow. An empty shadow entry is a
                         // hidden fault: the host syncs it from the guest's entry and
                         // the p2m, then the access goes on.
@@ -75,9 +75,9 @@ extension TransitionSystem {
                     guard body(Action(kind: .flush, vm: Int8(vm), vcpu: Int8(vcpu)), flushed, nil) else { return false }
                 }
             }
-            if view == .equivalence || model.scheme == .shadow {
+            if view == .equivalence || model.scheme.features.shadowsGuestTables {
                 guard guestEntryWrites(s, vm: vm, body) else { return false }
-            } else if model.scheme == .pv {
+            } else if model.scheme.features.validatesGuestUpdates {
                 guard hypercalls(s, vm: vm, body) else { return false }
             } else {
                 let rootCode = s[layout.root[vm]]
@@ -119,7 +119,7 @@ extension TransitionSystem {
             // still traps, and the host re-syncs the shadow from it.
             for value in 0...(2 * configuration.gpages) {
                 if view == .safety && value != 0 && !Self.entryIsWritable(value) { continue }
-                if view == .equivalence && model.scheme == .pv && Self.entryIsWritable(value) {
+                if view == .equivalence && model.scheme.features.pinnedFrames && Self.entryIsWritable(value) {
                     let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(value))]]
                     if nestedCode != 0 && s[layout.pinned[nestedCode - 1]] != 0 { continue }
                 }
@@ -132,7 +132,7 @@ extension TransitionSystem {
                 if trapped != s {
                     guard body(action, trapped, nil) else { return false }
                 }
-                if model.scheme == .shadow && model.pteWriteTraps == .sometimes && untrapped != trapped && untrapped != s {
+                if model.scheme.features.shadowsGuestTables && model.pteWriteTraps == .sometimes && untrapped != trapped && untrapped != s {
                     action.trapped = false
                     guard body(action, untrapped, nil) else { return false }
                 }
