@@ -50,7 +50,8 @@ extension SymbolicState {
 }
 
 /// The host's transitions out of a symbolic state, read from the model's rules
-/// and run through the same step and guard definitions as the explicit checker.
+/// and run through the same scheduler, step and guard definitions as the
+/// explicit checker (`startRule`, `continueRule` in `Primitives.swift`).
 ///
 /// An atomic rule is one transition. An interleaved rule starts on an idle
 /// slot (its guard, its first step, and its progress and parameters recorded
@@ -66,7 +67,6 @@ extension SymbolicState {
 public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicState, naming prefix: String = "",
                             everyRuleAtomic: Bool = false) throws(Z3Error) -> [SymbolicTransition] {
     let z3 = v.z3
-    let idle = try z3.numeral(0, v.progress)
     var transitions: [SymbolicTransition] = []
     for (index, var rule) in model.rules.enumerated() {
         if everyRuleAtomic { rule.isAtomic = true }
@@ -84,32 +84,17 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
             if v.slotsAreKeyFrames, let key { return key }
             return try z3.constant("\(prefix)\(rule.name)#\(name)", v.slot)
         }
-        // The start.
-        let start = try SymbolicAlgebra(v, model: model, state: pre, bindings: parameters)
-        var enabled = rule.guardCondition.evaluate(in: start)
-        var applied = start
-        if rule.isAtomic {
-            for step in rule.steps { step.apply(to: &applied) }
-        } else {
-            rule.steps[0].apply(to: &applied)
-        }
-        var post = applied.state
-        if let error = applied.error { throw error }
-        if !rule.isAtomic && (rule.steps.count > 1 || !v.slotsAreKeyFrames) {
-            let thread = try slot("thread", key: keySlot.map { parameters[$0] })
-            enabled = try z3.and([enabled, z3.equal(z3.select(pre.progress, thread), idle)])
-            if rule.steps.count > 1 {
-                post.progress = try z3.store(post.progress, thread, z3.numeral(SymbolicState.progressCode(rule: index, nextStep: 1), v.progress))
-                for (slot, parameter) in rule.parameters.enumerated() {
-                    let argument = SymbolicState.argumentIndex(slot, parameter.type)
-                    post.arguments[argument] = try z3.store(post.arguments[argument], thread, parameters[slot])
-                }
-            }
-        }
+        // The start: the scheduler's one definition (`startRule`).
+        var start = try SymbolicAlgebra(v, model: model, state: pre, bindings: parameters)
+        let guardHolds = rule.guardCondition.evaluate(in: start)  // on the state before the start
+        let thread = try slot("thread", key: keySlot.map { parameters[$0] })
+        let free = start.startRule(index, stepCount: rule.steps.count, atomic: rule.isAtomic, on: thread) { rule.steps[$0] }
+        let enabled = try z3.and([guardHolds, free])
+        if let error = start.error { throw error }
         transitions.append(SymbolicTransition(name: rule.isAtomic || rule.steps.count == 1 ? rule.name : "\(rule.name) starts",
-                                              enabled: enabled, post: post,
+                                              enabled: enabled, post: start.state,
                                               parameters: Array(zip(rule.parameters.map(\.name), parameters))))
-        // Each later step of an interleaved rule.
+        // Each later step of an interleaved rule (`continueRule`).
         guard !rule.isAtomic, rule.steps.count > 1 else { continue }
         let key = try slot("key", key: nil)
         for step in 1..<rule.steps.count {
@@ -118,15 +103,10 @@ public func hostTransitions(_ model: Model, _ v: Vocabulary, from pre: SymbolicS
                 bindings.append(slot == keySlot && v.slotsAreKeyFrames
                                 ? key : try z3.select(pre.arguments[SymbolicState.argumentIndex(slot, parameter.type)], key))
             }
-            let running = try SymbolicAlgebra(v, model: model, state: pre, bindings: bindings)
-            var stepped = running
-            rule.steps[step].apply(to: &stepped)
-            if let error = stepped.error { throw error }
-            var post = stepped.state
-            let next: UInt64 = step + 1 < rule.steps.count ? SymbolicState.progressCode(rule: index, nextStep: step + 1) : 0
-            post.progress = try z3.store(post.progress, key, z3.numeral(next, v.progress))
-            let enabled = try z3.equal(z3.select(pre.progress, key), z3.numeral(SymbolicState.progressCode(rule: index, nextStep: step), v.progress))
-            transitions.append(SymbolicTransition(name: "\(rule.name) step \(step + 1)/\(rule.steps.count)", enabled: enabled, post: post,
+            var running = try SymbolicAlgebra(v, model: model, state: pre, bindings: bindings)
+            let enabled = running.continueRule(index, step: step, stepCount: rule.steps.count, on: key, rule.steps[step])
+            if let error = running.error { throw error }
+            transitions.append(SymbolicTransition(name: "\(rule.name) step \(step + 1)/\(rule.steps.count)", enabled: enabled, post: running.state,
                                                   parameters: Array(zip(rule.parameters.map(\.name), bindings))))
         }
     }

@@ -204,6 +204,33 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
         }
     }
 
+    // MARK: Slots: a key frame, or a host thread (`Vocabulary.slot`)
+
+    public func slotIsIdle(_ slot: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try z3.equal(z3.select(state.progress, slot), z3.numeral(0, vocabulary.progress)) }
+    }
+
+    public func slotHolds(_ slot: Z3Term, rule: Int, nextStep: Int) -> Z3Term {
+        make { () throws(Z3Error) in
+            try z3.equal(z3.select(state.progress, slot), z3.numeral(SymbolicState.progressCode(rule: rule, nextStep: nextStep), vocabulary.progress))
+        }
+    }
+
+    /// The parameters are stored when the rule starts (next at step 1) and
+    /// stay as they are until it starts again: an idle slot's are never read.
+    public func recordRule(on slot: Z3Term, rule: Int, nextStep: Int?) {
+        let code = nextStep.map { SymbolicState.progressCode(rule: rule, nextStep: $0) } ?? 0
+        state.progress = make { () throws(Z3Error) in try z3.store(state.progress, slot, z3.numeral(code, vocabulary.progress)) }
+        guard nextStep == 1 else { return }
+        for (index, parameter) in model.rules[rule].parameters.enumerated() {
+            let argument = SymbolicState.argumentIndex(index, parameter.type)
+            state.arguments[argument] = make { () throws(Z3Error) in try z3.store(state.arguments[argument], slot, bindings[index]) }
+        }
+    }
+
+    /// Under key frames, a one-step rule needs none: it is over as it starts.
+    public var oneStepRulesTakeASlot: Bool { !vocabulary.slotsAreKeyFrames }
+
     // MARK: The walk
 
     /// Target sets are arrays from the target sort (frames, or guest-physical

@@ -74,10 +74,22 @@ public protocol SemanticsAlgebra {
     /// Whether the scheme's frames have reverse-map entries, which the nested walk checks.
     var hasReverseMap: Bool { get }
 
-    // MARK: Host threads
+    // MARK: Rules in progress (the scheduler: `startRule`, `continueRule`)
 
     /// Whether an interleaved rule in progress has the frame as a frame parameter.
     func ruleInFlight(naming frame: Value) -> Condition
+    /// Where a rule in progress is kept: a host thread, or a proof's key frame.
+    associatedtype Slot
+    /// Whether no rule is in progress on the slot.
+    func slotIsIdle(_ slot: Slot) -> Condition
+    /// Whether the slot holds the rule, next at the step (0-based).
+    func slotHolds(_ slot: Slot, rule: Int, nextStep: Int) -> Condition
+    /// Records the rule in progress on the slot, next at the step, with the
+    /// algebra's bindings as its parameters; nil: the slot is idle again.
+    mutating func recordRule(on slot: Slot, rule: Int, nextStep: Int?)
+    /// Whether a one-step interleaved rule, too, needs an idle slot: where
+    /// slots are the configuration's host threads.
+    var oneStepRulesTakeASlot: Bool { get }
 
     // MARK: The walk
 
@@ -196,6 +208,57 @@ extension Guard.Test {
         case .reverseMapAssigned(let frame):
             return a.not(a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: nil))
         }
+    }
+}
+
+/// The rule scheduler, defined once: what starting a
+/// rule and running the next step of one in progress do. The explicit
+/// checker runs it on packed states (`hostSuccessors`), the Z3 encoder on
+/// terms (`hostTransitions`). A backend says only where a rule in progress is
+/// kept, a slot (a host thread; a proof's key frame), and how it stores one.
+///
+/// A rule's steps are passed by index (`stepAt`), not as a `Rule`: the
+/// explicit checker reads them from its flattened rule table, and copying a
+/// `Rule` would touch reference counts on every start.
+extension SemanticsAlgebra {
+    /// Starts rule `rule` with the algebra's bindings as its parameters (its
+    /// guard is the caller's to evaluate, with the same bindings). An atomic
+    /// rule runs every step. An interleaved one runs its first step and, when
+    /// it has more, is recorded in progress on `slot`, next at its second. An
+    /// interleaved rule needs the slot idle; a one-step one, only where slots
+    /// are host threads (`oneStepRulesTakeASlot`: a thread runs it, though it
+    /// leaves at once).
+    ///
+    /// Returns the condition, besides the guard, under which the start is a
+    /// transition.
+    @inline(__always)
+    public mutating func startRule(_ rule: Int, stepCount: Int, atomic: Bool, on slot: Slot,
+                                   stepAt: (Int) -> Step) -> Condition {
+        if atomic {
+            for index in 0..<stepCount { stepAt(index).apply(to: &self) }
+            return always
+        }
+        guard stepCount > 1 || oneStepRulesTakeASlot else {
+            stepAt(0).apply(to: &self)
+            return always
+        }
+        let idle = slotIsIdle(slot)
+        stepAt(0).apply(to: &self)
+        if stepCount > 1 { recordRule(on: slot, rule: rule, nextStep: 1) }
+        return idle
+    }
+
+    /// Runs step `step` of rule `rule`, in progress on `slot` with the
+    /// algebra's bindings as its recorded parameters: the slot then holds the
+    /// rule at its next step, or, after the last, is idle again.
+    ///
+    /// Returns the condition that the slot holds the rule, next at that step.
+    @inline(__always)
+    public mutating func continueRule(_ rule: Int, step: Int, stepCount: Int, on slot: Slot, _ next: Step) -> Condition {
+        let running = slotHolds(slot, rule: rule, nextStep: step)
+        next.apply(to: &self)
+        recordRule(on: slot, rule: rule, nextStep: step + 1 < stepCount ? step + 1 : nil)
+        return running
     }
 }
 
@@ -343,6 +406,24 @@ extension TransitionSystem {
     @inline(__always) func walkEnds(_ s: PackedState, vm: Int, at target: Int) -> Int? {
         let (ends, frame) = ConcreteAlgebra(system: self, state: s, bindings: Bindings()).walkEnds(vm: vm, at: target)
         return ends ? frame : nil
+    }
+
+    /// The scheduler's start of a rule whose guard holds, on the thread
+    /// (any, for an atomic rule): the state after it, or nil when it cannot
+    /// start there.
+    @inline(__always) func startRule(_ rule: Int, atomic: Bool, _ bindings: Bindings, on thread: Int, in s: PackedState) -> PackedState? {
+        var algebra = ConcreteAlgebra(system: self, state: s, bindings: bindings)
+        let first = rules.stepStart[rule]
+        let starts = algebra.startRule(rule, stepCount: rules.stepCount[rule], atomic: atomic, on: thread) { rules.steps[first + $0] }
+        return starts ? algebra.state : nil
+    }
+
+    /// The scheduler's next step of the thread's rule in progress.
+    @inline(__always) func continueRule(on thread: Int, in s: PackedState) -> PackedState {
+        let rule = s[layout.threadRule[thread]] - 1, step = s[layout.threadStep[thread]]
+        var algebra = ConcreteAlgebra(system: self, state: s, bindings: threadBindings(s, thread))
+        _ = algebra.continueRule(rule, step: step, stepCount: rules.stepCount[rule], on: thread, rules.steps[rules.stepStart[rule] + step])
+        return algebra.state
     }
 
     /// Whether a guard holds in a state for a choice of rule parameters.
@@ -515,6 +596,27 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         }
     }
     var hasReverseMap: Bool { withSystem { !$0.layout.rmp.isEmpty } }
+
+    // Slots are host threads.
+    @inline(__always) func slotIsIdle(_ thread: Int) -> Bool { state[withSystem { $0.layout.threadRule[thread] }] == 0 }
+    @inline(__always) func slotHolds(_ thread: Int, rule: Int, nextStep: Int) -> Bool {
+        withSystem { state[$0.layout.threadRule[thread]] == 1 + rule && state[$0.layout.threadStep[thread]] == nextStep }
+    }
+    /// Keeps the threads sorted afterwards (`normalizeThreads`): equal sets of rules in progress are equal states.
+    @inline(__always) mutating func recordRule(on thread: Int, rule: Int, nextStep: Int?) {
+        let bindings = bindings
+        updateState { system, state in
+            let layout = system.layout, parameters = layout.maxRuleParameters
+            state[layout.threadRule[thread]] = nextStep == nil ? 0 : 1 + rule
+            state[layout.threadStep[thread]] = nextStep ?? 0
+            let recorded = nextStep == nil ? 0 : system.rules.domainCount[rule]
+            for index in 0..<parameters {
+                state[layout.threadParameter[thread * parameters + index]] = index < recorded ? bindings[index] : 0
+            }
+            system.normalizeThreads(&state)
+        }
+    }
+    var oneStepRulesTakeASlot: Bool { true }
 
     func ruleInFlight(naming frame: Int) -> Bool {
         withSystem { system in

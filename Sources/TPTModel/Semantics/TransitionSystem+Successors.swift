@@ -225,6 +225,10 @@ extension TransitionSystem {
         return report(write, written)
     }
 
+    /// The host's transitions: the scheduler's one definition (`Schedule.swift`)
+    /// run on each rule's parameter choices whose guard holds, and on each
+    /// host thread's rule in progress. A start takes the first idle thread
+    /// (threads are kept sorted, so any idle one gives the same state).
     private func hostSuccessors(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
         let threads = layout.threadRule.count
         var idleThread = -1
@@ -238,24 +242,9 @@ extension TransitionSystem {
             // them are isolation's and no_data_leak's business.
             let isAtomic = view == .equivalence || rules.isAtomic[rule]
             if !isAtomic && idleThread < 0 { continue }
-            let firstStep = rules.stepStart[rule], stepCount = rules.stepCount[rule]
             var bindings = Bindings()
             repeat {
-                if guardHolds(rule: rule, bindings, in: s) {
-                    var next = s
-                    if isAtomic {
-                        for step in firstStep..<(firstStep + stepCount) { apply(rules.steps[step], bindings, to: &next) }
-                    } else {
-                        apply(rules.steps[firstStep], bindings, to: &next)
-                        if stepCount > 1 {
-                            next[layout.threadRule[idleThread]] = 1 + rule
-                            next[layout.threadStep[idleThread]] = 1
-                            for index in 0..<rules.domainCount[rule] {
-                                next[layout.threadParameter[idleThread * layout.maxRuleParameters + index]] = bindings[index]
-                            }
-                            normalizeThreads(&next)
-                        }
-                    }
+                if guardHolds(rule: rule, bindings, in: s), var next = startRule(rule, atomic: isAtomic, bindings, on: max(idleThread, 0), in: s) {
                     if view == .equivalence { flushReferenceTLBs(from: s, to: &next) }
                     if next != s {
                         let action = Action(kind: .startRule, subject: Int16(rule), bindings: bindings)
@@ -264,20 +253,8 @@ extension TransitionSystem {
                 }
             } while advance(&bindings, rule: rule)
         }
-        for thread in 0..<threads {
-            let ruleCode = s[layout.threadRule[thread]]
-            if ruleCode == 0 { continue }
-            let rule = ruleCode - 1
-            let step = s[layout.threadStep[thread]]
-            var next = s
-            apply(rules.steps[rules.stepStart[rule] + step], threadBindings(s, thread), to: &next)
-            if step + 1 == rules.stepCount[rule] {
-                clearThread(&next, thread)
-            } else {
-                next[layout.threadStep[thread]] = step + 1
-            }
-            normalizeThreads(&next)
-            guard body(Action(kind: .continueRule, subject: Int16(thread)), next, nil) else { return false }
+        for thread in 0..<threads where s[layout.threadRule[thread]] != 0 {
+            guard body(Action(kind: .continueRule, subject: Int16(thread)), continueRule(on: thread, in: s), nil) else { return false }
         }
         return true
     }
@@ -300,14 +277,6 @@ extension TransitionSystem {
             bindings[index] = s[layout.threadParameter[thread * layout.maxRuleParameters + index]]
         }
         return bindings
-    }
-
-    private func clearThread(_ s: inout PackedState, _ thread: Int) {
-        s[layout.threadRule[thread]] = 0
-        s[layout.threadStep[thread]] = 0
-        for index in 0..<layout.maxRuleParameters {
-            s[layout.threadParameter[thread * layout.maxRuleParameters + index]] = 0
-        }
     }
 
     /// The fields of one host thread, most significant first: the sort key.
