@@ -37,19 +37,19 @@ public struct SymbolicState {
     /// `argumentIndex(i, t)`.
     public var arguments: [Z3Term]
 
-    /// What a component's array is indexed by, outermost first.
-    public enum Index: Sendable {
-        case frame, vm, vcpu, page, gpage, slot
+    /// Every component but the rules' parameters, in a fixed order, with its
+    /// description (`Component`: its indices, and which states keep it).
+    private static var componentArrays: [(Component, WritableKeyPath<SymbolicState, Z3Term>)] {
+        [(.owner, \.owner), (.tag, \.tag), (.writer, \.writer), (.pinned, \.pinned), (.rmp, \.rmp), (.root, \.root),
+         (.tlb, \.tlb), (.nested, \.nested), (.guestEntries, \.guestEntries), (.directEntries, \.directEntries),
+         (.referenceTLB, \.referenceTLB), (.progress, \.progress)]
     }
 
-    /// Every component, named, with its indices, in a fixed order.
-    public var components: [(name: String, term: Z3Term, indices: [Index])] {
-        [("owner", owner, [.frame]), ("tag", tag, [.frame]), ("writer", writer, [.frame]), ("pinned", pinned, [.frame]),
-         ("rmp", rmp, [.frame]),
-         ("root", root, [.vm]), ("tlb", tlb, [.vm, .vcpu, .page]), ("nested", nested, [.vm, .gpage]),
-         ("guestEntries", guestEntries, [.vm, .page]), ("directEntries", directEntries, [.vm, .page]),
-         ("referenceTLB", referenceTLB, [.vm, .vcpu, .page]), ("progress", progress, [.slot])]
-            + arguments.enumerated().map { ("argument \($0.offset)", $0.element, [.slot]) }
+    /// Every component's array, in a fixed order, with its description; the
+    /// parameters of rules in progress are one array per parameter position
+    /// and type, all `.arguments`.
+    public var components: [(component: Component, term: Z3Term)] {
+        Self.componentArrays.map { ($0.0, self[keyPath: $0.1]) } + arguments.map { (.arguments, $0) }
     }
 
     /// Where a rule in progress stands: (rule + 1) * 16 + the next step; 0 is idle.
@@ -88,21 +88,11 @@ public struct SymbolicState {
             arguments: arguments)
     }
 
-    /// The same state with each component replaced, in `components` order.
+    /// The same state with each component replaced, in `components` order;
+    /// `name` tells the arrays apart (`owner`, ..., `argument 3`).
     public func mapComponents(_ transform: (_ name: String, _ term: Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> SymbolicState {
         var result = self
-        result.owner = try transform("owner", owner)
-        result.tag = try transform("tag", tag)
-        result.writer = try transform("writer", writer)
-        result.pinned = try transform("pinned", pinned)
-        result.rmp = try transform("rmp", rmp)
-        result.root = try transform("root", root)
-        result.tlb = try transform("tlb", tlb)
-        result.nested = try transform("nested", nested)
-        result.guestEntries = try transform("guestEntries", guestEntries)
-        result.directEntries = try transform("directEntries", directEntries)
-        result.referenceTLB = try transform("referenceTLB", referenceTLB)
-        result.progress = try transform("progress", progress)
+        for (component, path) in Self.componentArrays { result[keyPath: path] = try transform(component.rawValue, self[keyPath: path]) }
         for index in arguments.indices { result.arguments[index] = try transform("argument \(index)", arguments[index]) }
         return result
     }

@@ -51,29 +51,27 @@ public struct StateLayout: Sendable {
                 pages: Int? = nil, maxRuleParameters: Int, rules: Int) {
         var builder = Builder()
         let pages = pages ?? c.virtualPages
-        let equivalence = view == .equivalence
-        owner = (0..<c.frames).map { _ in builder.field(values: c.vms + 2) }
         let features = scheme.features
-        tag = features.hardwareTags ? (0..<c.frames).map { _ in builder.field(values: c.vms + 2) } : []
-        writer = (0..<c.frames).map { _ in builder.field(values: c.vms + 1) }
-        pinned = features.pinnedFrames ? (0..<c.frames).map { _ in builder.field(values: 2) } : []
-        rmp = features.reverseMap ? (0..<c.frames).map { _ in builder.field(values: 1 + 2 * c.vms * c.gpages) } : []
-        let hasRoot = !equivalence && features.hasRoot
+        /// `count` fields of `values` values each, if the scheme and view keep the component.
+        func fields(_ component: Component, _ count: Int, values: Int) -> [Field] {
+            component.isKept(under: features, in: view) ? (0..<count).map { _ in builder.field(values: values) } : []
+        }
         let targets = scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
-        root = hasRoot ? (0..<c.vms).map { _ in builder.field(values: 1 + targets) } : []
         let tlbEntries = c.vms * c.vcpus * c.tlb
-        tlb = (0..<tlbEntries).map { _ in builder.field(values: 1 + 2 * pages * c.frames) }
-        referenceTLB = equivalence ? (0..<tlbEntries).map { _ in builder.field(values: 1 + 2 * pages * c.frames) } : []
-        nested = (0..<(c.vms * c.gpages)).map { _ in builder.field(values: 1 + c.frames) }
-        let hasGuestEntries = equivalence || features.keepsGuestEntries
-        let hasDirectEntries = equivalence || features.keepsDirectEntries
-        guestEntry = hasGuestEntries ? (0..<(c.vms * pages)).map { _ in builder.field(values: 1 + 2 * c.gpages) } : []
-        directEntry = hasDirectEntries ? (0..<(c.vms * pages)).map { _ in builder.field(values: 1 + 2 * c.frames) } : []
-        let parameterValues = max(c.frames, c.vms, c.gpages)
-        let threads = equivalence ? 0 : c.hostThreads
-        threadRule = (0..<threads).map { _ in builder.field(values: 1 + rules) }
-        threadStep = (0..<threads).map { _ in builder.field(values: 16) }
-        threadParameter = (0..<(threads * maxRuleParameters)).map { _ in builder.field(values: parameterValues) }
+        owner = fields(.owner, c.frames, values: c.vms + 2)
+        tag = fields(.tag, c.frames, values: c.vms + 2)
+        writer = fields(.writer, c.frames, values: c.vms + 1)
+        pinned = fields(.pinned, c.frames, values: 2)
+        rmp = fields(.rmp, c.frames, values: 1 + 2 * c.vms * c.gpages)
+        root = fields(.root, c.vms, values: 1 + targets)
+        tlb = fields(.tlb, tlbEntries, values: 1 + 2 * pages * c.frames)
+        referenceTLB = fields(.referenceTLB, tlbEntries, values: 1 + 2 * pages * c.frames)
+        nested = fields(.nested, c.vms * c.gpages, values: 1 + c.frames)
+        guestEntry = fields(.guestEntries, c.vms * pages, values: 1 + 2 * c.gpages)
+        directEntry = fields(.directEntries, c.vms * pages, values: 1 + 2 * c.frames)
+        threadRule = fields(.progress, c.hostThreads, values: 1 + rules)
+        threadStep = fields(.progress, c.hostThreads, values: 16)
+        threadParameter = fields(.arguments, c.hostThreads * maxRuleParameters, values: max(c.frames, c.vms, c.gpages))
         self.maxRuleParameters = maxRuleParameters
         words = builder.word + (builder.shift > 0 ? 1 : 0)
         bits = builder.word * 64 + builder.shift

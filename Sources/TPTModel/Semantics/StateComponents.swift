@@ -1,0 +1,69 @@
+/// The state's components, described once: what each is indexed by, and under
+/// which schemes and views a state keeps it. The packed layout
+/// (`StateLayout`), the symbolic state (`SymbolicState.components`) and bounded
+/// model checking's cells (`CellState`) read this description. A component
+/// the model's scheme and view do not keep is absent from packed states and
+/// fixed at its initial value in an unrolling: nothing the model can do
+/// changes it (the resolver refuses the steps that would).
+public enum Component: String, CaseIterable, Sendable {
+    /// Per frame: the host's record of who owns it.
+    case owner
+    /// Per frame: TPT's hardware tag.
+    case tag
+    /// Per frame: the VM that wrote it last.
+    case writer
+    /// Per frame: a pinned page table (pv).
+    case pinned
+    /// Per frame: the SEV-SNP reverse-map entry.
+    case rmp
+    /// Per VM: where the hardware walk starts.
+    case root
+    /// Per VM, vCPU and virtual page: the cached translation.
+    case tlb
+    /// Per VM and guest-physical page: the nested table, or the host's p2m.
+    case nested
+    /// Per VM and virtual page: the guest's own entry (shadow paging's guest table).
+    case guestEntries
+    /// Per VM and virtual page: the entry the hardware uses (the shadow, the validated table).
+    case directEntries
+    /// The nested-paging reference's TLB (the equivalence product).
+    case referenceTLB
+    /// Per slot (a host thread, or a proof's key frame): the rule in progress and its next step.
+    case progress
+    /// Per slot: the parameters of the rule in progress.
+    case arguments
+
+    /// What a component is indexed by, outermost first.
+    public enum Index: Sendable {
+        case frame, vm, vcpu, page, gpage, slot
+    }
+
+    public var indices: [Index] {
+        switch self {
+        case .owner, .tag, .writer, .pinned, .rmp: [.frame]
+        case .root: [.vm]
+        case .tlb, .referenceTLB: [.vm, .vcpu, .page]
+        case .nested: [.vm, .gpage]
+        case .guestEntries, .directEntries: [.vm, .page]
+        case .progress, .arguments: [.slot]
+        }
+    }
+
+    /// Whether a state of the scheme, in the view, keeps the component.
+    public func isKept(under features: SchemeFeatures, in view: TransitionSystem.View) -> Bool {
+        let equivalence = view == .equivalence
+        switch self {
+        case .owner, .writer, .tlb, .nested: return true
+        case .tag: return features.hardwareTags
+        case .pinned: return features.pinnedFrames
+        case .rmp: return features.reverseMap
+        // The product compares one page's translation: no multi-level walk, no root.
+        case .root: return !equivalence && features.hasRoot
+        case .guestEntries: return equivalence || features.keepsGuestEntries
+        case .directEntries: return equivalence || features.keepsDirectEntries
+        case .referenceTLB: return equivalence
+        // The product runs every rule as one step.
+        case .progress, .arguments: return !equivalence
+        }
+    }
+}
