@@ -19,14 +19,16 @@ extension SymbolicState {
         let z3 = v.z3, c = definition.configuration
         var lines: [String] = []
         func value(_ term: Z3Term) throws(Z3Error) -> String { readable(try evaluate(term).description) }
+        // The components the model's states keep, named as `check` names them.
+        let features = definition.scheme.features, view: TransitionSystem.View = equivalence ? .equivalence : .safety
+        func kept(_ component: Component) -> Bool { component.isKept(under: features, in: view) }
+        func label(_ component: Component) -> String { component.label(under: features) }
         for frame in 0..<c.frames {
             let f = try v.literal(.frame, frame)
-            lines.append("owner f\(frame) = \(try value(z3.select(owner, f)))")
-            if definition.scheme.features.hardwareTags { lines.append("tag f\(frame) = \(try value(z3.select(tag, f)))") }
-            let written = try value(z3.select(writer, f))
-            lines.append("writer f\(frame) = \(written == "free" ? "clean" : written)")
-            if definition.scheme.features.pinnedFrames { lines.append("pinned f\(frame) = \(try value(z3.select(pinned, f)))") }
-            if definition.scheme.hasReverseMap { lines.append("rmp f\(frame) = \(try value(z3.select(rmp, f)))") }
+            for (component, map) in [(Component.owner, owner), (.tag, tag), (.writer, writer), (.pinned, pinned), (.rmp, rmp)] where kept(component) {
+                let read = try value(z3.select(map, f))
+                lines.append("\(label(component)) f\(frame) = \(component == .writer && read == "free" ? "clean" : read)")
+            }
         }
         // Rules in progress: on their key frames (unbounded), or on host threads.
         var slots: [Z3Term] = []
@@ -36,7 +38,7 @@ extension SymbolicState {
             for frame in 0..<c.frames { slots.append(try v.literal(.frame, frame)) }
         }
         for (index, slot) in slots.enumerated() {
-            let host = v.slotsAreKeyFrames ? "host" : c.hostThreads == 1 ? "host" : "host thread \(index)"
+            let host = v.slotsAreKeyFrames || c.hostThreads == 1 ? label(.progress) : "\(label(.progress)) thread \(index)"
             let code = try z3.unsignedValue(ofNumeral: evaluate(z3.select(progress, slot)))
             // A counterexample to induction may hold any code, even one naming no
             // rule's step: that is shown as it is.
@@ -57,7 +59,7 @@ extension SymbolicState {
         for vm in 0..<c.vms {
             let m = try v.literal(.vm, vm)
             let rootValue = try value(z3.select(root, m))
-            if rootValue != "empty" { lines.append("root vm\(vm) = \(rootValue)") }
+            if kept(.root) && rootValue != "empty" { lines.append("\(label(.root)) vm\(vm) = \(rootValue)") }
             /// A vCPU's TLB, named as `check` names it.
             func tlbLines(_ map: Z3Term, _ name: String) throws(Z3Error) {
                 for vcpu in 0..<c.vcpus {
@@ -68,19 +70,18 @@ extension SymbolicState {
                     }
                 }
             }
-            try tlbLines(tlb, "tlb")
-            if equivalence { try tlbLines(referenceTLB, "nested-tlb") }
+            try tlbLines(tlb, label(.tlb))
+            if kept(.referenceTLB) { try tlbLines(referenceTLB, label(.referenceTLB)) }
             for gpage in 0..<c.gpages {
                 let entry = try value(z3.select(z3.select(nested, m), v.literal(.gpage, gpage)))
-                if entry != "empty" { lines.append("\(definition.scheme.walksNestedTable ? "nested" : "p2m") vm\(vm) g\(gpage) = \(entry)") }
+                if entry != "empty" { lines.append("\(label(.nested)) vm\(vm) g\(gpage) = \(entry)") }
             }
-            let direct = definition.scheme.features.directEntryName
-            for page in 0..<c.virtualPages where equivalence || !definition.scheme.walksGuestTables {
+            for page in 0..<c.virtualPages {
                 let p = try v.pageLiteral(page)
                 let guest = try value(z3.select(z3.select(guestEntries, m), p))
-                if (equivalence || definition.scheme.features.keepsGuestEntries) && guest != "empty" { lines.append("gpt vm\(vm) p\(page) = \(guest)") }
+                if kept(.guestEntries) && guest != "empty" { lines.append("\(label(.guestEntries)) vm\(vm) p\(page) = \(guest)") }
                 let entry = try value(z3.select(z3.select(directEntries, m), p))
-                if entry != "empty" { lines.append("\(direct) vm\(vm) p\(page) = \(entry)") }
+                if kept(.directEntries) && entry != "empty" { lines.append("\(label(.directEntries)) vm\(vm) p\(page) = \(entry)") }
             }
         }
         return lines

@@ -99,6 +99,33 @@ import TPTZ3
         #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
     }
 
+    /// The snp proof, its step ranges moved to each bug model's own reclaim,
+    /// fails where the bug bites: without the flush a TLB entry outlives the
+    /// reclaim; without the RMP clear, the entry of a frame being reclaimed is
+    /// still its VM's (so the VM may cache it again after the flush).
+    @Test(arguments: [
+        ("snp-bug-no-flush", [("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "3..3) and reclaim.v(f) == v and"),
+                              ("3..3) and reclaim.v(f) == v)", "3..4) and reclaim.v(f) == v)"), ("3..5) and writer", "3..4) and writer")],
+         "consecution: reclaim step 4/4 keeps tlb_entries"),
+        ("snp-bug-no-rmp-clear", [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
+                                  ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),
+                                  ("3..3) and reclaim.v(f) == v)", "2..2) and reclaim.v(f) == v)"), ("3..5) and writer", "2..4) and writer")],
+         "consecution: reclaim starts keeps rmp_entries"),
+    ])
+    func theSNPProofFailsWhereEachReclaimBugBites(_ bug: String, _ replacements: [(String, String)], _ obligation: String) throws {
+        var text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/snp.proof"), encoding: .utf8)
+        for (old, new) in replacements {
+            #expect(text.contains(old), "test setup: '\(old)' not found")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        let buggy = try AgreementTests.bundled(bug)
+        let (proof, model) = try parseProof(text, file: "Proofs/snp.proof") { _, _ throws(Diagnostic) in buggy }
+        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
+        let unproved = outcomes.filter { $0.result != .proved }
+        #expect(unproved.map(\.name) == [obligation])
+        #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
+    }
+
     @Test func badProofsGetOneDiagnosticWithTheirLocation() throws {
         func message(_ old: String, _ new: String) -> String? {
             do {

@@ -49,6 +49,19 @@ public enum Component: String, CaseIterable, Sendable {
         }
     }
 
+    /// What printed states call the component, before its indices
+    /// (`owner f0`, `p2m vm0 g1`): the one name both printers and ITF use.
+    public func label(under features: SchemeFeatures) -> String {
+        switch self {
+        case .owner, .tag, .writer, .pinned, .rmp, .root, .tlb: rawValue
+        case .nested: features.walksNestedTable ? "nested" : "p2m"
+        case .guestEntries: "gpt"
+        case .directEntries: features.directEntryName
+        case .referenceTLB: "nested-tlb"
+        case .progress, .arguments: "host"
+        }
+    }
+
     /// Whether a state of the scheme, in the view, keeps the component.
     public func isKept(under features: SchemeFeatures, in view: TransitionSystem.View) -> Bool {
         let equivalence = view == .equivalence

@@ -18,8 +18,8 @@ extension TransitionSystem {
         code == 0 ? empty : "\(frameName(Self.entryTarget(code))) \(Self.entryIsWritable(code) ? "rw" : "ro")"
     }
 
-    /// What the direct entries are called under the model's scheme.
-    private var directEntryTable: String { model.scheme.features.directEntryName }
+    /// What printed states call a component (`Component.label`).
+    private func label(_ component: Component) -> String { component.label(under: model.scheme.features) }
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
@@ -198,42 +198,42 @@ extension TransitionSystem {
         let c = configuration
         var result: [StateComponent] = []
         for frame in 0..<c.frames {
-            result.append(StateComponent(name: "owner \(frameName(frame))", value: .text(tagName(owner(s, frame)))))
+            result.append(StateComponent(name: "\(label(.owner)) \(frameName(frame))", value: .text(tagName(owner(s, frame)))))
             if !layout.tag.isEmpty {
-                result.append(StateComponent(name: "tag \(frameName(frame))", value: .text(tagName(tag(s, frame)))))
+                result.append(StateComponent(name: "\(label(.tag)) \(frameName(frame))", value: .text(tagName(tag(s, frame)))))
             }
             let frameWriter = writer(s, frame)
-            result.append(StateComponent(name: "writer \(frameName(frame))", value: .text(frameWriter == 0 ? "clean" : vmName(frameWriter - 1))))
+            result.append(StateComponent(name: "\(label(.writer)) \(frameName(frame))", value: .text(frameWriter == 0 ? "clean" : vmName(frameWriter - 1))))
             if !layout.pinned.isEmpty {
-                result.append(StateComponent(name: "pinned \(frameName(frame))", value: .text(s[layout.pinned[frame]] != 0 ? "yes" : "no")))
+                result.append(StateComponent(name: "\(label(.pinned)) \(frameName(frame))", value: .text(s[layout.pinned[frame]] != 0 ? "yes" : "no")))
             }
             if !layout.rmp.isEmpty {
-                result.append(StateComponent(name: "rmp \(frameName(frame))", value: .text(reverseMapName(s[layout.rmp[frame]]))))
+                result.append(StateComponent(name: "\(label(.rmp)) \(frameName(frame))", value: .text(reverseMapName(s[layout.rmp[frame]]))))
             }
         }
         for vm in 0..<c.vms {
             if !layout.root.isEmpty {
                 let root = s[layout.root[vm]]
-                result.append(StateComponent(name: "root \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
+                result.append(StateComponent(name: "\(label(.root)) \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
             }
             for page in 0..<pages {
                 if !layout.guestEntry.isEmpty {
                     let guest = s[layout.guestEntry[pageIndex(vm, page)]]
-                    result.append(StateComponent(name: "gpt \(vmName(vm)) \(pageName(page))", value: .text(guestEntryName(guest))))
+                    result.append(StateComponent(name: "\(label(.guestEntries)) \(vmName(vm)) \(pageName(page))", value: .text(guestEntryName(guest))))
                 }
                 if !layout.directEntry.isEmpty {
                     let direct = s[layout.directEntry[pageIndex(vm, page)]]
-                    result.append(StateComponent(name: "\(directEntryTable) \(vmName(vm)) \(pageName(page))", value: .text(frameEntryName(direct))))
+                    result.append(StateComponent(name: "\(label(.directEntries)) \(vmName(vm)) \(pageName(page))", value: .text(frameEntryName(direct))))
                 }
             }
             for vcpu in 0..<c.vcpus {
-                let name = c.vcpus == 1 ? "tlb \(vmName(vm))" : "tlb \(vmName(vm)).cpu\(vcpu)"
-                result.append(StateComponent(name: name, value: .set(tlbContents(s, layout.tlb, base: tlbIndex(vm, vcpu)))))
+                let cpu = c.vcpus == 1 ? vmName(vm) : "\(vmName(vm)).cpu\(vcpu)"
+                result.append(StateComponent(name: "\(label(.tlb)) \(cpu)", value: .set(tlbContents(s, layout.tlb, base: tlbIndex(vm, vcpu)))))
                 if !layout.referenceTLB.isEmpty {
-                    result.append(StateComponent(name: "nested-" + name, value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
+                    result.append(StateComponent(name: "\(label(.referenceTLB)) \(cpu)", value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
                 }
             }
-            let table = model.scheme.walksNestedTable ? "nested" : "p2m"
+            let table = label(.nested)
             for gpage in 0..<c.gpages {
                 let code = s[layout.nested[nestedIndex(vm, gpage)]]
                 result.append(StateComponent(name: "\(table) \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
@@ -246,7 +246,8 @@ extension TransitionSystem {
                 let rule = model.rules[ruleCode - 1]
                 text = "\(ruleCall(rule, threadBindings(s, thread))) at step \(s[layout.threadStep[thread]] + 1)/\(rule.steps.count)"
             }
-            result.append(StateComponent(name: layout.threadRule.count == 1 ? "host" : "host thread \(thread)", value: .text(text)))
+            let host = label(.progress)
+            result.append(StateComponent(name: layout.threadRule.count == 1 ? host : "\(host) thread \(thread)", value: .text(text)))
         }
         return result
     }
