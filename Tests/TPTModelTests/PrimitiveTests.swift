@@ -31,6 +31,40 @@ import Testing
         #expect(system.tlbContents(s, vm: 0) == "{}")
     }
 
+    /// SEV-SNP: the walk ends only at a frame the reverse map assigns to the
+    /// VM at that guest-physical page, validated; the guest validates what is
+    /// assigned to it, and nothing else.
+    @Test func theNestedWalkChecksTheReverseMap() throws {
+        let text = """
+            model m
+            scheme snp
+            config vms 2, vcpus 1, frames 3, levels 1, fanout 1, tlb 1, gpages 2
+            init set_owner(f0, vm0) nested_map(vm0, g0, f0) set_writer(f0, vm0) set_root(vm0, g0) rmp_assign(f0, vm0, g0)
+                 set_owner(f1, vm0) nested_map(vm0, g1, f1) rmp_assign(f1, vm1, g1)
+            check isolation
+            expect holds
+            """
+        let system = TransitionSystem(model: try parseModel(text, file: "m.tpt"))
+        let s = system.initialState()
+        func reads(_ s: PackedState) -> [Int] { system.successors(of: s).filter { $0.action.kind == .read }.map { Int($0.action.frame) } }
+        func validations(_ s: PackedState) -> [Int] {
+            system.successors(of: s).filter { $0.action.kind == .validate }.map { Int($0.action.subject) }
+        }
+        // Not validated yet: the walk faults at the root. vm0 may validate g0 (f0 is
+        // assigned to it there) but not g1, whose frame the RMP assigns to vm1.
+        #expect(reads(s).isEmpty)
+        #expect(validations(s) == [0])
+        let validated = try #require(system.successors(of: s).first { $0.action.kind == .validate }).state
+        #expect(system.components(of: validated).first { $0.name == "rmp f0" }?.value == .text("vm0 g0 validated"))
+        // From the validated root, the leaf may be any guest-physical page: g0
+        // reaches f0; g1 maps f1, which the RMP does not give vm0.
+        #expect(reads(validated) == [0])
+        var cleared = validated
+        system.apply(.rmpClear(frame: .constant(0)), Bindings(), to: &cleared)
+        #expect(reads(cleared).isEmpty)
+        #expect(validations(cleared).isEmpty)
+    }
+
     @Test func setTagAndSetOwnerChangeOneRecordOfOneFrame() throws {
         let system = try tptSystem()
         var s = system.initialState()

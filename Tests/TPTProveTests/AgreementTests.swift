@@ -54,8 +54,8 @@ import TPTZ3
     /// Both views of every correct model: the equivalence product keeps per-page
     /// guest and direct entries under every scheme, so `revoke` and `shadow_zap`
     /// meet entries there that the safety view of tpt does not have.
-    static let cases: [(String, TransitionSystem.View)] = ["tpt", "nested", "shadow", "pv"].flatMap { name in
-        name == "nested" ? [(name, .safety)] : [(name, .safety), (name, .equivalence)]
+    static let cases: [(String, TransitionSystem.View)] = ["tpt", "nested", "shadow", "pv", "snp"].flatMap { name in
+        name == "nested" || name == "snp" ? [(name, .safety)] : [(name, .safety), (name, .equivalence)]
     }
 
     @Test(arguments: cases)
@@ -104,7 +104,7 @@ import TPTZ3
     /// The properties on an access, and the walk: at every level, the same
     /// target sets, the same page-table reads that break isolation or leak, and
     /// the same frames reached.
-    @Test(arguments: ["tpt", "nested", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub"])
+    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub"])
     func walkAgreesOnReachableStates(_ name: String) throws {
         let model = try Self.bundled(name)
         let system = TransitionSystem(model: model)

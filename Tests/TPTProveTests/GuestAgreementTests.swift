@@ -8,7 +8,7 @@ import TPTZ3
 /// checker does, on sampled reachable states of a concrete configuration (the
 /// unbounded TLB aside: it never evicts).
 @Suite struct GuestAgreementTests {
-    @Test(arguments: ["tpt", "nested", "tpt-bug-leaf-only-check", "tpt-bug-no-shootdown"])
+    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-shootdown"])
     func guestTransitionsAgreeWithTheExplicitChecker(_ name: String) throws {
         let model = try AgreementTests.bundled(name)
         let system = TransitionSystem(model: model)

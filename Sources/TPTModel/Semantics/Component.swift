@@ -4,7 +4,8 @@
 /// model checking's cells (`CellState`) read this description. A component
 /// the model's scheme and view do not keep is absent from packed states and
 /// fixed at its initial value in an unrolling: nothing the model can do
-/// changes it (the resolver refuses the steps that would).
+/// changes it (the resolver refuses the steps that would). (A printed
+/// component of one state, name and value, is a `StateComponent`.)
 public enum Component: String, CaseIterable, Sendable {
     /// Per frame: the host's record of who owns it.
     case owner
