@@ -87,16 +87,9 @@ struct Prove: ParsableCommand {
             if let gap = proofCoverageGaps(model).first { throw InputError(message: gap.description) }
         }
         var runs: [ProofRun] = []
-        for (proof, model) in proofs {
-            let start = Date()
-            let outcomes: [ObligationOutcome]
-            do {
-                outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties,
-                                     timeoutMilliseconds: timeoutMilliseconds, scripts: emitSMT2 != nil)
-            } catch {
-                throw InputError(message: "\(proof.file): \(error)")
-            }
-            let run = ProofRun(proof: proof, model: model, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+        for result in proveConcurrently(proofs) {
+            let run = try result.get()
+            let (proof, model, outcomes) = (run.proof, run.model, run.outcomes)
             runs.append(run)
             if let emitSMT2 { try writeScripts(run, to: emitSMT2) }
             if json { continue }
@@ -120,6 +113,26 @@ struct Prove: ParsableCommand {
         if let junit { try writeOutput(proveJUnit(runs), to: junit) }
         if json { print(proveJSON(runs, exitCode: status)) }
         if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    /// Every proof's obligations, the proofs one per core at a time, each in its
+    /// own Z3 context (Z3 runs distinct contexts in parallel); the results in
+    /// the proofs' order.
+    private func proveConcurrently(_ proofs: [(ProofSpecification, Model)]) -> [Result<ProofRun, InputError>] {
+        let results = ProofResults(count: proofs.count)
+        let timeout = timeoutMilliseconds, scripts = emitSMT2 != nil
+        DispatchQueue.concurrentPerform(iterations: proofs.count) { index in
+            let (proof, model) = proofs[index]
+            let start = Date()
+            do {
+                let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties,
+                                         timeoutMilliseconds: timeout, scripts: scripts)
+                results.set(index, .success(ProofRun(proof: proof, model: model, outcomes: outcomes, seconds: Date().timeIntervalSince(start))))
+            } catch {
+                results.set(index, .failure(InputError(message: "\(proof.file): \(error)")))
+            }
+        }
+        return results.all
     }
 
     /// One file per obligation, numbered in the order `prove` prints them.
@@ -178,5 +191,26 @@ struct Prove: ParsableCommand {
         if let junit { try writeOutput(boundedJUnit(runs), to: junit) }
         if json { print(boundedJSON(runs, exitCode: status)) }
         if status != ExitStatus.success { throw ExitCode(status) }
+    }
+}
+
+/// The proofs' results as workers finish them, under a lock.
+private final class ProofResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<ProofRun, InputError>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<ProofRun, InputError>) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    /// Every result; called once every worker is done.
+    var all: [Result<ProofRun, InputError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results.map { $0 ?? .failure(InputError(message: "internal error: a proof was not run (please report this as a bug)")) }
     }
 }
