@@ -23,8 +23,7 @@ struct UnrolledStep {
         let all = try hostTransitions(model, v, from: pre, naming: name + ".") + guest.transitions
         let selectorSort = try z3.bitVectorSort(bits: 16)
         selector = try z3.constant(name + ".step", selectorSort)
-        let features = model.scheme.features
-        post = try CellState(v, name: name, over: shape) { $0.isKept(under: features, in: .safety) }
+        post = try CellState(v, name: name, over: shape)
         var cases: [Z3Term] = []
         var values = post.cells.map { _ in [Z3Term]() }
         transitions = []

@@ -1,11 +1,11 @@
-/// The state's components, described once: what each is indexed by, and under
-/// which schemes and views a state keeps it. The packed layout
-/// (`StateLayout`), the symbolic state (`SymbolicState.components`) and bounded
-/// model checking's cells (`CellState`) read this description. A component
-/// the model's scheme and view do not keep is absent from packed states and
-/// fixed at its initial value in an unrolling: nothing the model can do
-/// changes it (the resolver refuses the steps that would). (A printed
-/// component of one state, name and value, is a `StateComponent`.)
+/// The state's components, described once: what each is indexed by, under
+/// which schemes and views a state keeps it, and what printed states call
+/// it. The packed layout (`StateLayout`), the symbolic state
+/// (`SymbolicState.components`), bounded model checking's cells (`CellState`)
+/// and both printers read this description. A component the model's scheme
+/// and view do not keep is absent from packed states and never changes in a
+/// symbolic one: the resolver refuses the steps that would change it. (A
+/// printed component of one state, name and value, is a `StateComponent`.)
 public enum Component: String, CaseIterable, Sendable {
     /// Per frame: the host's record of who owns it.
     case owner
