@@ -67,62 +67,47 @@ import TPTZ3
         #expect(refuted == ["consecution: reclaim step 2/6 keeps tlb_entries"])
     }
 
-    /// The shadow and pv proofs against their bug models: each fails where the
-    /// bug bites, and only there. A host that misses a guest page-table write
-    /// leaves a stale shadow entry (for isolation, one the p2m no longer backs;
-    /// for equivalence, one that is no longer the guest's translation); one that
-    /// accepts a writable entry for a page table lets the guest bypass validation.
-    @Test(arguments: [("shadow", "shadow-bug-missed-trap", "consecution: write entry (not trapped) keeps shadow_entries"),
-                      ("pv", "pv-bug-writable-pt", "consecution: hypercall keeps entries"),
-                      ("shadow-equivalence", "shadow-bug-missed-trap", "consecution: write entry (not trapped) keeps direct_entries")])
-    func aBugModelBreaksItsSchemesProofWhereTheBugBites(_ scheme: String, _ bug: String, _ obligation: String) throws {
-        let text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/\(scheme).proof"), encoding: .utf8)
-        let buggy = try AgreementTests.bundled(bug)
-        let (proof, model) = try parseProof(text, file: "Proofs/\(scheme).proof") { _, _ throws(Diagnostic) in buggy }
-        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
-        let unproved = outcomes.filter { $0.result != .proved }
-        #expect(unproved.map(\.name) == [obligation])
-        #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
-    }
-
-    /// The snp proof against a host that hands out frames by their reverse-map
-    /// entry: the host's own frame is free in the RMP, so assign breaks the
-    /// clauses that tie the RMP and the nested table to the host's record.
-    @Test func theSNPProofFailsWhereTheHostAssignsByTheReverseMap() throws {
-        let text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/snp.proof"), encoding: .utf8)
-        let buggy = try AgreementTests.bundled("snp-bug-assign-by-rmp")
-        let (proof, model) = try parseProof(text, file: "Proofs/snp.proof") { _, _ throws(Diagnostic) in buggy }
-        let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
-        let unproved = outcomes.filter { $0.result != .proved }
-        #expect(unproved.map(\.name) == ["consecution: assign keeps rmp_entries", "consecution: assign keeps nested_entries",
-                                         "consecution: assign keeps one_nested_entry_per_frame"])
-        #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
-    }
-
-    /// The snp proof, its step ranges moved to each bug model's own reclaim,
-    /// fails where the bug bites: without the flush a TLB entry outlives the
-    /// reclaim; without the RMP clear, the entry of a frame being reclaimed is
-    /// still its VM's (so the VM may cache it again after the flush).
+    /// Each scheme's proof against its bug models fails where the bug bites,
+    /// and only there, each refuted at the model's size:
+    /// - a shadow host that misses a guest page-table write leaves a stale
+    ///   shadow entry (for isolation, one the p2m no longer backs; for
+    ///   equivalence, one that is no longer the guest's translation);
+    /// - a pv host that accepts a writable entry for a page table lets the
+    ///   guest bypass validation;
+    /// - an snp host that hands out frames by their reverse-map entry gives
+    ///   away its own, which breaks the clauses tying the RMP and the nested
+    ///   table to the host's record;
+    /// - with the snp proof's step ranges moved to each reclaim bug's own
+    ///   rule: without the flush a TLB entry outlives the reclaim; without the
+    ///   RMP clear the frame being reclaimed is still its VM's in the RMP.
     @Test(arguments: [
-        ("snp-bug-no-flush", [("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "3..3) and reclaim.v(f) == v and"),
-                              ("3..3) and reclaim.v(f) == v)", "3..4) and reclaim.v(f) == v)"), ("3..5) and writer", "3..4) and writer")],
-         "consecution: reclaim step 4/4 keeps tlb_entries"),
-        ("snp-bug-no-rmp-clear", [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
-                                  ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),
-                                  ("3..3) and reclaim.v(f) == v)", "2..2) and reclaim.v(f) == v)"), ("3..5) and writer", "2..4) and writer")],
-         "consecution: reclaim starts keeps rmp_entries"),
-    ])
-    func theSNPProofFailsWhereEachReclaimBugBites(_ bug: String, _ replacements: [(String, String)], _ obligation: String) throws {
-        var text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/snp.proof"), encoding: .utf8)
+        ("shadow", "shadow-bug-missed-trap", [], ["consecution: write entry (not trapped) keeps shadow_entries"]),
+        ("pv", "pv-bug-writable-pt", [], ["consecution: hypercall keeps entries"]),
+        ("shadow-equivalence", "shadow-bug-missed-trap", [], ["consecution: write entry (not trapped) keeps direct_entries"]),
+        ("snp", "snp-bug-assign-by-rmp", [], ["consecution: assign keeps rmp_entries", "consecution: assign keeps nested_entries",
+                                              "consecution: assign keeps one_nested_entry_per_frame"]),
+        ("snp", "snp-bug-no-flush",
+         [("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "3..3) and reclaim.v(f) == v and"),
+          ("3..3) and reclaim.v(f) == v)", "3..4) and reclaim.v(f) == v)"), ("3..5) and writer", "3..4) and writer")],
+         ["consecution: reclaim step 4/4 keeps tlb_entries"]),
+        ("snp", "snp-bug-no-rmp-clear",
+         [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
+          ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),
+          ("3..3) and reclaim.v(f) == v)", "2..2) and reclaim.v(f) == v)"), ("3..5) and writer", "2..4) and writer")],
+         ["consecution: reclaim starts keeps rmp_entries"]),
+    ] as [(String, String, [(String, String)], [String])])
+    func aBugModelBreaksItsSchemesProofWhereTheBugBites(_ name: String, _ bug: String, _ replacements: [(String, String)],
+                                                        _ obligations: [String]) throws {
+        var text = try String(contentsOf: Self.root.appendingPathComponent("Proofs/\(name).proof"), encoding: .utf8)
         for (old, new) in replacements {
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
         let buggy = try AgreementTests.bundled(bug)
-        let (proof, model) = try parseProof(text, file: "Proofs/snp.proof") { _, _ throws(Diagnostic) in buggy }
+        let (proof, model) = try parseProof(text, file: "Proofs/\(name).proof") { _, _ throws(Diagnostic) in buggy }
         let outcomes = try prove(model, invariant: proof.invariant(for: model), properties: proof.properties, timeoutMilliseconds: 10_000)
         let unproved = outcomes.filter { $0.result != .proved }
-        #expect(unproved.map(\.name) == [obligation])
+        #expect(unproved.map(\.name) == obligations)
         #expect(unproved.allSatisfy { if case .refuted(bounded: true, _) = $0.result { true } else { false } })
     }
 
