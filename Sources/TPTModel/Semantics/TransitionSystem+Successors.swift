@@ -225,7 +225,7 @@ extension TransitionSystem {
         return report(write, written)
     }
 
-    /// The host's transitions: the scheduler's one definition (`Schedule.swift`)
+    /// The host's transitions: the scheduler's one definition (`startRule`, `continueRule`)
     /// run on each rule's parameter choices whose guard holds, and on each
     /// host thread's rule in progress. A start takes the first idle thread
     /// (threads are kept sorted, so any idle one gives the same state).

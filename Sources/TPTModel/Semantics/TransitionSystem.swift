@@ -1,12 +1,12 @@
 /// The meaning of a model: its initial state and every transition, as pure
 /// functions over `PackedState`.
 ///
-/// The explicit checker's semantics. Primitive steps, guards, the walk and the
-/// properties are defined once, in `Primitives.swift`, and shared with the Z3
-/// encoding. The guest moves and the rule scheduler are written here and a
-/// second time in `TPTProve` (`GuestTransitions.swift`, `HostTransitions.swift`);
-/// bounded counterexamples replay on this semantics before they are printed,
-/// and the differential tests compare the two on random models
+/// The explicit checker's semantics. Primitive steps, guards, the walk, the
+/// rule scheduler and the properties are defined once, in `Primitives.swift`,
+/// and shared with the Z3 encoding. The guest moves are written here and a
+/// second time in `TPTProve` (`GuestTransitions.swift`); bounded
+/// counterexamples replay on this semantics before they are printed, and the
+/// differential tests compare the two on random models
 /// (`Documentation/Internals/Semantics.md`).
 public final class TransitionSystem: Sendable {
     /// Which question a state space answers.
