@@ -70,8 +70,9 @@ public func guestTransitions(_ model: Model, _ v: Vocabulary, from pre: Symbolic
     let translation = try translate(model, v, algebra, pre, vm: vm, page: page, frame: frame)
     if !translation.violations.isEmpty {
         // The walk's page-table reads may break a property whether or not it
-        // ends at a frame. (The explicit checker then stops; here the fills stay
-        // enabled, which only adds behaviour.)
+        // ends at a frame: a transition that changes nothing, labelled with
+        // what it breaks; the walk's fills stay enabled, as in the explicit
+        // checker, which goes on to them.
         add("walk", onPage, miss, pre, properties(translation.violations))
     }
     var filled = translation.state
