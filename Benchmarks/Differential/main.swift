@@ -3,13 +3,14 @@ import TPTDifferential
 
 // tptdiff: differential testing at scale. Generates random models from a seed
 // and runs each through every backend (`compareBackends`), for N models or S
-// seconds, whichever comes first. Prints each disagreement with the model's
-// text, then a summary; exits 1 if any backend disagreed.
+// seconds, whichever comes first (1,000 models when neither is given; no model
+// limit when only the time is). Prints each disagreement with the model's text,
+// then a summary; exits 1 if any backend disagreed.
 //
 //   swift run -c release tptdiff --models 10000 --seed 1 --depth 6
 //   swift run -c release tptdiff --seconds 600 --keep DIR   # write disagreeing models to DIR
 
-var models = 1_000, seconds = Double.infinity, seed: UInt64 = 1, keep: String?
+var models: Int?, seconds = Double.infinity, seed: UInt64 = 1, keep: String?
 var limits = DifferentialLimits()
 var arguments = CommandLine.arguments.dropFirst()
 @MainActor func value(_ flag: String) -> String {
@@ -32,7 +33,8 @@ while let flag = arguments.popFirst() {
         exit(2)
     }
 }
-guard models > 0, seconds > 0, limits.maxDepth > 0, limits.maxStates > 0 else {
+let count = models ?? (seconds.isFinite ? Int.max : 1_000)
+guard count > 0, seconds > 0, limits.maxDepth > 0, limits.maxStates > 0 else {
     FileHandle.standardError.write(Data("tptdiff: --models, --seconds, --depth and --max-states must be positive\n".utf8))
     exit(2)
 }
@@ -41,7 +43,7 @@ let start = Date()
 var generator = RandomModelGenerator(seed: seed)
 var agreed = 0, disagreed = 0, skipped: [String: Int] = [:]
 var violated = 0, holding = 0, longest = 0
-for index in 0..<models {
+for index in 0..<count {
     if Date().timeIntervalSince(start) > seconds { break }
     let text = generator.model(index: index)
     switch compareBackends(text, file: "random-\(index).tpt", limits: limits) {
