@@ -62,11 +62,14 @@ struct FieldTable: @unchecked Sendable {
         return (mapping / frames, mapping % frames, raw & 1 == 1)
     }
 
+    /// A nonzero reverse-map entry's VM (as `TransitionSystem.reverseMapEntry`).
+    @inline(__always) func reverseMapVM(_ code: Int) -> Int { ((code &- 1) >> 1) / gpages }
+
     /// A reverse-map entry with its VM renamed (as `TransitionSystem.reverseMapCode`).
     @inline(__always) func renamedReverseMap(_ code: Int, _ r: Renaming) -> Int {
         guard code != 0 else { return 0 }
-        let raw = code &- 1, assignment = raw >> 1
-        return 1 &+ 2 &* (r.vm(assignment / gpages) &* gpages &+ assignment % gpages) &+ (raw & 1)
+        let vm = reverseMapVM(code)
+        return code &+ 2 &* (r.vm(vm) &- vm) &* gpages
     }
 
     @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {

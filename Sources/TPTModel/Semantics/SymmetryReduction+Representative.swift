@@ -56,7 +56,7 @@ extension SymmetryReduction {
             let writer = s[layout.writer[frame]]
             if writer != 0 { keys[writer - 1] &+= 1 << 16 }
             // snp has no tags: its reverse-map assignments count in their place.
-            if !layout.rmp.isEmpty, case let code = s[layout.rmp[frame]], code != 0 { keys[(code - 1) / 2 / layout.gpages] &+= 1 << 8 }
+            if !layout.rmp.isEmpty, case let code = s[layout.rmp[frame]], code != 0 { keys[layout.reverseMapVM(code)] &+= 1 << 8 }
         }
         for vm in 0..<vms {
             if !layout.root.isEmpty && s[layout.root[vm]] != 0 { keys[vm] &+= 1 << 24 }
