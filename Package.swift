@@ -4,7 +4,7 @@ import PackageDescription
 /// The checker's core modules are compiled with optimization even in debug builds:
 /// exhaustive state-space exploration and the Z3 encodings are the product, and
 /// unoptimized they make `swift test` over the bundled models too slow to be useful.
-let optimizedCore: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedCore: [SwiftSetting] = [.unsafeFlags(["-O", "-whole-module-optimization", "-num-threads", "2"], .when(configuration: .debug))]
 
 let package = Package(
     name: "tptcheck",

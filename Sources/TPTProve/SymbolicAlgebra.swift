@@ -9,46 +9,60 @@ import TPTZ3
 /// The protocol's operations cannot throw, so a Z3 error (an encoder bug, such
 /// as a sort mismatch) is kept in `error` and the term is replaced by a
 /// placeholder; callers check `error` before using the result.
-public final class SymbolicAlgebra: SemanticsAlgebra {
+///
+/// A value: a copy is a state of its own (a move's state after), sharing
+/// only the record of errors and the counter that names bound variables.
+public struct SymbolicAlgebra: SemanticsAlgebra {
     public let vocabulary: Vocabulary
     public let model: Model
     public var scheme: Scheme { model.scheme }
     public var state: SymbolicState
     /// A term per rule parameter.
     public let bindings: [Z3Term]
+    /// Prefixes the names of a guest move's choices (`forEach`), so that
+    /// copies of the guest transitions do not share them.
+    public let prefix: String
     /// The first Z3 error met, if any.
-    public private(set) var error: Z3Error?
+    public var error: Z3Error? { shared.error }
     private let placeholder: Z3Term
-    private var z3: Z3Context { vocabulary.z3 }
-    private var fresh = 0
+    var z3: Z3Context { vocabulary.z3 }
+    private let shared = Shared()
 
-    public init(_ vocabulary: Vocabulary, model: Model, state: SymbolicState, bindings: [Z3Term] = []) throws(Z3Error) {
+    /// What every copy shares.
+    private final class Shared {
+        var error: Z3Error?
+        var fresh = 0
+    }
+
+    public init(_ vocabulary: Vocabulary, model: Model, state: SymbolicState, bindings: [Z3Term] = [],
+                naming prefix: String = "") throws(Z3Error) {
         self.vocabulary = vocabulary
         self.model = model
         self.state = state
         self.bindings = bindings
+        self.prefix = prefix
         placeholder = try vocabulary.z3.bool(false)
     }
 
-    private func make(_ build: () throws(Z3Error) -> Z3Term) -> Z3Term {
+    func make(_ build: () throws(Z3Error) -> Z3Term) -> Z3Term {
         do {
             return try build()
         } catch {
-            if self.error == nil { self.error = error }
+            if shared.error == nil { shared.error = error }
             return placeholder
         }
     }
 
     /// A new bound variable of the sort, for a lambda or quantifier.
-    private func variable(_ name: String, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
-        fresh += 1
-        return try z3.constant("\(name)!\(fresh)", sort)
+    func variable(_ name: String, _ sort: Z3Sort) throws(Z3Error) -> Z3Term {
+        shared.fresh += 1
+        return try z3.constant("\(name)!\(shared.fresh)", sort)
     }
 
     /// Whether some value satisfies the body: over a bounded vocabulary, a
     /// disjunction over the values (`values`, quantifier-free, which is what
     /// bounded model checking needs to be fast); unbounded, an existential.
-    private func exists(_ name: String, _ sort: Z3Sort, _ values: [Z3Term]?,
+    func exists(_ name: String, _ sort: Z3Sort, _ values: [Z3Term]?,
                         _ body: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) -> Z3Term {
         if let values { return try z3.or(values.map { value throws(Z3Error) in try body(value) }) }
         let x = try variable(name, sort)
@@ -74,9 +88,31 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
     public func owned(by vm: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[2].make(vm) } }
     public func namesVM(_ ownership: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[2].test(ownership) } }
     public func equal(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.equal(a, b) } }
-    public func not(_ condition: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.not(condition) } }
-    public func and(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.and([a, b]) } }
-    public func or(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.or([a, b]) } }
+    // The connectives fold literal operands (the shared definitions combine
+    // `always` and `never` freely), so that the terms stay as small as
+    // hand-written ones.
+    public func not(_ condition: Z3Term) -> Z3Term {
+        if let known = z3.literalValue(of: condition) { return make { () throws(Z3Error) in try z3.bool(!known) } }
+        return make { () throws(Z3Error) in try z3.not(condition) }
+    }
+    public func and(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
+        switch (z3.literalValue(of: a), z3.literalValue(of: b)) {
+        case (true?, _): return b
+        case (_, true?): return a
+        case (false?, _): return a
+        case (_, false?): return b
+        default: return make { () throws(Z3Error) in try z3.and([a, b]) }
+        }
+    }
+    public func or(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
+        switch (z3.literalValue(of: a), z3.literalValue(of: b)) {
+        case (false?, _): return b
+        case (_, false?): return a
+        case (true?, _): return a
+        case (_, true?): return b
+        default: return make { () throws(Z3Error) in try z3.or([a, b]) }
+        }
+    }
     public var always: Z3Term { make { () throws(Z3Error) in try z3.bool(true) } }
 
     // MARK: Per-frame records
@@ -87,19 +123,19 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
         make { () throws(Z3Error) in try z3.select(records(record), frame) }
     }
 
-    public func setOwnership(_ record: OwnershipRecord, of frame: Z3Term, to value: Z3Term) {
+    public mutating func setOwnership(_ record: OwnershipRecord, of frame: Z3Term, to value: Z3Term) {
         let updated = make { () throws(Z3Error) in try z3.store(records(record), frame, value) }
         if record == .owner { state.owner = updated } else { state.tag = updated }
     }
 
-    public func setWriter(of frame: Z3Term, to vm: Z3Term?) {
+    public mutating func setWriter(of frame: Z3Term, to vm: Z3Term?) {
         let value = vm.map { owned(by: $0) } ?? free
         state.writer = make { () throws(Z3Error) in try z3.store(state.writer, frame, value) }
     }
 
     public func isPinned(_ frame: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.select(state.pinned, frame) } }
 
-    public func setPinned(_ frame: Z3Term, _ pinned: Bool) {
+    public mutating func setPinned(_ frame: Z3Term, _ pinned: Bool) {
         state.pinned = make { () throws(Z3Error) in try z3.store(state.pinned, frame, z3.bool(pinned)) }
     }
 
@@ -107,7 +143,7 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     public var rootTargetType: ValueType { scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
 
-    public func setRoot(of vm: Z3Term, to target: Z3Term?) {
+    public mutating func setRoot(of vm: Z3Term, to target: Z3Term?) {
         let option = scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
         state.root = make { () throws(Z3Error) in
             let value: Z3Term
@@ -126,7 +162,7 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
         make { () throws(Z3Error) in try z3.equal(z3.select(z3.select(state.nested, vm), gpage), optionalFrame(frame)) }
     }
 
-    public func setNestedEntry(of vm: Z3Term, _ gpage: Z3Term, to frame: Z3Term?) {
+    public mutating func setNestedEntry(of vm: Z3Term, _ gpage: Z3Term, to frame: Z3Term?) {
         state.nested = make { () throws(Z3Error) in
             try z3.store(state.nested, vm, z3.store(z3.select(state.nested, vm), gpage, optionalFrame(frame)))
         }
@@ -163,15 +199,15 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
         make { () throws(Z3Error) in try vocabulary.frameEntry.constructors[1].fields[0](entry) }
     }
 
-    public func dropTLBEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
+    public mutating func dropTLBEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
         state.tlb = filtered(state.tlb, perVCPU: true) { vm, entry in condition(vm, frame(of: entry)) }
     }
 
-    public func dropDirectEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
+    public mutating func dropDirectEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
         state.directEntries = filtered(state.directEntries, perVCPU: false) { vm, entry in condition(vm, frame(of: entry)) }
     }
 
-    public func dropDirectEntries(of vm: Z3Term, whereGuestEntryNames gpage: Z3Term) {
+    public mutating func dropDirectEntries(of vm: Z3Term, whereGuestEntryNames gpage: Z3Term) {
         state.directEntries = make { () throws(Z3Error) in
             let guest = vocabulary.guestEntry
             let v = try variable("v", vocabulary.vm), p = try variable("p", vocabulary.page)
@@ -218,7 +254,7 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
 
     /// The parameters are stored when the rule starts (next at step 1) and
     /// stay as they are until it starts again: an idle slot's are never read.
-    public func recordRule(on slot: Z3Term, rule: Int, nextStep: Int?) {
+    public mutating func recordRule(on slot: Z3Term, rule: Int, nextStep: Int?) {
         let code = nextStep.map { SymbolicState.progressCode(rule: rule, nextStep: $0) } ?? 0
         state.progress = make { () throws(Z3Error) in try z3.store(state.progress, slot, z3.numeral(code, vocabulary.progress)) }
         guard nextStep == 1 else { return }
@@ -263,10 +299,9 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
                 make { () throws(Z3Error) in try option.constructors[1].fields[0](root) })
     }
 
-    public func nestedTranslation(of vm: Z3Term, _ target: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {
-        guard scheme.guestTablesNameGuestPhysical else { return (always, target) }
+    public func nestedMapping(of vm: Z3Term, _ gpage: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {
         let option = vocabulary.optionalFrame
-        let entry = make { () throws(Z3Error) in try z3.select(z3.select(state.nested, vm), target) }
+        let entry = make { () throws(Z3Error) in try z3.select(z3.select(state.nested, vm), gpage) }
         return (make { () throws(Z3Error) in try option.constructors[1].test(entry) },
                 make { () throws(Z3Error) in try option.constructors[1].fields[0](entry) })
     }
@@ -287,13 +322,13 @@ public final class SymbolicAlgebra: SemanticsAlgebra {
         }
     }
 
-    public func reverseMapAllows(vm: Z3Term, gpage: Z3Term, frame: Z3Term) -> Z3Term {
+    public func reverseMap(of frame: Z3Term, isAssignedTo vm: Z3Term, at gpage: Z3Term, validated: Bool) -> Z3Term {
         make { () throws(Z3Error) in
-            try z3.equal(z3.select(state.rmp, frame), vocabulary.reverseMapEntry.constructors[1].make(vm, gpage, z3.bool(true)))
+            try z3.equal(z3.select(state.rmp, frame), vocabulary.reverseMapEntry.constructors[1].make(vm, gpage, z3.bool(validated)))
         }
     }
 
-    public func setReverseMap(of frame: Z3Term, to assignment: (vm: Z3Term, gpage: Z3Term)?) {
+    public mutating func setReverseMap(of frame: Z3Term, to assignment: (vm: Z3Term, gpage: Z3Term)?) {
         let entry = vocabulary.reverseMapEntry.constructors
         state.rmp = make { () throws(Z3Error) in
             let value: Z3Term

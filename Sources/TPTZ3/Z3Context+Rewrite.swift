@@ -15,6 +15,12 @@ extension Z3Context {
         var rewriter = SelectResolver(context: self)
         return try rewriter.rewrite(term)
     }
+
+    /// The term with each of `from` (constants) replaced by its counterpart in `to`.
+    public func substitute(_ term: Z3Term, _ from: [Z3Term], _ to: [Z3Term]) throws(Z3Error) -> Z3Term {
+        let sources: [Z3_ast?] = from.map(\.raw), targets: [Z3_ast?] = to.map(\.raw)
+        return try wrap(Z3_substitute(raw, term.raw, UInt32(from.count), sources, targets))
+    }
 }
 
 private struct SelectResolver {

@@ -66,6 +66,15 @@ extension Z3Context {
     public func equal(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_eq(raw, a.raw, b.raw)) }
     public func not(_ a: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_not(raw, a.raw)) }
     public func implies(_ a: Z3Term, _ b: Z3Term) throws(Z3Error) -> Z3Term { try wrap(Z3_mk_implies(raw, a.raw, b.raw)) }
+    /// The term's truth value when it is the literal `true` or `false`; nil otherwise.
+    public func literalValue(of term: Z3Term) -> Bool? {
+        switch Z3_get_bool_value(raw, term.raw) {
+        case Z3_L_TRUE: true
+        case Z3_L_FALSE: false
+        default: nil
+        }
+    }
+
     public func ite(_ condition: Z3Term, _ then: Z3Term, _ otherwise: Z3Term) throws(Z3Error) -> Z3Term {
         try wrap(Z3_mk_ite(raw, condition.raw, then.raw, otherwise.raw))
     }

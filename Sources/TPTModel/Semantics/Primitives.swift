@@ -67,8 +67,9 @@ public protocol SemanticsAlgebra {
     /// guest-physical page (nil: whether it is free).
     func reverseMap(of frame: Value, isAssignedTo vm: Value?) -> Condition
     /// Whether the frame's entry is assigned to the VM at the guest-physical
-    /// page and validated: what the nested walk requires of every frame it reaches.
-    func reverseMapAllows(vm: Value, gpage: Value, frame: Value) -> Condition
+    /// page, validated or not. (Validated is what the nested walk requires of
+    /// every frame it reaches.)
+    func reverseMap(of frame: Value, isAssignedTo vm: Value, at gpage: Value, validated: Bool) -> Condition
     /// Assigns the frame's entry to the VM at the page, not validated (nil: frees it).
     mutating func setReverseMap(of frame: Value, to assignment: (vm: Value, gpage: Value)?)
     /// Whether the scheme's frames have reverse-map entries, which the nested walk checks.
@@ -103,10 +104,9 @@ public protocol SemanticsAlgebra {
     func someTarget(in set: Targets, _ condition: (Value) -> Condition) -> Condition
     /// The VM's root: whether it has one, and the target (any, when it has none).
     func root(of vm: Value) -> (present: Condition, target: Value)
-    /// The host frame a target names: itself under tpt, its nested-table entry
-    /// under nested paging and snp (`mapped` false: an EPT fault, and `frame`
-    /// is any). The reverse-map check is not this one's: see `hostFrame`.
-    func nestedTranslation(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value)
+    /// The VM's nested-table (or p2m) entry for the guest-physical page:
+    /// whether it maps a frame, and which (any, when it maps none).
+    func nestedMapping(of vm: Value, _ gpage: Value) -> (mapped: Condition, frame: Value)
     /// The frame's last writer, as an ownership value (`free`: clean).
     func writer(of frame: Value) -> Value
     /// Which tag checks the hardware walker makes.
@@ -295,6 +295,17 @@ extension SemanticsAlgebra {
     }
 }
 
+extension SemanticsAlgebra {
+    /// The host frame a walk target names: itself where guest tables name
+    /// frames (tpt), its nested-table entry where they name guest-physical
+    /// pages (`mapped` false: an EPT fault). The reverse-map check is not
+    /// this one's: see `hostFrame`.
+    @inline(__always)
+    public func nestedTranslation(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value) {
+        rootTargetType == .gpage ? nestedMapping(of: vm, target) : (always, target)
+    }
+}
+
 /// The hardware walk over guest-written page tables (tpt and nested), defined
 /// once. What a guest wrote is not stored, only who wrote it last: read as a
 /// page table, a frame some VM wrote holds whatever entries that VM chose, so
@@ -308,7 +319,7 @@ extension SemanticsAlgebra {
     public func hostFrame(of vm: Value, _ target: Value) -> (mapped: Condition, frame: Value) {
         let (mapped, frame) = nestedTranslation(of: vm, target)
         guard hasReverseMap else { return (mapped, frame) }
-        return (and(mapped, reverseMapAllows(vm: vm, gpage: target, frame: frame)), frame)
+        return (and(mapped, reverseMap(of: frame, isAssignedTo: vm, at: target, validated: true)), frame)
     }
 
     /// Whether the walker's tag check, where it makes one, passes.
@@ -380,42 +391,18 @@ extension TransitionSystem {
         s = algebra.state
     }
 
-    // The walk's definition, run on one state (`TransitionSystem+Walk.swift`
-    // drives it level by level and names the violating reads).
-    @inline(__always) func rootTargets(_ s: PackedState, vm: Int) -> UInt32 {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).rootTargets(of: vm)
-    }
-    @inline(__always) func nextTargets(_ s: PackedState, vm: Int, after set: UInt32) -> UInt32 {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).nextTargets(of: vm, after: set)
-    }
-    @inline(__always) func pageTableReadBreaksIsolation(_ s: PackedState, vm: Int, at target: Int) -> Bool {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).pageTableReadBreaksIsolation(vm: vm, at: target)
-    }
-    @inline(__always) func pageTableReadLeaks(_ s: PackedState, vm: Int, at target: Int) -> Bool {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).pageTableReadLeaks(vm: vm, at: target)
-    }
-    @inline(__always) func accessBreaksIsolation(_ s: PackedState, vm: Int, frame: Int) -> Bool {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).accessBreaksIsolation(vm: vm, frame: frame)
-    }
-    @inline(__always) func hypercallAccepts(_ s: PackedState, vm: Int, frame: Int, writable: Bool) -> Bool {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).hypercallAccepts(vm: vm, frame: frame, writable: writable)
-    }
-    @inline(__always) func accessLeaks(_ s: PackedState, vm: Int, frame: Int) -> Bool {
-        ConcreteAlgebra(system: self, state: s, bindings: Bindings()).accessLeaks(vm: vm, frame: frame)
-    }
-    @inline(__always) func walkEnds(_ s: PackedState, vm: Int, at target: Int) -> Int? {
-        let (ends, frame) = ConcreteAlgebra(system: self, state: s, bindings: Bindings()).walkEnds(vm: vm, at: target)
-        return ends ? frame : nil
-    }
-
     /// The scheduler's start of a rule whose guard holds, on the thread
     /// (any, for an atomic rule): the state after it, or nil when it cannot
     /// start there.
+    /// In the equivalence product, nested paging's host then flushes
+    /// (`flushReferenceTLBs`).
     @inline(__always) func startRule(_ rule: Int, atomic: Bool, _ bindings: Bindings, on thread: Int, in s: PackedState) -> PackedState? {
-        var algebra = ConcreteAlgebra(system: self, state: s, bindings: bindings)
-        let first = rules.stepStart[rule]
-        let starts = algebra.startRule(rule, stepCount: rules.stepCount[rule], atomic: atomic, on: thread) { rules.steps[first + $0] }
-        return starts ? algebra.state : nil
+        let before = ConcreteAlgebra(system: self, state: s, bindings: bindings)
+        var algebra = before
+        let first = rules.stepStart[rule], count = rules.stepCount[rule]
+        guard algebra.startRule(rule, stepCount: count, atomic: atomic, on: thread, stepAt: { rules.steps[first + $0] }) else { return nil }
+        if view == .equivalence { algebra.flushReferenceTLBs(afterSteps: count, { rules.steps[first + $0] }, from: before) }
+        return algebra.state
     }
 
     /// The scheduler's next step of the thread's rule in progress.
@@ -457,13 +444,13 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         self.bindings = bindings
     }
 
-    @inline(__always) private func withSystem<Result>(_ body: (TransitionSystem) -> Result) -> Result {
+    @inline(__always) func withSystem<Result>(_ body: (TransitionSystem) -> Result) -> Result {
         unretainedSystem._withUnsafeGuaranteedRef(body)
     }
 
     /// `withSystem` for a body that changes the state (which `withSystem`,
     /// reading `self` throughout, cannot allow).
-    @inline(__always) private mutating func updateState(_ body: (TransitionSystem, inout PackedState) -> Void) {
+    @inline(__always) mutating func updateState(_ body: (TransitionSystem, inout PackedState) -> Void) {
         let unretainedSystem = unretainedSystem
         unretainedSystem._withUnsafeGuaranteedRef { body($0, &state) }
     }
@@ -493,7 +480,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         state[withSystem { $0.layout.pinned[frame] }] = pinned ? 1 : 0
     }
 
-    var rootTargetType: ValueType { withSystem { $0.model.scheme.guestTablesNameGuestPhysical } ? .gpage : .frame }
+    var rootTargetType: ValueType { withSystem { $0.features.guestTablesName } }
     mutating func setRoot(of vm: Int, to target: Int?) {
         // The equivalence view has no multi-level walk, so no root.
         guard let field = withSystem({ $0.layout.root.isEmpty ? nil : $0.layout.root[vm] }) else { return }
@@ -566,9 +553,8 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         let code = state[withSystem { $0.layout.root[vm] }]
         return (code != 0, max(code - 1, 0))
     }
-    @inline(__always) func nestedTranslation(of vm: Int, _ target: Int) -> (mapped: Bool, frame: Int) {
-        guard withSystem({ $0.model.scheme.guestTablesNameGuestPhysical }) else { return (true, target) }
-        let code = state[withSystem { $0.layout.nested[$0.nestedIndex(vm, target)] }]
+    @inline(__always) func nestedMapping(of vm: Int, _ gpage: Int) -> (mapped: Bool, frame: Int) {
+        let code = state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }]
         return (code != 0, max(code - 1, 0))
     }
     /// Writers are stored 0 clean, 1 + v; as ownership values, clean is free.
@@ -587,8 +573,8 @@ struct ConcreteAlgebra: SemanticsAlgebra {
             return code != 0 && system.reverseMapEntry(code).vm == vm
         }
     }
-    @inline(__always) func reverseMapAllows(vm: Int, gpage: Int, frame: Int) -> Bool {
-        withSystem { state[$0.layout.rmp[frame]] == $0.reverseMapCode(vm: vm, gpage: gpage, validated: true) }
+    @inline(__always) func reverseMap(of frame: Int, isAssignedTo vm: Int, at gpage: Int, validated: Bool) -> Bool {
+        withSystem { state[$0.layout.rmp[frame]] == $0.reverseMapCode(vm: vm, gpage: gpage, validated: validated) }
     }
     @inline(__always) mutating func setReverseMap(of frame: Int, to assignment: (vm: Int, gpage: Int)?) {
         updateState { system, state in

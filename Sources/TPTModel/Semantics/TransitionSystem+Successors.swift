@@ -11,85 +11,70 @@ extension TransitionSystem {
     /// Returns false as soon as `body` does (the caller asked to stop).
     @discardableResult
     public func forEachSuccessor(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        let c = configuration
-        let walksGuestTables = view == .safety && model.scheme.walksGuestTables
-        for vm in 0..<c.vms {
-            // Guest-written entries may name anything, so one walk serves every page.
-            let walked = walksGuestTables ? walk(s, vm: vm) : WalkOutcome()
-            for vcpu in 0..<c.vcpus {
-                let base = tlbIndex(vm, vcpu)
-                for page in 0..<pages {
-                    if view == .equivalence {
-                        guard equivalenceAccess(s, vm: vm, vcpu: vcpu, page: page, body) else { return false }
-                        continue
-                    }
-                    var read = Action(kind: .read, vm: Int8(vm), vcpu: Int8(vcpu), subject: Int16(page))
-                    if let hit = tlbHit(s, base: base, page: page) {
-                        let (_, frame, writable) = tlbEntry(s[layout.tlb[hit]])
-                        read.frame = Int16(frame)
-                        guard access(s, from: s, read, writable: writable, route: .tlbHit, body) else { return false }
-                        var invalidated = s
-                        invalidated[layout.tlb[hit]] = 0
-                        normalizeTLB(&invalidated, base: base)
-                        read.kind = .invalidatePage
-                        guard body(read, invalidated, nil) else { return false }
-                        continue
-                    }
-                    if model.scheme.features.shadowsGuestTables {
-                        // The hardware walks the shadow. An empty shadow entry is a
-                        // hidden fault: the host syncs it from the guest's entry and
-                        // the p2m, then the access goes on.
-                        var synced = s
-                        if synced[layout.directEntry[pageIndex(vm, page)]] == 0 {
-                            syncDirectEntry(&synced, vm: vm, page: page)
-                        }
-                        let code = synced[layout.directEntry[pageIndex(vm, page)]]
-                        if code != 0 {
-                            read.frame = Int16(Self.entryTarget(code))
-                            guard fill(s, from: synced, read, writable: Self.entryIsWritable(code), tlbBase: base, body) else { return false }
-                        }
-                        continue
-                    }
-                    let outcome = walksGuestTables ? walked : pvWalk(s, vm: vm, page: page)
-                    // A page-table read that breaks a property labels a walk that
-                    // changes nothing; the walk then goes on to its fills.
-                    if let violation = outcome.isolation {
-                        read.frame = Int16(violation.frame)
-                        guard body(read, s, violation) else { return false }
-                    }
-                    if let violation = outcome.leak {
-                        read.frame = Int16(violation.frame)
-                        guard body(read, s, violation) else { return false }
-                    }
-                    for frame in SetBits(outcome.reached) {
-                        read.frame = Int16(frame)
-                        guard fill(s, from: s, read, writable: outcome.writable, tlbBase: base, body) else { return false }
-                    }
-                }
-                if s[layout.tlb[base]] != 0 || (view == .equivalence && s[layout.referenceTLB[base]] != 0) {
-                    var flushed = s
-                    for index in base..<(base + c.tlb) {
-                        flushed[layout.tlb[index]] = 0
-                        if view == .equivalence { flushed[layout.referenceTLB[index]] = 0 }
-                    }
-                    guard body(Action(kind: .flush, vm: Int8(vm), vcpu: Int8(vcpu)), flushed, nil) else { return false }
-                }
-            }
-            if view == .equivalence || model.scheme.features.shadowsGuestTables {
-                guard guestEntryWrites(s, vm: vm, body) else { return false }
-            } else if model.scheme.features.validatesGuestUpdates {
-                guard hypercalls(s, vm: vm, body) else { return false }
-            } else {
-                let rootCode = s[layout.root[vm]]
-                for target in 0..<targets where rootCode != 1 + target {
-                    var loaded = s
-                    loaded[layout.root[vm]] = 1 + target
-                    guard body(Action(kind: .loadRoot, vm: Int8(vm), subject: Int16(target)), loaded, nil) else { return false }
-                }
-                if !layout.rmp.isEmpty { guard validations(s, vm: vm, body) else { return false } }
-            }
+        let algebra = ConcreteAlgebra(system: self, state: s, bindings: Bindings())
+        let guestMovesEnded = withoutActuallyEscaping(body) { body in
+            var sink = Successors(system: Unmanaged.passUnretained(self), state: s, body: body)
+            return view == .equivalence ? algebra.forEachEquivalenceMove(&sink) : algebra.forEachGuestMove(&sink)
         }
-        return hostSuccessors(of: s, body)
+        return guestMovesEnded && hostSuccessors(of: s, body)
+    }
+
+    /// The guest moves of a state, as its transitions (`report`).
+    private struct Successors: GuestMoveSink {
+        /// Not retained, as in `ConcreteAlgebra`.
+        let system: Unmanaged<TransitionSystem>
+        let state: PackedState
+        let body: (Action, PackedState, Violation?) -> Bool
+
+        @inline(__always)
+        mutating func emit(_ move: GuestMove<Int, Bool>, _ after: ConcreteAlgebra) -> Bool {
+            system._withUnsafeGuaranteedRef { $0.report(move, from: state, to: after.state, body) }
+        }
+    }
+
+    /// A guest move of the one definition (`forEachGuestMove`), as transitions:
+    /// once per property it breaks, or once if it changes the state.
+    ///
+    /// The properties label transitions; they never remove one. A move that
+    /// breaks a property is reported with the state it leads to, which the
+    /// search goes on from for the properties still open.
+    @inline(__always)
+    private func report(_ move: GuestMove<Int, Bool>, from s: PackedState, to next: PackedState,
+                        _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+        guard move.enabled else { return true }
+        guard move.isolation || move.leak || move.divergence == true || next != s else { return true }
+        var action = Action(kind: move.kind, vm: Int8(move.vm), vcpu: Int8(move.vcpu ?? 0), subject: Int16(move.subject ?? 0),
+                            frame: Int16(move.frame ?? move.entry.map(ConcreteAlgebra.code) ?? 0), trapped: move.trapped,
+                            reference: Int16(move.reference.map(ConcreteAlgebra.code) ?? 0))
+        if move.divergence == true, let outcome = move.entry, let vcpu = move.vcpu, let page = move.subject {
+            let hit = tlbHit(s, base: tlbIndex(move.vm, vcpu), page: page) != nil
+            let violation = Violation(property: .equivalence, vm: move.vm, frame: outcome.present ? outcome.target : -1,
+                                      route: hit ? .tlbHit : .walk, observed: Int(action.reference))
+            return body(action, next, violation)
+        }
+        func violation(_ property: Property, _ observed: (Int) -> Int) -> Violation {
+            let route: Violation.Route, frame: Int
+            switch move.route {
+            case .tlbHit?: (route, frame) = (.tlbHit, move.frame!)
+            case .pageTableReads?:
+                let read = firstBreakingRead(s, vm: move.vm, property)
+                (route, frame) = (.pageTableRead(level: read.level), read.frame)
+            default: (route, frame) = (.walk, move.frame!)
+            }
+            return Violation(property: property, vm: move.vm, frame: frame, route: route, observed: observed(frame))
+        }
+        if move.isolation {
+            let broken = violation(.isolation) { owner(s, $0) }
+            action.frame = Int16(broken.frame)
+            guard body(action, next, broken) else { return false }
+        }
+        if move.leak {
+            let broken = violation(.noDataLeak) { writer(s, $0) }
+            action.frame = Int16(broken.frame)
+            guard body(action, next, broken) else { return false }
+        }
+        if !move.isolation && !move.leak && next != s { return body(action, next, nil) }
+        return true
     }
 
     /// The TLB slot of a vCPU (from `base`) that maps the page, if any; in the
@@ -102,127 +87,6 @@ extension TransitionSystem {
             if code != 0 && tlbEntry(code).page == page { return index }
         }
         return nil
-    }
-
-    /// The guest writes any entry (empty, or any guest-physical page, read-only
-    /// or writable) for any virtual page, and the direct entry is synced: by the
-    /// shadow-paging host on the trap, by a pv hypercall, or by a TPT guest
-    /// itself. Under `trap pte_writes sometimes` a shadow write may also go
-    /// through untrapped. In the equivalence view a pv guest, cooperating, never
-    /// asks for a writable mapping of a page-table frame. In the safety view the
-    /// guest writes only writable entries: a read-only one allows a subset of
-    /// what the writable one allows, so it cannot add a violation.
-    private func guestEntryWrites(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        for page in 0..<pages {
-            let field = layout.guestEntry[pageIndex(vm, page)]
-            // Every value, the one already there included: rewriting an entry
-            // still traps, and the host re-syncs the shadow from it.
-            for value in 0...(2 * configuration.gpages) {
-                if view == .safety && value != 0 && !Self.entryIsWritable(value) { continue }
-                if view == .equivalence && model.scheme.features.pinnedFrames && Self.entryIsWritable(value) {
-                    let nestedCode = s[layout.nested[nestedIndex(vm, Self.entryTarget(value))]]
-                    if nestedCode != 0 && s[layout.pinned[nestedCode - 1]] != 0 { continue }
-                }
-                var untrapped = s
-                untrapped[field] = value
-                if view == .equivalence { invalidatePage(&untrapped, vm: vm, page: page) }
-                var trapped = untrapped
-                syncDirectEntry(&trapped, vm: vm, page: page)
-                var action = Action(kind: .writeEntry, vm: Int8(vm), subject: Int16(page), frame: Int16(value), trapped: true)
-                if trapped != s {
-                    guard body(action, trapped, nil) else { return false }
-                }
-                if model.scheme.features.shadowsGuestTables && model.pteWriteTraps == .sometimes && untrapped != trapped && untrapped != s {
-                    action.trapped = false
-                    guard body(action, untrapped, nil) else { return false }
-                }
-            }
-        }
-        return true
-    }
-
-    /// Paravirtual paging: the guest asks the host to set any entry (empty, or
-    /// any frame, read-only or writable) for any virtual page; the host applies
-    /// the ones its checks accept.
-    private func hypercalls(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        for page in 0..<pages {
-            let field = layout.directEntry[pageIndex(vm, page)]
-            for value in 0...(2 * configuration.frames) where value != s[field] && hypercallAccepts(s, vm: vm, entry: value) {
-                var updated = s
-                updated[field] = value
-                let action = Action(kind: .hypercall, vm: Int8(vm), subject: Int16(page), frame: Int16(value))
-                guard body(action, updated, nil) else { return false }
-            }
-        }
-        return true
-    }
-
-    /// SEV-SNP: the guest validates any guest-physical page whose nested entry
-    /// maps a frame assigned to it at that page and not yet validated.
-    private func validations(_ s: PackedState, vm: Int, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        for gpage in 0..<configuration.gpages {
-            let code = s[layout.nested[nestedIndex(vm, gpage)]]
-            guard code != 0, s[layout.rmp[code - 1]] == reverseMapCode(vm: vm, gpage: gpage, validated: false) else { continue }
-            var validated = s
-            validated[layout.rmp[code - 1]] = reverseMapCode(vm: vm, gpage: gpage, validated: true)
-            let action = Action(kind: .validate, vm: Int8(vm), subject: Int16(gpage), frame: Int16(code - 1))
-            guard body(action, validated, nil) else { return false }
-        }
-        return true
-    }
-
-    /// A TLB miss that resolved to `read.frame`: fill the entry (a full TLB may
-    /// evict any entry), then access. `state` may already differ from `original`
-    /// (a shadow sync on a hidden fault).
-    @inline(__always)
-    private func fill(_ original: PackedState, from state: PackedState, _ read: Action, writable: Bool, tlbBase base: Int,
-                      _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        let code = tlbCode(page: Int(read.subject), frame: Int(read.frame), writable: writable)
-        let last = base + configuration.tlb - 1
-        let victims = state[layout.tlb[last]] == 0 ? last...last : base...last
-        for victim in victims {
-            var filled = state
-            filled[layout.tlb[victim]] = code
-            normalizeTLB(&filled, base: base)
-            guard access(original, from: filled, read, writable: writable, route: .walk, body) else { return false }
-        }
-        return true
-    }
-
-    /// A guest access that reached `read.frame` (the TLB possibly just filled, in
-    /// `state`): the read, and the write when the mapping is writable.
-    ///
-    /// The properties label transitions; they never remove one. An access that
-    /// breaks a property is reported once per property it breaks, with the state
-    /// it leads to (which the search goes on from, for the properties still
-    /// open), and a read or write is an access whichever it is.
-    @inline(__always)
-    private func access(_ original: PackedState, from state: PackedState, _ read: Action, writable: Bool,
-                        route: Violation.Route, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        let vm = Int(read.vm)
-        let frame = Int(read.frame)
-        let breaksIsolation = checksIsolation && accessBreaksIsolation(state, vm: vm, frame: frame)
-        let leaks = checksLeak && accessLeaks(state, vm: vm, frame: frame)
-        /// Reports one access: once per property it breaks, or once if it changed the state.
-        func report(_ action: Action, _ next: PackedState) -> Bool {
-            if breaksIsolation {
-                let violation = Violation(property: .isolation, vm: vm, frame: frame, route: route, observed: owner(state, frame))
-                guard body(action, next, violation) else { return false }
-            }
-            if leaks {
-                let violation = Violation(property: .noDataLeak, vm: vm, frame: frame, route: route, observed: writer(state, frame))
-                guard body(action, next, violation) else { return false }
-            }
-            if !breaksIsolation && !leaks && next != original { return body(action, next, nil) }
-            return true
-        }
-        guard report(read, state) else { return false }
-        guard writable else { return true }
-        var written = state
-        written[layout.writer[frame]] = 1 + vm
-        var write = read
-        write.kind = .write
-        return report(write, written)
     }
 
     /// The host's transitions: the scheduler's one definition (`startRule`, `continueRule`)
@@ -244,8 +108,7 @@ extension TransitionSystem {
             if !isAtomic && idleThread < 0 { continue }
             var bindings = Bindings()
             repeat {
-                if guardHolds(rule: rule, bindings, in: s), var next = startRule(rule, atomic: isAtomic, bindings, on: max(idleThread, 0), in: s) {
-                    if view == .equivalence { flushReferenceTLBs(from: s, to: &next) }
+                if guardHolds(rule: rule, bindings, in: s), let next = startRule(rule, atomic: isAtomic, bindings, on: max(idleThread, 0), in: s) {
                     if next != s {
                         let action = Action(kind: .startRule, subject: Int16(rule), bindings: bindings)
                         guard body(action, next, nil) else { return false }

@@ -8,86 +8,24 @@
 /// "holds" verdict covers every guest program, and it keeps the state small
 /// enough for exhaustive search.
 extension TransitionSystem {
-    /// What a walk for a VM's virtual page can end in.
-    struct WalkOutcome {
-        /// The frames the walk can reach (bit f set: frame f), empty on a fault.
-        var reached: UInt32 = 0
-        /// Whether the reached frames are mapped writable.
-        var writable = true
-        /// The first page-table read that breaks isolation, if some choice of entries makes one.
-        var isolation: Violation?
-        /// The first page-table read that leaks another VM's data, likewise.
-        var leak: Violation?
-
-        var violates: Bool { isolation != nil || leak != nil }
-    }
-
-    /// Walks the VM's page table, making the configured checks. The VM's own
-    /// entries may name any target, so the result is the set of frames some
-    /// choice of entries reaches, and for each checked property the first
-    /// page-table read (by level, then by target) that breaks it. The walk's
-    /// meaning is defined once, over `SemanticsAlgebra` (`Primitives.swift`);
-    /// this drives it level by level and names the violating reads.
-    func walk(_ s: PackedState, vm: Int) -> WalkOutcome {
-        var outcome = WalkOutcome()
-        var targetSet = rootTargets(s, vm: vm)
+    /// The first page-table read (by level, then by target) of the VM's walk
+    /// that breaks the property, for naming a violation: the walk's meaning is
+    /// defined once (`Primitives.swift`, `GuestMoves.swift`), which says that
+    /// some read breaks it; this finds which. Under pv the walker reads the
+    /// root frame.
+    func firstBreakingRead(_ s: PackedState, vm: Int, _ property: Property) -> (level: Int, frame: Int) {
+        let algebra = ConcreteAlgebra(system: self, state: s, bindings: Bindings())
+        guard model.scheme.walksGuestTables else { return (0, algebra.root(of: vm).target) }
+        var targetSet = algebra.rootTargets(of: vm)
         for level in 0..<configuration.levels {
-            if targetSet == 0 { return outcome }
             for target in SetBits(targetSet) {
-                if checksIsolation && outcome.isolation == nil && pageTableReadBreaksIsolation(s, vm: vm, at: target) {
-                    let frame = hostFrame(s, vm: vm, target: target)!
-                    outcome.isolation = Violation(property: .isolation, vm: vm, frame: frame,
-                                                  route: .pageTableRead(level: level), observed: owner(s, frame))
-                }
-                if checksLeak && outcome.leak == nil && pageTableReadLeaks(s, vm: vm, at: target) {
-                    let frame = hostFrame(s, vm: vm, target: target)!
-                    outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: frame,
-                                             route: .pageTableRead(level: level), observed: writer(s, frame))
-                }
+                let breaks = property == .isolation ? algebra.pageTableReadBreaksIsolation(vm: vm, at: target)
+                                                    : algebra.pageTableReadLeaks(vm: vm, at: target)
+                if breaks { return (level, algebra.hostFrame(of: vm, target).frame) }
             }
-            targetSet = nextTargets(s, vm: vm, after: targetSet)
+            targetSet = algebra.nextTargets(of: vm, after: targetSet)
         }
-        for target in SetBits(targetSet) {
-            if let frame = walkEnds(s, vm: vm, at: target) { outcome.reached |= 1 << UInt32(frame) }
-        }
-        return outcome
-    }
-
-    /// The host frame that a page-table target names (nil: not mapped), for
-    /// naming a violating read.
-    func hostFrame(_ s: PackedState, vm: Int, target: Int) -> Int? {
-        guard model.scheme.guestTablesNameGuestPhysical else { return target }
-        let code = s[layout.nested[nestedIndex(vm, target)]]
-        return code == 0 ? nil : code - 1
-    }
-
-    /// Paravirtual paging: the walker reads the VM's root frame. While no guest
-    /// has written it since the host validated it, it holds the validated entry
-    /// for the page; once a guest has written it (only possible through a
-    /// writable mapping of a page-table frame, which the host must refuse), it
-    /// holds anything, and the walk may reach any frame.
-    func pvWalk(_ s: PackedState, vm: Int, page: Int) -> WalkOutcome {
-        var outcome = WalkOutcome()
-        let rootCode = s[layout.root[vm]]
-        if rootCode == 0 { return outcome }
-        let root = rootCode - 1
-        let rootWriter = writer(s, root)
-        if checksIsolation && accessBreaksIsolation(s, vm: vm, frame: root) {
-            outcome.isolation = Violation(property: .isolation, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: owner(s, root))
-        }
-        if checksLeak && accessLeaks(s, vm: vm, frame: root) {
-            outcome.leak = Violation(property: .noDataLeak, vm: vm, frame: root, route: .pageTableRead(level: 0), observed: rootWriter)
-        }
-        if rootWriter != 0 {
-            outcome.reached = (1 << UInt32(configuration.frames)) - 1
-            return outcome
-        }
-        let code = s[layout.directEntry[pageIndex(vm, page)]]
-        if code != 0 {
-            outcome.reached = 1 << UInt32(Self.entryTarget(code))
-            outcome.writable = Self.entryIsWritable(code)
-        }
-        return outcome
+        preconditionFailure("no page-table read of vm\(vm)'s walk breaks \(property.rawValue)")
     }
 }
 

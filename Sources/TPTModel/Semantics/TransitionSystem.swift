@@ -2,12 +2,12 @@
 /// functions over `PackedState`.
 ///
 /// The explicit checker's semantics. Primitive steps, guards, the walk, the
-/// rule scheduler and the properties are defined once, in `Primitives.swift`,
-/// and shared with the Z3 encoding. The guest moves are written here and a
-/// second time in `TPTProve` (`GuestTransitions.swift`); bounded
-/// counterexamples replay on this semantics before they are printed, and the
-/// differential tests compare the two on random models
-/// (`Documentation/Internals/Semantics.md`).
+/// rule scheduler and the properties (`Primitives.swift`), and the guest's
+/// moves (`GuestMoves.swift`, `EquivalenceMoves.swift`) are defined once and
+/// shared with the Z3 encoding, which runs them on terms; this runs them on
+/// packed states (`ConcreteAlgebra`). Bounded counterexamples replay on this
+/// semantics before they are printed, and the differential tests compare the
+/// backends on random models (`Documentation/Internals/Semantics.md`).
 public final class TransitionSystem: Sendable {
     /// Which question a state space answers.
     public enum View: Sendable {
@@ -15,11 +15,14 @@ public final class TransitionSystem: Sendable {
         /// isolation and no_data_leak.
         case safety
         /// The product of the model with nested paging, for a cooperating guest
-        /// (`TransitionSystem+Equivalence.swift`): equivalent_to_nested.
+        /// (`EquivalenceMoves.swift`): equivalent_to_nested.
         case equivalence
     }
 
     public let model: Model
+    /// What the model's scheme has (`Scheme.features`), kept: the successor
+    /// function asks it on every state.
+    public let features: SchemeFeatures
     public let view: View
     public let layout: StateLayout
     let configuration: Configuration
@@ -34,10 +37,11 @@ public final class TransitionSystem: Sendable {
     let rules: RuleTable
 
     /// - Parameter trackedPages: in the equivalence view, how many virtual pages
-    ///   per VM to track. One suffices (see `TransitionSystem+Equivalence.swift`);
+    ///   per VM to track. One suffices (see `EquivalenceMoves.swift`);
     ///   tests track more to confirm it.
     public init(model: Model, view: View = .safety, trackedPages: Int = 1) {
         self.model = model
+        features = model.scheme.features
         self.view = view
         configuration = model.configuration
         let c = model.configuration
