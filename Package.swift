@@ -4,6 +4,11 @@ import PackageDescription
 /// The checker's core modules are compiled with optimization even in debug builds:
 /// exhaustive state-space exploration and the Z3 encodings are the product, and
 /// unoptimized they make `swift test` over the bundled models too slow to be useful.
+/// Whole-module, as release builds are: the semantics is defined once, generically
+/// (`Semantics/Primitives.swift`, `GuestMoves.swift`), and the explicit checker's
+/// copy is specialized only where the compiler sees the definitions and their use
+/// together. (`-num-threads` keeps one object file per source file, which the
+/// index store expects; the driver then warns that it ignores batch mode.)
 let optimizedCore: [SwiftSetting] = [.unsafeFlags(["-O", "-whole-module-optimization", "-num-threads", "2"], .when(configuration: .debug))]
 
 let package = Package(
