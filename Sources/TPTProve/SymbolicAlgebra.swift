@@ -95,22 +95,16 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
         if let known = z3.literalValue(of: condition) { return make { () throws(Z3Error) in try z3.bool(!known) } }
         return make { () throws(Z3Error) in try z3.not(condition) }
     }
-    public func and(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
+    public func and(_ a: Z3Term, _ b: Z3Term) -> Z3Term { connective(a, b, unit: true) { () throws(Z3Error) in try z3.and([a, b]) } }
+    public func or(_ a: Z3Term, _ b: Z3Term) -> Z3Term { connective(a, b, unit: false) { () throws(Z3Error) in try z3.or([a, b]) } }
+
+    /// `and` (whose unit is true) or `or` (false) of two operands: a literal
+    /// unit drops out, the other literal decides.
+    private func connective(_ a: Z3Term, _ b: Z3Term, unit: Bool, _ build: () throws(Z3Error) -> Z3Term) -> Z3Term {
         switch (z3.literalValue(of: a), z3.literalValue(of: b)) {
-        case (true?, _): return b
-        case (_, true?): return a
-        case (false?, _): return a
-        case (_, false?): return b
-        default: return make { () throws(Z3Error) in try z3.and([a, b]) }
-        }
-    }
-    public func or(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
-        switch (z3.literalValue(of: a), z3.literalValue(of: b)) {
-        case (false?, _): return b
-        case (_, false?): return a
-        case (true?, _): return a
-        case (_, true?): return b
-        default: return make { () throws(Z3Error) in try z3.or([a, b]) }
+        case (let known?, _): return known == unit ? b : a
+        case (_, let known?): return known == unit ? a : b
+        default: return make(build)
         }
     }
     public var always: Z3Term { make { () throws(Z3Error) in try z3.bool(true) } }

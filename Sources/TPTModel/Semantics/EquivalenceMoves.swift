@@ -108,16 +108,7 @@ extension GuestAlgebra {
                 untrapped.setGuestEntry(of: vm, page, to: entry)
                 untrapped.invalidateTLBEntry(of: vm, nil, page, in: .model)
                 untrapped.invalidateTLBEntry(of: vm, nil, page, in: .reference)
-                let synced = untrapped.syncedDirectEntry(of: vm, page)
-                var trapped = untrapped
-                trapped.setDirectEntry(of: vm, page, to: synced)
-                var write = GuestMove(kind: .writeEntry, vm: vm, subject: page, entry: entry, enabled: cooperates,
-                                      isolation: never, leak: never)
-                guard sink.emit(write, trapped) else { return false }
-                guard pteWritesMayGoUntrapped else { return true }
-                write.trapped = false
-                write.enabled = and(cooperates, not(same(directEntry(of: vm, page), synced)))
-                return sink.emit(write, untrapped)
+                return pageTableWrite(vm: vm, page: page, entry: entry, untrapped: untrapped, enabled: cooperates, &sink)
             }
         }
     }

@@ -347,6 +347,24 @@ extension GuestAlgebra {
         }
     }
 
+    /// A guest's write of its entry for the page, given the state with the
+    /// entry written (`untrapped`): trapped, the direct entry's keeper syncs
+    /// it; where the shadow host may miss the trap, also untrapped, where
+    /// the sync would change the direct entry.
+    @inline(__always)
+    func pageTableWrite<Sink: GuestMoveSink>(vm: Value, page: Value, entry: EntryValue<Value, Condition>, untrapped: Self,
+                                             enabled: Condition, _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
+        let synced = untrapped.syncedDirectEntry(of: vm, page)
+        var trapped = untrapped
+        trapped.setDirectEntry(of: vm, page, to: synced)
+        var write = GuestMove(kind: .writeEntry, vm: vm, subject: page, entry: entry, enabled: enabled, isolation: never, leak: never)
+        guard sink.emit(write, trapped) else { return false }
+        guard pteWritesMayGoUntrapped else { return true }
+        write.trapped = false
+        write.enabled = and(enabled, not(same(directEntry(of: vm, page), synced)))
+        return sink.emit(write, untrapped)
+    }
+
     /// The VM's changes to its translation: a new root (and under snp,
     /// PVALIDATE), a page-table write the shadow host may trap, a hypercall.
     @inline(__always)
@@ -378,17 +396,7 @@ extension GuestAlgebra {
                 forEachEntry(naming: .gpage, writableOnly: true) { entry in
                     var untrapped = self
                     untrapped.setGuestEntry(of: vm, page, to: entry)
-                    let synced = untrapped.syncedDirectEntry(of: vm, page)
-                    var trapped = untrapped
-                    trapped.setDirectEntry(of: vm, page, to: synced)
-                    var write = GuestMove(kind: .writeEntry, vm: vm, subject: page, entry: entry, enabled: always,
-                                          isolation: never, leak: never)
-                    guard sink.emit(write, trapped) else { return false }
-                    guard pteWritesMayGoUntrapped else { return true }
-                    // A missed trap matters where the sync would change the shadow.
-                    write.trapped = false
-                    write.enabled = not(same(directEntry(of: vm, page), synced))
-                    return sink.emit(write, untrapped)
+                    return pageTableWrite(vm: vm, page: page, entry: entry, untrapped: untrapped, enabled: always, &sink)
                 }
             }
         case .validatedTable:
