@@ -165,16 +165,9 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                 let lower = window.lowerBound + index * perChunk
                 let upper = min(lower + perChunk, window.upperBound)
                 guard lower < upper else { return }
+                var successors = ChunkSuccessors(chunk: chunk, storing: storing, reduction: reduction, words: words)
                 for position in lower..<upper {
-                    system.forEachSuccessor(of: store.state(at: frontier[position])) { _, next, violation in
-                        chunk.transitions += 1
-                        if let violation { chunk.noteViolation(violation.property) }
-                        if storing {
-                            let representative = reduction?.representative(next) ?? next
-                            chunk.append(representative, StateStore.hash(representative, words: words))
-                        }
-                        return true
-                    }
+                    _ = system.forEachSuccessor(of: store.state(at: frontier[position]), into: &successors)
                 }
             }
             for chunk in chunks {
@@ -312,4 +305,24 @@ func runConcurrently(_ count: Int, _ body: @Sendable (Int) -> Void) {
 func formatBytes(_ bytes: Int) -> String {
     let gib = Double(bytes) / Double(1 << 30)
     return gib >= 1 ? String(format: "%.1f GiB", gib) : String(format: "%.0f MiB", Double(bytes) / Double(1 << 20))
+}
+
+/// What expanding a state does with each transition: count it, note what it
+/// breaks, and keep its target's representative for the store.
+private struct ChunkSuccessors: TransitionSink {
+    let chunk: ExpansionChunk
+    let storing: Bool
+    let reduction: SymmetryReduction?
+    let words: Int
+
+    @inline(__always)
+    mutating func take(_ action: Action, _ next: PackedState, _ violation: Violation?) -> Bool {
+        chunk.transitions += 1
+        if let violation { chunk.noteViolation(violation.property) }
+        if storing {
+            let representative = reduction?.representative(next) ?? next
+            chunk.append(representative, StateStore.hash(representative, words: words))
+        }
+        return true
+    }
 }

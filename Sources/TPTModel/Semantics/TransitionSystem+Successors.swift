@@ -1,3 +1,10 @@
+/// Where a state's transitions go, one at a time (`forEachSuccessor`).
+public protocol TransitionSink {
+    /// Takes one transition: its action, the state after it, and what it
+    /// breaks; false stops the enumeration.
+    mutating func take(_ action: Action, _ next: PackedState, _ violation: Violation?) -> Bool
+}
+
 /// Every transition out of a state: guest actions (through TLB or walk), host rule
 /// starts and continuations. The order is fixed, so exploration is deterministic.
 extension TransitionSystem {
@@ -11,24 +18,42 @@ extension TransitionSystem {
     /// Returns false as soon as `body` does (the caller asked to stop).
     @discardableResult
     public func forEachSuccessor(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
-        let algebra = ConcreteAlgebra(system: self, state: s, bindings: Bindings())
-        let guestMovesEnded = withoutActuallyEscaping(body) { body in
-            var sink = Successors(system: Unmanaged.passUnretained(self), state: s, body: body)
-            return view == .equivalence ? algebra.forEachEquivalenceMove(&sink) : algebra.forEachGuestMove(&sink)
+        withoutActuallyEscaping(body) { body in
+            var sink = ClosureSink(body: body)
+            return forEachSuccessor(of: s, into: &sink)
         }
-        return guestMovesEnded && hostSuccessors(of: s, body)
+    }
+
+    /// `forEachSuccessor`, handing each transition to a sink. The explorer's
+    /// form: a sink is called directly, where a closure would be wrapped in
+    /// an object on every state.
+    @inline(__always)
+    public func forEachSuccessor<Sink: TransitionSink>(of s: PackedState, into sink: inout Sink) -> Bool {
+        var moves = Successors(system: Unmanaged.passUnretained(self), state: s, sink: sink)
+        let algebra = ConcreteAlgebra(system: self, state: s, bindings: Bindings())
+        let guestMovesEnded = view == .equivalence ? algebra.forEachEquivalenceMove(&moves) : algebra.forEachGuestMove(&moves)
+        sink = moves.sink
+        return guestMovesEnded && hostSuccessors(of: s, &sink)
+    }
+
+    private struct ClosureSink: TransitionSink {
+        let body: (Action, PackedState, Violation?) -> Bool
+        @inline(__always) mutating func take(_ action: Action, _ next: PackedState, _ violation: Violation?) -> Bool {
+            body(action, next, violation)
+        }
     }
 
     /// The guest moves of a state, as its transitions (`report`).
-    private struct Successors: GuestMoveSink {
+    private struct Successors<Sink: TransitionSink>: GuestMoveSink {
         /// Not retained, as in `ConcreteAlgebra`.
         let system: Unmanaged<TransitionSystem>
         let state: PackedState
-        let body: (Action, PackedState, Violation?) -> Bool
+        var sink: Sink
 
         @inline(__always)
         mutating func emit(_ move: GuestMove<Int, Bool>, _ after: ConcreteAlgebra) -> Bool {
-            system._withUnsafeGuaranteedRef { $0.report(move, from: state, to: after.state, body) }
+            let state = state
+            return system._withUnsafeGuaranteedRef { $0.report(move, from: state, to: after.state, &sink) }
         }
     }
 
@@ -39,8 +64,8 @@ extension TransitionSystem {
     /// breaks a property is reported with the state it leads to, which the
     /// search goes on from for the properties still open.
     @inline(__always)
-    private func report(_ move: GuestMove<Int, Bool>, from s: PackedState, to next: PackedState,
-                        _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+    private func report<Sink: TransitionSink>(_ move: GuestMove<Int, Bool>, from s: PackedState, to next: PackedState,
+                                              _ sink: inout Sink) -> Bool {
         guard move.enabled else { return true }
         guard move.isolation || move.leak || move.divergence == true || next != s else { return true }
         var action = Action(kind: move.kind, vm: Int8(move.vm), vcpu: Int8(move.vcpu ?? 0), subject: Int16(move.subject ?? 0),
@@ -50,7 +75,7 @@ extension TransitionSystem {
             let hit = tlbHit(s, base: tlbIndex(move.vm, vcpu), page: page) != nil
             let violation = Violation(property: .equivalence, vm: move.vm, frame: outcome.present ? outcome.target : -1,
                                       route: hit ? .tlbHit : .walk, observed: Int(action.reference))
-            return body(action, next, violation)
+            return sink.take(action, next, violation)
         }
         func violation(_ property: Property, _ observed: (Int) -> Int) -> Violation {
             let route: Violation.Route, frame: Int
@@ -66,14 +91,14 @@ extension TransitionSystem {
         if move.isolation {
             let broken = violation(.isolation) { owner(s, $0) }
             action.frame = Int16(broken.frame)
-            guard body(action, next, broken) else { return false }
+            guard sink.take(action, next, broken) else { return false }
         }
         if move.leak {
             let broken = violation(.noDataLeak) { writer(s, $0) }
             action.frame = Int16(broken.frame)
-            guard body(action, next, broken) else { return false }
+            guard sink.take(action, next, broken) else { return false }
         }
-        if !move.isolation && !move.leak && next != s { return body(action, next, nil) }
+        if !move.isolation && !move.leak && next != s { return sink.take(action, next, nil) }
         return true
     }
 
@@ -93,7 +118,8 @@ extension TransitionSystem {
     /// run on each rule's parameter choices whose guard holds, and on each
     /// host thread's rule in progress. A start takes the first idle thread
     /// (threads are kept sorted, so any idle one gives the same state).
-    private func hostSuccessors(of s: PackedState, _ body: (Action, PackedState, Violation?) -> Bool) -> Bool {
+    @inline(__always)
+    private func hostSuccessors<Sink: TransitionSink>(of s: PackedState, _ sink: inout Sink) -> Bool {
         let threads = layout.threadRule.count
         var idleThread = -1
         for thread in 0..<threads where s[layout.threadRule[thread]] == 0 {
@@ -111,13 +137,13 @@ extension TransitionSystem {
                 if guardHolds(rule: rule, bindings, in: s), let next = startRule(rule, atomic: isAtomic, bindings, on: max(idleThread, 0), in: s) {
                     if next != s {
                         let action = Action(kind: .startRule, subject: Int16(rule), bindings: bindings)
-                        guard body(action, next, nil) else { return false }
+                        guard sink.take(action, next, nil) else { return false }
                     }
                 }
             } while advance(&bindings, rule: rule)
         }
         for thread in 0..<threads where s[layout.threadRule[thread]] != 0 {
-            guard body(Action(kind: .continueRule, subject: Int16(thread)), continueRule(on: thread, in: s), nil) else { return false }
+            guard sink.take(Action(kind: .continueRule, subject: Int16(thread)), continueRule(on: thread, in: s), nil) else { return false }
         }
         return true
     }
