@@ -17,10 +17,11 @@ struct CellState {
 
     init(_ v: Vocabulary, name: String, over base: SymbolicState) throws(Z3Error) {
         let z3 = v.z3
-        let values: [Component.Index: [Z3Term]] = [
-            .frame: try v.everyValue(.frame)!, .vm: try v.everyValue(.vm)!, .gpage: try v.everyValue(.gpage)!,
-            .page: try v.everyPage()!, .vcpu: try v.everyVCPU()!, .slot: try v.everySlot()!,
-        ]
+        let shape = v.shape
+        var values: [Component.Index: [Z3Term]] = [:]
+        for index in Component.Index.allCases {
+            values[index] = try v.literals(of: index, count: shape.size(of: index))
+        }
         let components = base.components.map(\.component)
         var cells: [(constant: Z3Term, component: Int, indices: [Z3Term])] = []
         var position = -1

@@ -84,7 +84,7 @@ struct FormulaEncoder {
             case .nested, .root:
                 // An option's one field: equal to `some(target)` (the form Z3's
                 // quantifier instantiation does best with, measured on the bundled proofs).
-                let option = entries == .root && model.scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+                let option = entries == .root ? vocabulary.rootOption(model.scheme.features.guestTablesName) : vocabulary.optionalFrame
                 return try z3.equal(entry, option.constructors[1].make(encode(target)))
             case .tlb, .direct, .gpt, .referenceTLB:
                 return try z3.and([z3.not(empty), z3.equal(named, encode(target))])
@@ -123,22 +123,9 @@ struct FormulaEncoder {
     /// A map's entry: the entry, whether it is empty, and what it names (any
     /// value when empty).
     mutating func read(_ entries: EntryMap, vm: Term, indices: [Term]) throws(Z3Error) -> (entry: Z3Term, empty: Z3Term, target: Z3Term) {
-        let map: Z3Term = switch entries {
-        case .tlb: state.tlb
-        case .nested: state.nested
-        case .direct: state.directEntries
-        case .gpt: state.guestEntries
-        case .root: state.root
-        case .referenceTLB: state.referenceTLB
-        }
-        var entry = try z3.select(map, encode(vm))
+        var entry = try z3.select(state[entries.component], encode(vm))
         for index in indices { entry = try z3.select(entry, encode(index)) }
-        let datatype: Z3Datatype = switch entries {
-        case .tlb, .direct, .referenceTLB: vocabulary.frameEntry
-        case .nested: vocabulary.optionalFrame
-        case .gpt: vocabulary.guestEntry
-        case .root: model.scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
-        }
+        let datatype = try vocabulary.datatype(of: entries.component.value, rootTarget: model.scheme.features.guestTablesName)
         return (entry, try datatype.constructors[0].test(entry), try datatype.constructors[1].fields[0](entry))
     }
 

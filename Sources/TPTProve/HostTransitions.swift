@@ -22,7 +22,7 @@ extension SymbolicState {
     public static func initial(_ v: Vocabulary, model: Model) throws(Z3Error) -> SymbolicState {
         let z3 = v.z3
         let free = try v.ownership.constructors[0].make()
-        let rootNone = try (model.scheme.guestTablesNameGuestPhysical ? v.optionalGPage : v.optionalFrame).constructors[0].make()
+        let rootNone = try v.rootOption(model.scheme.features.guestTablesName).constructors[0].make()
         var arguments: [Z3Term] = []
         for _ in 0..<Rule.maxParameters {
             for type in ValueType.allCases { arguments.append(try z3.constantArray(v.slot, v.literal(type, 0))) }

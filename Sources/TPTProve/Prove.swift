@@ -62,7 +62,8 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
         var lines = [post == nil ? "state:" : "before:"] + before.map { "  " + $0 }
         if let transition {
             var parameters: [String] = []
-            for (name, term) in transition.parameters { parameters.append("\(name) = \(readable(try assignment.evaluate(term).description))") }
+            let names = try ElementNames(v) { term throws(Z3Error) in try assignment.evaluate(term) }
+            for (name, term) in transition.parameters { parameters.append("\(name) = \(names.name(try assignment.evaluate(term)))") }
             lines.append("transition: \(transition.name)" + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))"))
         }
         guard let post else { return lines }

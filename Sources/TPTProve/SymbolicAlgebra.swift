@@ -135,10 +135,10 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
 
     // MARK: Roots and the nested table
 
-    public var rootTargetType: ValueType { scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
+    public var rootTargetType: ValueType { scheme.features.guestTablesName }
 
     public mutating func setRoot(of vm: Z3Term, to target: Z3Term?) {
-        let option = scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+        let option = vocabulary.rootOption(rootTargetType)
         state.root = make { () throws(Z3Error) in
             let value: Z3Term
             if let target { value = try option.constructors[1].make(target) } else { value = try option.constructors[0].make() }
@@ -265,7 +265,7 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
 
     /// Target sets are arrays from the target sort (frames, or guest-physical
     /// pages under nested paging) to Bool.
-    private var targetSort: Z3Sort { scheme.guestTablesNameGuestPhysical ? vocabulary.gpage : vocabulary.frame }
+    private var targetSort: Z3Sort { vocabulary.sort(rootTargetType) }
 
     public var noTargets: Z3Term { make { () throws(Z3Error) in try z3.constantArray(targetSort, z3.bool(false)) } }
     public var allTargets: Z3Term { make { () throws(Z3Error) in try z3.constantArray(targetSort, z3.bool(true)) } }
@@ -287,7 +287,7 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
     }
 
     public func root(of vm: Z3Term) -> (present: Z3Term, target: Z3Term) {
-        let option = scheme.guestTablesNameGuestPhysical ? vocabulary.optionalGPage : vocabulary.optionalFrame
+        let option = vocabulary.rootOption(rootTargetType)
         let root = make { () throws(Z3Error) in try z3.select(state.root, vm) }
         return (make { () throws(Z3Error) in try option.constructors[1].test(root) },
                 make { () throws(Z3Error) in try option.constructors[1].fields[0](root) })

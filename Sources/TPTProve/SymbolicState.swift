@@ -45,6 +45,11 @@ public struct SymbolicState {
          (.referenceTLB, \.referenceTLB), (.progress, \.progress)]
     }
 
+    /// A component's array (not `.arguments`, which is one per parameter position and type).
+    public subscript(component: Component) -> Z3Term {
+        Self.componentArrays.first { $0.0 == component }.map { self[keyPath: $0.1] } ?? arguments[0]
+    }
+
     /// Every component's array, in a fixed order, with its description; the
     /// parameters of rules in progress are one array per parameter position
     /// and type, all `.arguments`.
@@ -59,33 +64,37 @@ public struct SymbolicState {
         slot * ValueType.allCases.count + ValueType.allCases.firstIndex(of: type)!
     }
 
-    /// Unconstrained arrays named `NAME.owner`, `NAME.tlb`, and so on.
+    /// Unconstrained arrays named `NAME.owner`, `NAME.tlb`, and so on, each
+    /// indexed as its component says (`Component.indices`) and holding its
+    /// value's sort (`Vocabulary.sort(of:rootTarget:)`).
     public static func fresh(_ v: Vocabulary, name: String, scheme: Scheme) throws(Z3Error) -> SymbolicState {
-        let z3 = v.z3
-        func array(_ component: String, _ domain: Z3Sort, _ range: Z3Sort) throws(Z3Error) -> Z3Term {
-            try z3.constant("\(name).\(component)", z3.arraySort(domain, range))
+        try make(v, scheme: scheme) { component, sort throws(Z3Error) in try v.z3.constant("\(name).\(component)", sort) }
+    }
+
+    /// A state whose arrays `array` makes, given each one's name and sort.
+    static func make(_ v: Vocabulary, scheme: Scheme,
+                     _ array: (_ name: String, _ sort: Z3Sort) throws(Z3Error) -> Z3Term) throws(Z3Error) -> SymbolicState {
+        let z3 = v.z3, rootTarget = scheme.features.guestTablesName
+        func sort(_ indices: [Component.Index], _ range: Z3Sort) throws(Z3Error) -> Z3Sort {
+            var sort = range
+            for index in indices.reversed() { sort = try z3.arraySort(v.sort(of: index), sort) }
+            return sort
         }
-        func perPage(_ range: Z3Sort) throws(Z3Error) -> Z3Sort { try z3.arraySort(v.page, range) }
-        func perVCPU(_ range: Z3Sort) throws(Z3Error) -> Z3Sort { try z3.arraySort(v.vcpu, range) }
-        let rootSort = scheme.guestTablesNameGuestPhysical ? v.optionalGPage.sort : v.optionalFrame.sort
+        func component(_ component: Component) throws(Z3Error) -> Z3Term {
+            try array(component.rawValue, sort(component.indices, v.sort(of: component.value, rootTarget: rootTarget)))
+        }
         var arguments: [Z3Term] = []
         for slot in 0..<Rule.maxParameters {
-            for type in ValueType.allCases { arguments.append(try array("argument\(slot).\(type.rawValue)", v.slot, v.sort(type))) }
+            for type in ValueType.allCases {
+                arguments.append(try array("argument\(slot).\(type.rawValue)",
+                                           sort(Component.arguments.indices, v.sort(of: .argument, rootTarget: rootTarget, type: type))))
+            }
         }
         return SymbolicState(
-            owner: try array("owner", v.frame, v.ownership.sort),
-            tag: try array("tag", v.frame, v.ownership.sort),
-            writer: try array("writer", v.frame, v.ownership.sort),
-            pinned: try array("pinned", v.frame, z3.boolSort()),
-            rmp: try array("rmp", v.frame, v.reverseMapEntry.sort),
-            root: try array("root", v.vm, rootSort),
-            tlb: try array("tlb", v.vm, perVCPU(perPage(v.frameEntry.sort))),
-            nested: try array("nested", v.vm, z3.arraySort(v.gpage, v.optionalFrame.sort)),
-            guestEntries: try array("guestEntries", v.vm, perPage(v.guestEntry.sort)),
-            directEntries: try array("directEntries", v.vm, perPage(v.frameEntry.sort)),
-            referenceTLB: try array("referenceTLB", v.vm, perVCPU(perPage(v.frameEntry.sort))),
-            progress: try array("progress", v.slot, v.progress),
-            arguments: arguments)
+            owner: try component(.owner), tag: try component(.tag), writer: try component(.writer), pinned: try component(.pinned),
+            rmp: try component(.rmp), root: try component(.root), tlb: try component(.tlb), nested: try component(.nested),
+            guestEntries: try component(.guestEntries), directEntries: try component(.directEntries),
+            referenceTLB: try component(.referenceTLB), progress: try component(.progress), arguments: arguments)
     }
 
     /// The same state with each component replaced, in `components` order;

@@ -120,8 +120,11 @@ public final class Vocabulary {
     /// Every slot: the host threads, every frame (bounded), or nil (unbounded).
     public func everySlot() throws(Z3Error) -> [Z3Term]? {
         guard scheduling == .hostThreads else { return try everyValue(.frame) }
-        return try (0..<configuration.hostThreads).map { i throws(Z3Error) in try named("thread", i, slot) }
+        return try (0..<configuration.hostThreads).map { i throws(Z3Error) in try hostThreadLiteral(i) }
     }
+
+    /// A host thread's slot: `thread0`, `thread1`.
+    public func hostThreadLiteral(_ index: Int) throws(Z3Error) -> Z3Term { try named("thread", index, slot) }
 
     /// Bounded: every value of the type, as its literals; nil unbounded.
     public func everyValue(_ type: ValueType) throws(Z3Error) -> [Z3Term]? {

@@ -67,19 +67,40 @@ public enum EntryMap: String, Sendable, CaseIterable {
     /// translation-equivalence proof (empty otherwise).
     case referenceTLB = "reference_tlb"
 
-    /// The sorts the map is indexed by after the VM, and the sort it names, under a scheme.
-    public func sorts(under scheme: Scheme) -> (indices: [ProofSort], target: ProofSort) {
+    /// The state's component the map reads.
+    public var component: Component {
         switch self {
-        case .tlb, .referenceTLB: return ([.vcpu, .page], .frame)
-        case .direct: return ([.page], .frame)
-        case .nested: return ([.gpage], .frame)
-        case .gpt: return ([.page], .gpage)
-        case .root: return ([], scheme.guestTablesNameGuestPhysical ? .gpage : .frame)
+        case .tlb: .tlb
+        case .nested: .nested
+        case .direct: .directEntries
+        case .gpt: .guestEntries
+        case .root: .root
+        case .referenceTLB: .referenceTLB
         }
     }
 
+    /// The sorts the map is indexed by after the VM, and the sort it names,
+    /// under a scheme: its component's (`Component.indices`, `Component.Value`).
+    public func sorts(under scheme: Scheme) -> (indices: [ProofSort], target: ProofSort) {
+        let indices = component.indices.dropFirst().map { index -> ProofSort in
+            switch index {
+            case .frame, .slot: .frame
+            case .vm: .vm
+            case .vcpu: .vcpu
+            case .page: .page
+            case .gpage: .gpage
+            }
+        }
+        let target: ProofSort = switch component.value {
+        case .guestEntry: .gpage
+        case .root: scheme.features.guestTablesName == .gpage ? .gpage : .frame
+        default: .frame
+        }
+        return (indices, target)
+    }
+
     /// Whether entries carry a permission.
-    public var hasPermission: Bool { self != .nested && self != .root }
+    public var hasPermission: Bool { component.value == .frameEntry || component.value == .guestEntry }
 }
 
 /// A value in a clause.

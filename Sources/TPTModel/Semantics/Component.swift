@@ -35,7 +35,7 @@ public enum Component: String, CaseIterable, Sendable {
     case arguments
 
     /// What a component is indexed by, outermost first.
-    public enum Index: Sendable {
+    public enum Index: Sendable, CaseIterable {
         case frame, vm, vcpu, page, gpage, slot
     }
 

@@ -1,24 +1,14 @@
 /// Places every component of the state into bit fields of a `PackedState`, sized
-/// for one configuration and view.
-///
-/// Encodings (0 always means "nothing", so the all-zero state is all-free):
-/// - owner (host record) and tag (TPT hardware; tpt only): 0 free, 1 host, 2 + v
-/// - writer (who wrote the frame last): 0 clean, 1 + v. What a guest wrote is
-///   not stored: it is whatever the guest chose (see `TransitionSystem+Walk.swift`)
-/// - pinned (pv only): 1 while the frame is a page table
-/// - reverse-map entry (snp only): 0 free, 1 + 2 * (vm * gpages + gpage) + validated
-/// - root: 0 none, 1 + target (tpt, nested, pv; not in the equivalence view)
-/// - TLB entry: 0 empty, 1 + 2 * (page * frames + frame) + writable;
-///   the entries of one vCPU are kept sorted, largest first, so a TLB is a set
-/// - nested entry (the nested table, or the host's p2m under the other schemes):
-///   0 empty, 1 + frame
-/// - per VM and virtual page, where the view has them: the guest's entry
-///   (0 empty, 1 + 2 * guest-physical page + writable) and the direct entry the
-///   hardware uses (0 empty, 1 + 2 * frame + writable)
-/// - equivalence view only: the reference nested-paging TLB, encoded as the TLB
-/// - host thread (safety view only): rule 0 idle or 1 + rule index, the next
-///   step, the parameters
+/// for one configuration and view: each cell of each component the scheme and
+/// view keep (`Component.isKept`) takes one field, wide enough for its value's
+/// codes (`CellCodes`). Two components are stored differently from their
+/// cells: a vCPU's TLB is a set of `tlb` entries (each naming its page),
+/// kept sorted, largest first, so equal sets are equal states; and a rule in
+/// progress sits on a host thread (safety view only): its rule, its next
+/// step, its parameters.
 public struct StateLayout: Sendable {
+    /// How each field's values are written.
+    public let codes: CellCodes
     public let owner: [Field]
     /// Hardware tags: tpt only, empty otherwise.
     public let tag: [Field]
@@ -56,25 +46,48 @@ public struct StateLayout: Sendable {
         func fields(_ component: Component, _ count: Int, values: Int) -> [Field] {
             component.isKept(under: features, in: view) ? (0..<count).map { _ in builder.field(values: values) } : []
         }
-        let targets = scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
+        let codes = CellCodes(configuration: c, rootTarget: features.guestTablesName, rules: rules)
+        self.codes = codes
+        let shape = StateShape(configuration: c, pages: pages, slots: c.hostThreads)
+        /// One field per cell of a component stored cell by cell.
+        func cells(_ component: Component) -> [Field] {
+            fields(component, shape.cells(of: component), values: codes.count(component.value))
+        }
         let tlbEntries = c.vms * c.vcpus * c.tlb
-        owner = fields(.owner, c.frames, values: c.vms + 2)
-        tag = fields(.tag, c.frames, values: c.vms + 2)
-        writer = fields(.writer, c.frames, values: c.vms + 1)
-        pinned = fields(.pinned, c.frames, values: 2)
-        rmp = fields(.rmp, c.frames, values: 1 + 2 * c.vms * c.gpages)
-        root = fields(.root, c.vms, values: 1 + targets)
-        tlb = fields(.tlb, tlbEntries, values: 1 + 2 * pages * c.frames)
-        referenceTLB = fields(.referenceTLB, tlbEntries, values: 1 + 2 * pages * c.frames)
-        nested = fields(.nested, c.vms * c.gpages, values: 1 + c.frames)
-        guestEntry = fields(.guestEntries, c.vms * pages, values: 1 + 2 * c.gpages)
-        directEntry = fields(.directEntries, c.vms * pages, values: 1 + 2 * c.frames)
-        threadRule = fields(.progress, c.hostThreads, values: 1 + rules)
-        threadStep = fields(.progress, c.hostThreads, values: 16)
-        threadParameter = fields(.arguments, c.hostThreads * maxRuleParameters, values: max(c.frames, c.vms, c.gpages))
+        owner = cells(.owner)
+        tag = cells(.tag)
+        writer = cells(.writer)
+        pinned = cells(.pinned)
+        rmp = cells(.rmp)
+        root = cells(.root)
+        tlb = fields(.tlb, tlbEntries, values: codes.count(.frameEntry, pages: pages))
+        referenceTLB = fields(.referenceTLB, tlbEntries, values: codes.count(.frameEntry, pages: pages))
+        nested = cells(.nested)
+        guestEntry = cells(.guestEntries)
+        directEntry = cells(.directEntries)
+        threadRule = fields(.progress, c.hostThreads, values: codes.count(.progress))
+        threadStep = fields(.progress, c.hostThreads, values: CellCodes.stepCodes)
+        threadParameter = fields(.arguments, c.hostThreads * maxRuleParameters, values: codes.count(.argument))
         self.maxRuleParameters = maxRuleParameters
         words = builder.word + (builder.shift > 0 ? 1 : 0)
         bits = builder.word * 64 + builder.shift
+    }
+
+    /// The fields of a component stored cell by cell, in the row-major order
+    /// of its indices; nil for the TLBs and rules in progress, which are not.
+    public func fields(of component: Component) -> [Field]? {
+        switch component {
+        case .owner: owner
+        case .tag: tag
+        case .writer: writer
+        case .pinned: pinned
+        case .rmp: rmp
+        case .root: root
+        case .nested: nested
+        case .guestEntries: guestEntry
+        case .directEntries: directEntry
+        case .tlb, .referenceTLB, .progress, .arguments: nil
+        }
     }
 
     private struct Builder {

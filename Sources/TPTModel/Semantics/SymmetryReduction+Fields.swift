@@ -8,6 +8,7 @@ struct FieldTable: @unchecked Sendable {
     let owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry: UnsafeBufferPointer<Field>
     let threadRule, threadStep, threadParameter: UnsafeBufferPointer<Field>
     let vcpus, tlbEntries, gpages, pages, frames, maxRuleParameters: Int
+    let codes: CellCodes
     /// Per rule: bit i set when parameter i is a frame, a VM.
     let frameParameters, vmParameters: UnsafeBufferPointer<UInt8>
 
@@ -41,6 +42,7 @@ struct FieldTable: @unchecked Sendable {
         pages = system.pages
         frames = c.frames
         maxRuleParameters = layout.maxRuleParameters
+        codes = layout.codes
     }
 
     func deallocate() {
@@ -56,24 +58,17 @@ struct FieldTable: @unchecked Sendable {
     @inline(__always) func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm &* gpages &+ gpage }
     @inline(__always) func pageIndex(_ vm: Int, _ page: Int) -> Int { vm &* pages &+ page }
 
-    /// A nonzero TLB entry's page, frame and writable bit (as `TransitionSystem.tlbEntry`).
-    @inline(__always) func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
-        let raw = code &- 1, mapping = raw >> 1
-        return (mapping / frames, mapping % frames, raw & 1 == 1)
-    }
+    /// The codes' formulas (`CellCodes`).
+    @inline(__always) func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) { codes.tlbEntry(code) }
+    @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int { codes.tlbCode(page: page, frame: frame, writable: writable) }
+    /// A nonzero reverse-map entry's VM.
+    @inline(__always) func reverseMapVM(_ code: Int) -> Int { codes.reverseMapEntry(code).vm }
 
-    /// A nonzero reverse-map entry's VM (as `TransitionSystem.reverseMapEntry`).
-    @inline(__always) func reverseMapVM(_ code: Int) -> Int { ((code &- 1) >> 1) / gpages }
-
-    /// A reverse-map entry with its VM renamed (as `TransitionSystem.reverseMapCode`).
+    /// A reverse-map entry with its VM renamed.
     @inline(__always) func renamedReverseMap(_ code: Int, _ r: Renaming) -> Int {
         guard code != 0 else { return 0 }
-        let vm = reverseMapVM(code)
-        return code &+ 2 &* (r.vm(vm) &- vm) &* gpages
-    }
-
-    @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {
-        1 &+ 2 &* (page &* frames &+ frame) &+ (writable ? 1 : 0)
+        let (vm, gpage, validated) = codes.reverseMapEntry(code)
+        return codes.reverseMapCode(vm: r.vm(vm), gpage: gpage, validated: validated)
     }
 
     /// Sorts one vCPU's entries, largest first (as `TransitionSystem.normalizeTLB`).

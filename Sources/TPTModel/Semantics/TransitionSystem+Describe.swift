@@ -1,25 +1,24 @@
 /// Human-readable names for states, actions and violations: what a counterexample
 /// table prints. Never on the hot path.
 extension TransitionSystem {
-    public func frameName(_ frame: Int) -> String { "f\(frame)" }
-    public func vmName(_ vm: Int) -> String { "vm\(vm)" }
+    public func frameName(_ frame: Int) -> String { Element.literal(.frame, frame).description }
+    public func vmName(_ vm: Int) -> String { Element.literal(.vm, vm).description }
 
-    func targetName(_ target: Int) -> String {
-        model.scheme.guestTablesNameGuestPhysical ? "g\(target)" : "f\(target)"
-    }
+    /// What a root names: a frame or a guest-physical page.
+    func targetName(_ target: Int) -> String { Element.literal(layout.codes.rootTarget, target).description }
 
     /// A guest entry: `empty` or a guest-physical page with its permission.
-    func guestEntryName(_ code: Int) -> String {
-        code == 0 ? "empty" : "g\(Self.entryTarget(code)) \(Self.entryIsWritable(code) ? "rw" : "ro")"
-    }
+    func guestEntryName(_ code: Int) -> String { text(code, as: .guestEntry) }
 
     /// A direct entry or a translation's outcome: a frame with its permission.
     func frameEntryName(_ code: Int, empty: String = "empty") -> String {
-        code == 0 ? empty : "\(frameName(Self.entryTarget(code))) \(Self.entryIsWritable(code) ? "rw" : "ro")"
+        code == 0 ? empty : text(code, as: .frameEntry)
     }
 
-    /// What printed states call a component (`Component.label`).
-    private func label(_ component: Component) -> String { component.label(under: model.scheme.features) }
+    /// A cell's packed code as printed states show its value.
+    private func text(_ code: Int, as kind: Component.Value) -> String {
+        layout.codes.value(of: code, as: kind).text(as: kind, rules: model.rules)
+    }
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
@@ -27,23 +26,12 @@ extension TransitionSystem {
         return "\(vmName(Int(action.vm))).cpu\(action.vcpu)"
     }
 
-    func tagName(_ code: Int) -> String {
-        switch code {
-        case Self.freeTag: return "free"
-        case Self.hostTag: return "host"
-        default: return vmName(code - 2)
-        }
-    }
+    func tagName(_ code: Int) -> String { text(code, as: .ownership) }
 
     func pageName(_ page: Int) -> String { "p\(page)" }
 
     func operandName(_ operand: Operand, _ type: ValueType, _ bindings: Bindings) -> String {
-        let value = operand.value(bindings)
-        switch type {
-        case .frame: return frameName(value)
-        case .vm: return vmName(value)
-        case .gpage: return "g\(value)"
-        }
+        Element.literal(type, operand.value(bindings)).description
     }
 
     /// A step with its operands filled in, e.g. `set_tag(f2, free)`.
@@ -190,88 +178,6 @@ extension TransitionSystem {
                 result.append(text("primitive", describe(rule.steps[step], bindings)))
             }
             return result
-        }
-    }
-
-    /// Every component of a state, named, in a fixed order.
-    public func components(of s: PackedState) -> [StateComponent] {
-        let c = configuration
-        var result: [StateComponent] = []
-        for frame in 0..<c.frames {
-            result.append(StateComponent(name: "\(label(.owner)) \(frameName(frame))", value: .text(tagName(owner(s, frame)))))
-            if !layout.tag.isEmpty {
-                result.append(StateComponent(name: "\(label(.tag)) \(frameName(frame))", value: .text(tagName(tag(s, frame)))))
-            }
-            let frameWriter = writer(s, frame)
-            result.append(StateComponent(name: "\(label(.writer)) \(frameName(frame))", value: .text(frameWriter == 0 ? "clean" : vmName(frameWriter - 1))))
-            if !layout.pinned.isEmpty {
-                result.append(StateComponent(name: "\(label(.pinned)) \(frameName(frame))", value: .text(s[layout.pinned[frame]] != 0 ? "yes" : "no")))
-            }
-            if !layout.rmp.isEmpty {
-                result.append(StateComponent(name: "\(label(.rmp)) \(frameName(frame))", value: .text(reverseMapName(s[layout.rmp[frame]]))))
-            }
-        }
-        for vm in 0..<c.vms {
-            if !layout.root.isEmpty {
-                let root = s[layout.root[vm]]
-                result.append(StateComponent(name: "\(label(.root)) \(vmName(vm))", value: .text(root == 0 ? "none" : targetName(root - 1))))
-            }
-            for page in 0..<pages {
-                if !layout.guestEntry.isEmpty {
-                    let guest = s[layout.guestEntry[pageIndex(vm, page)]]
-                    result.append(StateComponent(name: "\(label(.guestEntries)) \(vmName(vm)) \(pageName(page))", value: .text(guestEntryName(guest))))
-                }
-                if !layout.directEntry.isEmpty {
-                    let direct = s[layout.directEntry[pageIndex(vm, page)]]
-                    result.append(StateComponent(name: "\(label(.directEntries)) \(vmName(vm)) \(pageName(page))", value: .text(frameEntryName(direct))))
-                }
-            }
-            for vcpu in 0..<c.vcpus {
-                let cpu = c.vcpus == 1 ? vmName(vm) : "\(vmName(vm)).cpu\(vcpu)"
-                result.append(StateComponent(name: "\(label(.tlb)) \(cpu)", value: .set(tlbContents(s, layout.tlb, base: tlbIndex(vm, vcpu)))))
-                if !layout.referenceTLB.isEmpty {
-                    result.append(StateComponent(name: "\(label(.referenceTLB)) \(cpu)", value: .set(tlbContents(s, layout.referenceTLB, base: tlbIndex(vm, vcpu)))))
-                }
-            }
-            let table = label(.nested)
-            for gpage in 0..<c.gpages {
-                let code = s[layout.nested[nestedIndex(vm, gpage)]]
-                result.append(StateComponent(name: "\(table) \(vmName(vm)) g\(gpage)", value: .text(code == 0 ? "empty" : frameName(code - 1))))
-            }
-        }
-        for thread in 0..<layout.threadRule.count {
-            let ruleCode = s[layout.threadRule[thread]]
-            var text = "idle"
-            if ruleCode != 0 {
-                let rule = model.rules[ruleCode - 1]
-                text = "\(ruleCall(rule, threadBindings(s, thread))) at step \(s[layout.threadStep[thread]] + 1)/\(rule.steps.count)"
-            }
-            let host = label(.progress)
-            result.append(StateComponent(name: layout.threadRule.count == 1 ? host : "\(host) thread \(thread)", value: .text(text)))
-        }
-        return result
-    }
-
-    /// A reverse-map entry: `free`, or `vm0 g1` with `validated` once the guest validated it.
-    func reverseMapName(_ code: Int) -> String {
-        guard code != 0 else { return "free" }
-        let (vm, gpage, validated) = reverseMapEntry(code)
-        return "\(vmName(vm)) g\(gpage)" + (validated ? " validated" : "")
-    }
-
-    private func tlbContents(_ s: PackedState, _ fields: [Field], base: Int) -> [String] {
-        (base..<(base + configuration.tlb)).compactMap { index -> String? in
-            let code = s[fields[index]]
-            guard code != 0 else { return nil }
-            let (page, frame, writable) = tlbEntry(code)
-            return "\(pageName(page))->\(frameName(frame)) \(writable ? "rw" : "ro")"
-        }
-    }
-
-    /// What differs between two states, as `name: old -> new` lines.
-    public func changes(from before: PackedState, to after: PackedState) -> [String] {
-        zip(components(of: before), components(of: after)).compactMap { old, new in
-            old.value == new.value ? nil : "\(old.name): \(old.value) -> \(new.value)"
         }
     }
 }

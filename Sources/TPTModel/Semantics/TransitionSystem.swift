@@ -85,32 +85,19 @@ public final class TransitionSystem: Sendable {
     @inline(__always) public func nestedIndex(_ vm: Int, _ gpage: Int) -> Int { vm * configuration.gpages + gpage }
     @inline(__always) public func pageIndex(_ vm: Int, _ page: Int) -> Int { vm * pages + page }
 
-    @inline(__always) static func tagCode(vm: Int) -> Int { 2 + vm }
-    static let freeTag = 0
-    static let hostTag = 1
-
-    @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int {
-        1 + 2 * (page * configuration.frames + frame) + (writable ? 1 : 0)
-    }
-
-    /// A reverse-map entry assigned to the VM at the guest-physical page (snp).
+    // The codes' formulas (`CellCodes`), as the successor function reads them.
+    @inline(__always) static func tagCode(vm: Int) -> Int { CellCodes.ownership(vm: vm) }
+    static let freeTag = CellCodes.free
+    static let hostTag = CellCodes.host
+    @inline(__always) static func entryCode(target: Int, writable: Bool) -> Int { CellCodes.entryCode(target: target, writable: writable) }
+    @inline(__always) public static func entryTarget(_ code: Int) -> Int { CellCodes.entryTarget(code) }
+    @inline(__always) public static func entryIsWritable(_ code: Int) -> Bool { CellCodes.entryIsWritable(code) }
+    @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int { layout.codes.tlbCode(page: page, frame: frame, writable: writable) }
+    @inline(__always) public func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) { layout.codes.tlbEntry(code) }
     @inline(__always) public func reverseMapCode(vm: Int, gpage: Int, validated: Bool) -> Int {
-        1 + 2 * (vm * configuration.gpages + gpage) + (validated ? 1 : 0)
+        layout.codes.reverseMapCode(vm: vm, gpage: gpage, validated: validated)
     }
-
-    /// Decodes a nonzero reverse-map entry.
-    @inline(__always) public func reverseMapEntry(_ code: Int) -> (vm: Int, gpage: Int, validated: Bool) {
-        let raw = code - 1
-        let assignment = raw >> 1
-        return (assignment / configuration.gpages, assignment % configuration.gpages, raw & 1 == 1)
-    }
-
-    /// Decodes a nonzero TLB entry.
-    @inline(__always) public func tlbEntry(_ code: Int) -> (page: Int, frame: Int, writable: Bool) {
-        let raw = code - 1
-        let mapping = raw >> 1
-        return (mapping / configuration.frames, mapping % configuration.frames, raw & 1 == 1)
-    }
+    @inline(__always) public func reverseMapEntry(_ code: Int) -> (vm: Int, gpage: Int, validated: Bool) { layout.codes.reverseMapEntry(code) }
 
     /// Keeps one vCPU's TLB entries (or, given `layout.referenceTLB`, its
     /// reference TLB's) sorted, largest first, so equal sets are equal states.
