@@ -40,23 +40,27 @@ public enum Operand: Sendable, Equatable {
     }
 }
 
-/// Values of a rule's parameters, in a fixed-size inline store (no allocation on the
-/// hot path).
+/// Values of a rule's parameters, in one word (no allocation, and in a
+/// register on the hot path: the explicit checker writes a parameter for
+/// every choice of values it tries).
+///
+/// Invariant: `Rule.maxParameters` (4) values, each in 0..<65536 (a frame, VM
+/// or guest-physical page of a configuration that fits a packed state), in
+/// 16-bit lanes, parameter i in bits 16i..<16i+16.
 public struct Bindings: Sendable, Hashable {
-    var storage: SIMD4<Int32> = .zero
+    var storage: UInt64 = 0
 
     public init() {}
 
     public init(_ values: [Int]) {
-        for (index, value) in values.enumerated() { storage[index] = Int32(value) }
+        for (index, value) in values.enumerated() { self[index] = value }
     }
 
-    public subscript(index: Int) -> Int {
-        get { Int(storage[index]) }
-        // In registers: a lane written by a run-time index goes through
-        // memory, and the next whole-vector read stalls on it.
+    @inline(__always) public subscript(index: Int) -> Int {
+        get { Int(truncatingIfNeeded: (storage &>> UInt64(16 &* index)) & 0xFFFF) }
         set {
-            storage.replace(with: Int32(truncatingIfNeeded: newValue), where: SIMD4(0, 1, 2, 3) .== SIMD4(repeating: Int32(index)))
+            let shift = UInt64(16 &* index)
+            storage = storage & ~(0xFFFF &<< shift) | (UInt64(truncatingIfNeeded: newValue) & 0xFFFF) &<< shift
         }
     }
 }
