@@ -123,7 +123,7 @@ struct FormulaEncoder {
     /// A map's entry: the entry, whether it is empty, and what it names (any
     /// value when empty).
     mutating func read(_ entries: EntryMap, vm: Term, indices: [Term]) throws(Z3Error) -> (entry: Z3Term, empty: Z3Term, target: Z3Term) {
-        var entry = try z3.select(state[entries.component], encode(vm))
+        var entry = try z3.select(state.array(of: entries.component), encode(vm))
         for index in indices { entry = try z3.select(entry, encode(index)) }
         let datatype = try vocabulary.datatype(of: entries.component.value, rootTarget: model.scheme.features.guestTablesName)
         return (entry, try datatype.constructors[0].test(entry), try datatype.constructors[1].fields[0](entry))

@@ -39,12 +39,9 @@ extension SymbolicState {
                 arguments[index] = try z3.store(arguments[index], key, v.term(.element(values[position]), as: .argument, rootTarget: rootTarget))
             }
         }
-        var built = try make(v, scheme: model.scheme) { name, _ throws(Z3Error) in
-            guard let component = Component(rawValue: name), component != .progress else { return progress }
-            return try array(of: component)
-        }
-        built.arguments = arguments
-        return built
+        return try make(v, scheme: model.scheme,
+                        component: { component, _ throws(Z3Error) in component == .progress ? progress : try array(of: component) },
+                        argument: { position, type, _ in arguments[argumentIndex(position, type)] })
 
         /// Constant arrays of the component's empty value, with a store for
         /// each index whose cells are not all empty.

@@ -45,9 +45,13 @@ public struct SymbolicState {
          (.referenceTLB, \.referenceTLB), (.progress, \.progress)]
     }
 
-    /// A component's array (not `.arguments`, which is one per parameter position and type).
-    public subscript(component: Component) -> Z3Term {
-        Self.componentArrays.first { $0.0 == component }.map { self[keyPath: $0.1] } ?? arguments[0]
+    /// A component's array; `.arguments` has one per parameter position and
+    /// type (`arguments`), not one.
+    public func array(of component: Component) throws(Z3Error) -> Z3Term {
+        guard let path = Self.componentArrays.first(where: { $0.0 == component })?.1 else {
+            throw Z3Error(message: "the rules' parameters are one array per position and type")
+        }
+        return self[keyPath: path]
     }
 
     /// Every component's array, in a fixed order, with its description; the
@@ -68,12 +72,15 @@ public struct SymbolicState {
     /// indexed as its component says (`Component.indices`) and holding its
     /// value's sort (`Vocabulary.sort(of:rootTarget:)`).
     public static func fresh(_ v: Vocabulary, name: String, scheme: Scheme) throws(Z3Error) -> SymbolicState {
-        try make(v, scheme: scheme) { component, sort throws(Z3Error) in try v.z3.constant("\(name).\(component)", sort) }
+        try make(v, scheme: scheme,
+                 component: { component, sort throws(Z3Error) in try v.z3.constant("\(name).\(component.rawValue)", sort) },
+                 argument: { position, type, sort throws(Z3Error) in try v.z3.constant("\(name).argument\(position).\(type.rawValue)", sort) })
     }
 
-    /// A state whose arrays `array` makes, given each one's name and sort.
-    static func make(_ v: Vocabulary, scheme: Scheme,
-                     _ array: (_ name: String, _ sort: Z3Sort) throws(Z3Error) -> Z3Term) throws(Z3Error) -> SymbolicState {
+    /// A state whose arrays the functions make, given each one's component
+    /// (or parameter position and type) and sort.
+    static func make(_ v: Vocabulary, scheme: Scheme, component array: (Component, Z3Sort) throws(Z3Error) -> Z3Term,
+                     argument: (_ position: Int, ValueType, Z3Sort) throws(Z3Error) -> Z3Term) throws(Z3Error) -> SymbolicState {
         let z3 = v.z3, rootTarget = scheme.features.guestTablesName
         func sort(_ indices: [Component.Index], _ range: Z3Sort) throws(Z3Error) -> Z3Sort {
             var sort = range
@@ -81,13 +88,12 @@ public struct SymbolicState {
             return sort
         }
         func component(_ component: Component) throws(Z3Error) -> Z3Term {
-            try array(component.rawValue, sort(component.indices, v.sort(of: component.value, rootTarget: rootTarget)))
+            try array(component, sort(component.indices, v.sort(of: component.value, rootTarget: rootTarget)))
         }
         var arguments: [Z3Term] = []
-        for slot in 0..<Rule.maxParameters {
+        for position in 0..<Rule.maxParameters {
             for type in ValueType.allCases {
-                arguments.append(try array("argument\(slot).\(type.rawValue)",
-                                           sort(Component.arguments.indices, v.sort(of: .argument, rootTarget: rootTarget, type: type))))
+                arguments.append(try argument(position, type, sort(Component.arguments.indices, v.sort(of: .argument, rootTarget: rootTarget, type: type))))
             }
         }
         return SymbolicState(

@@ -1,11 +1,13 @@
-/// The state's components, described once: what each is indexed by, under
+/// The state's components, described once: what each is indexed by, what
+/// kind of value a cell holds (`value`, in `Component+Value.swift`), under
 /// which schemes and views a state keeps it, and what printed states call
 /// it. The packed layout (`StateLayout`), the symbolic state
-/// (`SymbolicState.components`), bounded model checking's cells (`CellState`)
-/// and both printers read this description. A component the model's scheme
-/// and view do not keep is absent from packed states and never changes in a
-/// symbolic one: the resolver refuses the steps that would change it. (A
-/// printed component of one state, name and value, is a `StateComponent`.)
+/// (`SymbolicState.make`), bounded model checking's cells (`CellState`), the
+/// proof language's maps (`EntryMap`) and the printer (`StateValues`) read
+/// this description. A component the model's scheme and view do not keep is
+/// absent from packed states and never changes in a symbolic one: the
+/// resolver refuses the steps that would change it. (A printed component of
+/// one state, name and value, is a `StateComponent`.)
 public enum Component: String, CaseIterable, Sendable {
     /// Per frame: the host's record of who owns it.
     case owner
@@ -51,7 +53,7 @@ public enum Component: String, CaseIterable, Sendable {
     }
 
     /// What printed states call the component, before its indices
-    /// (`owner f0`, `p2m vm0 g1`): the one name both printers and ITF use.
+    /// (`owner f0`, `p2m vm0 g1`): the one name every printed state and ITF use.
     public func label(under features: SchemeFeatures) -> String {
         switch self {
         case .owner, .tag, .writer, .pinned, .rmp, .root, .tlb: rawValue
