@@ -53,6 +53,8 @@ import Testing
                 let (next, violated) = successors(system, state)
                 for renaming in renamings(reduction, count: 3, seed: UInt64(index)) {
                     let renamed = reduction.renamed(state, renaming)
+                    let defined = system.values(of: state).renamed(vm: { renaming.vm($0) }, frame: { renaming.frame($0) })
+                    #expect(renamed == system.state(from: defined), "\(name): the packed renaming is the described one")
                     let (renamedNext, renamedViolated) = successors(system, renamed)
                     #expect(renamedNext == Set(next.map { reduction.renamed($0, renaming) }), "\(name): successors of a renamed state")
                     #expect(renamedViolated == violated, "\(name): properties broken from a renamed state")

@@ -68,7 +68,7 @@ public enum Element: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The value of one cell, whatever backend holds it: what packed codes and Z3
-/// values both decode to, and what both printers print. Which cases a cell
+/// values both decode to, and what the printer prints. Which cases a cell
 /// may hold is its component's `Component.Value`.
 public enum CellValue: Hashable, Sendable {
     /// free, clean, no, none, empty or idle: what a cell of the all-zero state holds.
@@ -91,7 +91,7 @@ public enum CellValue: Hashable, Sendable {
     /// counterexample to induction, which may start anywhere, holds one.
     case unknownProgress(UInt64)
 
-    /// The value as both printers and ITF show it.
+    /// The value as printed states and ITF show it.
     public func text(as kind: Component.Value, rules: [Rule]) -> String {
         switch self {
         case .none:

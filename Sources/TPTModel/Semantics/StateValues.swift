@@ -85,7 +85,7 @@ public struct StateValues: Sendable, Equatable {
         zip(component.indices, indices).reduce(0) { $0 * shape.size(of: $1.0) + $1.1 }
     }
 
-    /// Every component, named as both printers, the counterexample table and
+    /// Every component, named as the counterexample table, `prove`'s counterexamples and
     /// ITF name it, in a fixed order: per frame, then per VM, then the rules
     /// in progress. A vCPU's TLB is one component, the set of its entries.
     /// `omittingNone`: leave out cells that hold nothing (empty entries, no
@@ -137,6 +137,48 @@ public struct StateValues: Sendable, Equatable {
             case .keyFrames: "\(host) f\(slot)"
             }
             result.append(StateComponent(name: name, value: .text(text(.progress, value))))
+        }
+        return result
+    }
+}
+
+extension StateValues {
+    /// The state with VMs and frames renamed: each cell moves to its
+    /// indices' new names, and every VM and frame a value names (an owner, a
+    /// root, an entry's target, a rule's argument) is renamed. Symmetry
+    /// reduction's meaning, defined on the description; its packed fast path
+    /// (`SymmetryReduction.renamed`) is tested against it.
+    public func renamed(vm: (Int) -> Int, frame: (Int) -> Int) -> StateValues {
+        func rename(_ element: Element) -> Element {
+            switch element {
+            case .literal(.vm, let index): .literal(.vm, vm(index))
+            case .literal(.frame, let index): .literal(.frame, frame(index))
+            default: element
+            }
+        }
+        func rename(_ value: CellValue) -> CellValue {
+            switch value {
+            case .element(let element): .element(rename(element))
+            case .entry(let target, let writable): .entry(rename(target), writable: writable)
+            case .assigned(let owner, let gpage, let validated): .assigned(vm: rename(owner), gpage: gpage, validated: validated)
+            case .running(let rule, let nextStep, let arguments): .running(rule: rule, nextStep: nextStep, arguments: arguments.map(rename))
+            case .none, .host, .yes, .unknownProgress: value
+            }
+        }
+        var result = StateValues(shape, features: features, view: view)
+        for (component, cells) in self.cells {
+            let sizes = component.indices.map { shape.size(of: $0) }
+            for (position, value) in cells.enumerated() {
+                // The position's indices, innermost last, each renamed if it is a VM or frame.
+                var rest = position, target = 0, stride = 1
+                for (index, size) in zip(component.indices, sizes).reversed() {
+                    let here = rest % size
+                    rest /= size
+                    target += stride * (index == .vm ? vm(here) : index == .frame ? frame(here) : here)
+                    stride *= size
+                }
+                result[component, at: target] = rename(value)
+            }
         }
         return result
     }
