@@ -81,6 +81,13 @@ let validModel = """
         ("tlb 2", "tlb 9", 3, 54, "'tlb' must be between 1 and 4, not 9"),
         ("fanout 2", "fan 2", 3, 44, "unknown configuration setting 'fan'"),
         ("set_tag(f0, vm0)", "set_tag(f7, vm0)", 6, 11, "frame 'f7' is out of range: the configuration has 4 frames"),
+        // A literal is its prefix and a number: no sign, no leading zero (these trapped once).
+        ("set_tag(f0, vm0)", "set_tag(f-1, vm0)", 6, 11, "unknown name 'f-1' (expected a frame: a parameter or a literal such as f0)"),
+        ("set_tag(f0, vm0)", "set_tag(f0, vm-1)", 6, 15, "expected a tag: free, host, or a vm"),
+        ("set_root(vm0, f0)", "set_root(vm0, f-0)", 6, 54, "unknown name 'f-0'"),
+        ("set_root(vm0, f0)", "set_root(vm-1, f0)", 6, 49, "unknown name 'vm-1' (expected a vm"),
+        ("set_tag(f0, vm0)", "set_tag(f01, vm0)", 6, 11, "unknown name 'f01'"),
+        ("set_tag(f0, vm0)", "set_tag(f0, vm99999999999)", 6, 15, "expected a tag: free, host, or a vm"),
         ("set_tag(f, v)", "set_tag(v, f)", 9, 14, "'v' is a vm, but a frame is expected here"),
         ("shootdown(f)", "shoot(f)", 12, 24, "unknown step 'shoot'"),
         ("tag(f) == free and", "tag(f) = free and", 8, 15, "unexpected '=' (did you mean '=='?)"),

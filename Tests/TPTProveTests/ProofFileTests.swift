@@ -124,6 +124,9 @@ import TPTZ3
         }
         #expect(message("forall k: frame.", "forall k: cpu.") == "14:13: unknown sort 'cpu' (expected frame, vm, gpage, page, vcpu)")
         #expect(message("reclaim.f(k) == k", "reclaim.x(k) == k") == "14:51: rule 'reclaim' has no parameter 'x'")
+        // A literal with a sign or a leading zero names nothing (a negative one trapped once).
+        #expect(message("reclaim.f(k) == k", "reclaim.f(k) == f-1")?.hasPrefix("14:59: unknown name 'f-1'") == true)
+        #expect(message("reclaim.f(k) == k", "reclaim.f(k) == f00")?.hasPrefix("14:59: unknown name 'f00'") == true)
         #expect(message("running(f, reclaim, 2..6)", "running(f, reclaim, 2..7)") == "19:64: 'reclaim' has steps 1 to 6; a rule in progress is next at step 2 to 6")
         #expect(message("owner(f) == v or", "owner(f) == g or")?.hasSuffix("cannot compare a ownership with a gpage") == true)
         #expect(message("proves isolation, no_data_leak", "proves isolation, equivalent_to_nested")

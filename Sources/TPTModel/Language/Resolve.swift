@@ -187,7 +187,7 @@ struct Resolver {
             return .parameter(index)
         }
         for (prefix, literalType) in Self.literalPrefixes where name.hasPrefix(prefix) {
-            guard let value = Int(name.dropFirst(prefix.count)) else { continue }
+            guard let value = literalIndex(name.dropFirst(prefix.count)) else { continue }
             guard literalType == type else {
                 throw Diagnostic("'\(name)' is a \(literalType.rawValue), but a \(type.rawValue) is expected here", at: location)
             }

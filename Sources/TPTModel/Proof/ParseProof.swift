@@ -332,7 +332,7 @@ private struct ProofParser {
             return (.variable(word, bound.sort), bound.sort, location)
         }
         for (prefix, sort) in Self.literalPrefixes where word.hasPrefix(prefix) {
-            guard let index = Int(word.dropFirst(prefix.count)) else { continue }
+            guard let index = literalIndex(word.dropFirst(prefix.count)) else { continue }
             let c = model.configuration
             let count = [ProofSort.frame: c.frames, .vm: c.vms, .gpage: c.gpages, .page: c.virtualPages, .vcpu: c.vcpus][sort]!
             guard index < count else {
