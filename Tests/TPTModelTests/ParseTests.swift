@@ -119,6 +119,17 @@ let validModel = """
         let error = diagnostic(replacing: "tag(f) is vm", with: deep)
         #expect(error?.message == "expression is nested more than 32 levels deep")
         #expect(error?.location.line == 11)
+        // Long operator chains build trees as deep as parentheses do (14,000
+        // and-ed terms overflowed the stack): one limit covers both.
+        for long in [String(repeating: " and tag(f) is vm", count: 14_000), String(repeating: " or tag(f) is vm", count: 300),
+                     " and" + String(repeating: " not", count: 300) + " tag(f) is vm"] {
+            let long = diagnostic(replacing: "tag(f) is vm", with: "tag(f) is vm" + long)
+            #expect(long?.message.hasPrefix("expression has more than 256 operators") == true, "\(long?.message ?? "accepted")")
+            #expect(long?.location.line == 11)
+        }
+        // At the limit, it is accepted.
+        let atLimit = validModel.replacingOccurrences(of: "tag(f) is vm", with: "tag(f) is vm" + String(repeating: " and tag(f) is vm", count: 127))
+        #expect(throws: Never.self) { try parseModel(atLimit, file: "wide.tpt") }
     }
 
     @Test func guardsEvaluateAsWritten() throws {

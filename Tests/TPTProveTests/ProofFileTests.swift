@@ -124,6 +124,15 @@ import TPTZ3
         }
         #expect(message("forall k: frame.", "forall k: cpu.") == "14:13: unknown sort 'cpu' (expected frame, vm, gpage, page, vcpu)")
         #expect(message("reclaim.f(k) == k", "reclaim.x(k) == k") == "14:51: rule 'reclaim' has no parameter 'x'")
+        // Clauses have the models' limit on size: deep parentheses, long not, and and => chains.
+        let deep = String(repeating: "(", count: 5_000) + "reclaim.f(k) == k" + String(repeating: ")", count: 5_000)
+        #expect(message("reclaim.f(k) == k", deep) == "14:75: expression is nested more than 32 levels deep")
+        #expect(message("reclaim.f(k) == k", String(repeating: "not ", count: 30_000) + "reclaim.f(k) == k")?
+            .contains("expression has more than 256 operators") == true)
+        #expect(message("reclaim.f(k) == k", Array(repeating: "k == k", count: 20_000).joined(separator: " and "))?
+            .contains("expression has more than 256 operators") == true)
+        #expect(message("reclaim.f(k) == k", "reclaim.f(" + String(repeating: "reclaim.f(", count: 40) + "k" + String(repeating: ")", count: 41) + " == k")?
+            .contains("nested more than 32 levels deep") == true)
         // A literal with a sign or a leading zero names nothing (a negative one trapped once).
         #expect(message("reclaim.f(k) == k", "reclaim.f(k) == f-1")?.hasPrefix("14:59: unknown name 'f-1'") == true)
         #expect(message("reclaim.f(k) == k", "reclaim.f(k) == f00")?.hasPrefix("14:59: unknown name 'f00'") == true)

@@ -24,9 +24,9 @@ let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "
 struct Parser {
     private var tokens: [Token]
     private var position = 0
-    /// Expression nesting so far: bounded, so no input can exhaust the stack.
-    private var depth = 0
-    static let maxDepth = 32
+    /// The current expression's size so far: bounded, so no input can
+    /// exhaust the stack (`ExpressionBudget`).
+    private var budget = ExpressionBudget()
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -241,14 +241,13 @@ struct Parser {
     }
 
     private mutating func parseExpression() throws(Diagnostic) -> ExpressionSyntax {
-        depth += 1
-        defer { depth -= 1 }
-        if depth > Self.maxDepth {
-            throw error("expression is nested more than \(Self.maxDepth) levels deep")
-        }
+        if budget.isAtTop { budget.start() }
+        try budget.enter(at: current.location)
+        defer { budget.leave() }
         var left = try parseAnd()
         while current.isWord("or") {
             let location = advance().location
+            try budget.spendOperator(at: location)
             left = .or(left, try parseAnd(), location)
         }
         return left
@@ -258,6 +257,7 @@ struct Parser {
         var left = try parseUnary()
         while current.isWord("and") {
             let location = advance().location
+            try budget.spendOperator(at: location)
             left = .and(left, try parseUnary(), location)
         }
         return left
@@ -266,9 +266,10 @@ struct Parser {
     private mutating func parseUnary() throws(Diagnostic) -> ExpressionSyntax {
         if current.isWord("not") {
             let location = advance().location
+            try budget.spendOperator(at: location)
             var negations = 1
             while current.isWord("not") {
-                _ = advance()
+                try budget.spendOperator(at: advance().location)
                 negations += 1
             }
             let operand = try parseUnary()
@@ -277,10 +278,12 @@ struct Parser {
         let left = try parsePrimary()
         if current.isSymbol("==") || current.isSymbol("!=") {
             let token = advance()
+            try budget.spendOperator(at: token.location)
             return .compare(equal: token.isSymbol("=="), left, try parsePrimary(), token.location)
         }
         if current.isWord("is") {
             let location = advance().location
+            try budget.spendOperator(at: location)
             try expectWord("vm", context: "after 'is'")
             return .isVM(left, location)
         }

@@ -23,6 +23,9 @@ private struct ProofParser {
     var model: Model!
     /// Bound variables, innermost last.
     var scope: [(name: String, sort: ProofSort)] = []
+    /// The current clause's size so far: bounded, so no input can exhaust
+    /// the stack (`ExpressionBudget`, the limit models have too).
+    var budget = ExpressionBudget()
 
     init(tokens: [Token], file: String) {
         self.tokens = tokens
@@ -91,6 +94,7 @@ private struct ProofParser {
                 throw error("clause '\(clauseName)' is declared twice", at: keyword)
             }
             try expectSymbol(":", "after the clause's name")
+            budget.start()
             clauses.append(Clause(name: clauseName, formula: try formula(), location: keyword.location))
         }
         if clauses.isEmpty { throw error("a proof needs at least one clause") }
@@ -102,7 +106,7 @@ private struct ProofParser {
 
     mutating func formula() throws(Diagnostic) -> Formula {
         if current.isWord("forall") {
-            _ = advance()
+            try budget.spendOperator(at: advance().location)
             var bound: [(name: String, sort: ProofSort)] = []
             repeat {
                 if current.isSymbol(",") { _ = advance() }
@@ -121,7 +125,7 @@ private struct ProofParser {
         }
         let left = try disjunction()
         if current.isSymbol("=>") {
-            _ = advance()
+            try budget.spendOperator(at: advance().location)
             return .implies(left, try formula())
         }
         return left
@@ -130,7 +134,7 @@ private struct ProofParser {
     mutating func disjunction() throws(Diagnostic) -> Formula {
         var result = try conjunction()
         while current.isWord("or") {
-            _ = advance()
+            try budget.spendOperator(at: advance().location)
             result = .or(result, try conjunction())
         }
         return result
@@ -139,7 +143,7 @@ private struct ProofParser {
     mutating func conjunction() throws(Diagnostic) -> Formula {
         var result = try unary()
         while current.isWord("and") {
-            _ = advance()
+            try budget.spendOperator(at: advance().location)
             result = .and(result, try unary())
         }
         return result
@@ -147,11 +151,12 @@ private struct ProofParser {
 
     mutating func unary() throws(Diagnostic) -> Formula {
         if current.isWord("not") {
-            _ = advance()
+            try budget.spendOperator(at: advance().location)
             return .not(try unary())
         }
         if current.isSymbol("(") {
-            _ = advance()
+            try budget.enter(at: advance().location)
+            defer { budget.leave() }
             let inner = try formula()
             try expectSymbol(")", "to close '('")
             return inner
@@ -275,6 +280,8 @@ private struct ProofParser {
 
     mutating func termArguments(_ count: Int, _ signature: String) throws(Diagnostic) -> [(term: Term, sort: ProofSort, location: SourceLocation)] {
         let call = tokens[position - 1]
+        try budget.enter(at: current.location)
+        defer { budget.leave() }
         try expectSymbol("(", "after \(call.text)")
         var arguments: [(term: Term, sort: ProofSort, location: SourceLocation)] = []
         while !current.isSymbol(")") {
