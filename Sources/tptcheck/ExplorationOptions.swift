@@ -29,8 +29,17 @@ struct ExplorationOptions: ParsableArguments {
 
     func validate() throws {
         if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
-        if let memory, !(memory > 0) { throw ValidationError("--memory must be a positive number of GiB") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        // A limit past the machine's memory would never stop a search; one
+        // past Int would trap when converted to bytes.
+        let machine = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
+        if let memory, !(memory > 0 && memory <= machine) {
+            throw ValidationError("--memory must be a positive number of GiB, at most this machine's \(String(format: "%.1f", machine))")
+        }
+        // Each thread keeps buffers for every other (memory grows with the square of the count).
+        let maxThreads = 4 * ProcessInfo.processInfo.activeProcessorCount
+        if let threads, !(1...maxThreads).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(maxThreads) (four times this machine's cores)")
+        }
         if symmetry != "on" && symmetry != "off" { throw ValidationError("--symmetry is on or off") }
         if progress && quiet { throw ValidationError("--progress and --quiet exclude each other") }
     }

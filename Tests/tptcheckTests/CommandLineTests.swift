@@ -94,6 +94,16 @@ import Testing
         #expect(try run(["check", "Models/no-such-model.tpt"]).status == 2)
         #expect(try run(["check", "--max-states", "zero", "Models"]).status == 2)
         #expect(try run(["frobnicate"]).status == 2)
+        // Values past what the machine or Int can hold are refused up front (they trapped, or took 23 GB).
+        for (option, value, message) in [("--memory", "inf", "--memory must be a positive number of GiB"),
+                                         ("--memory", "1e10", "--memory must be a positive number of GiB"),
+                                         ("--memory", "nan", "--memory must be a positive number of GiB"),
+                                         ("--threads", "9223372036854775807", "--threads must be between 1 and"),
+                                         ("--threads", "1000", "--threads must be between 1 and")] {
+            let result = try run(["check", option, value, "Models/tpt.tpt"])
+            #expect(result.status == 2, "\(option) \(value)")
+            #expect(result.error.contains(message), "\(option) \(value): \(result.error)")
+        }
     }
 
     @Test func exitThreeAndIncompleteAtTheStateLimit() throws {
