@@ -18,13 +18,25 @@ extension EngineConfiguration {
         ("tag_hit_cycles", \.tagHitCycles), ("work_cycles_per_event", \.workCyclesPerEvent),
     ] }
 
+    /// The largest value a setting may take, and why: a cache is allocated
+    /// whole, and a cost is multiplied by event counts into 64-bit totals
+    /// (a trillion events of a million cycles each still fit).
+    static func limit(of name: String) -> (value: Int, why: String) {
+        if name.hasSuffix("_cycles") || name.hasSuffix("_per_event") { return (1_000_000, "a cost per event, summed over every event") }
+        if name.hasSuffix("_entries") || name.hasSuffix("_ways") { return (1 << 24, "a cache is allocated whole") }
+        return (Int.max, "")
+    }
+
     /// The defaults with a file's settings applied: one `name = integer` per
-    /// line, `#` comments, blank lines. Anything else, an unknown name, or a
+    /// line, `#` comments, blank lines, any line ending. Anything else, an unknown name, or a
     /// value the engine cannot model is an error at its line and column.
     public init(file: String, text: String) throws(ConfigurationError) {
         self.init()
         var seen: [String: Int] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end in LF, CRLF or CR ("\r\n" is one Character, which a split
+        // on "\n" alone never finds); a UTF-8 byte-order mark is not content.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = index + 1
             let content = rawLine.prefix { $0 != "#" }
             guard !content.allSatisfy(\.isWhitespace) else { continue }
@@ -46,6 +58,8 @@ extension EngineConfiguration {
             guard let value = Int(valueText.filter { $0 != "_" }), value >= 0 else {
                 throw fail(valueColumn, "expected a whole number of 0 or more, found '\(valueText)'")
             }
+            let limit = Self.limit(of: name)
+            guard value <= limit.value else { throw fail(valueColumn, "'\(name)' is at most \(limit.value) (\(limit.why)), not \(value)") }
             self[keyPath: key.path] = value
             if let problem = problem(with: name) { throw fail(valueColumn, problem.message) }
         }
