@@ -23,9 +23,7 @@ struct EngineOptions: ParsableArguments {
     func configuration() throws -> EngineConfiguration {
         var configuration = EngineConfiguration()
         if let config {
-            guard let data = FileManager.default.contents(atPath: config), let text = String(data: data, encoding: .utf8) else {
-                throw InputError(message: "\(config): cannot read the configuration")
-            }
+            let text = try readText(config)
             do {
                 configuration = try EngineConfiguration(file: config, text: text)
             } catch {

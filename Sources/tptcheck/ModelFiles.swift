@@ -32,14 +32,53 @@ func readInputs(_ paths: [String], suffix: String) throws(InputError) -> [(file:
     return inputs
 }
 
+/// A text input (a model, a proof, an engine configuration), whole: valid
+/// UTF-8 or an error at the line and column of the first byte that is not, and
+/// without a leading byte-order mark. Every text input is read through this.
 func readText(_ file: String) throws(InputError) -> String {
     guard let data = FileManager.default.contents(atPath: file) else {
         throw InputError(message: "\(file): cannot read file")
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-        throw InputError(message: "\(file):1:1: file is not valid UTF-8")
+    let bytes = [UInt8](data)
+    if let offset = firstInvalidUTF8(bytes) {
+        let before = bytes[..<offset]
+        let line = before.reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+        let lineStart = (before.lastIndex(of: 10) ?? -1) + 1
+        // Columns count bytes, as the parsers' do.
+        let column = offset - lineStart + 1
+        throw InputError(message: "\(file):\(line):\(column): file is not valid UTF-8 (byte \(offset) is 0x\(String(bytes[offset], radix: 16)))")
     }
-    return text
+    let text = String(decoding: bytes, as: UTF8.self)
+    return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+}
+
+/// The offset of the first byte that does not continue a valid UTF-8
+/// sequence, or nil.
+private func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    var index = 0
+    while index < bytes.count {
+        let lead = bytes[index]
+        let (length, low, high): (Int, UInt8, UInt8) = switch lead {
+        case 0x00...0x7F: (1, 0x80, 0xBF)
+        case 0xC2...0xDF: (2, 0x80, 0xBF)
+        case 0xE0: (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80, 0xBF)
+        case 0xED: (3, 0x80, 0x9F)
+        case 0xF0: (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (4, 0x80, 0xBF)
+        case 0xF4: (4, 0x80, 0x8F)
+        default: (0, 0, 0)
+        }
+        guard length > 0 else { return index }
+        for k in 1..<max(length, 1) {
+            guard index + k < bytes.count else { return index }
+            let byte = bytes[index + k]
+            // The second byte's range depends on the lead; the rest are 0x80...0xBF.
+            guard k == 1 ? (low...high).contains(byte) : (0x80...0xBF).contains(byte) else { return index }
+        }
+        index += length
+    }
+    return nil
 }
 
 /// Every model the paths name (`.tpt` files, or directories of them), parsed.

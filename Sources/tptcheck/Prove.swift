@@ -73,8 +73,11 @@ struct Prove: ParsableCommand {
             do {
                 proofs.append(try parseProof(text, file: file) { name, location throws(Diagnostic) in
                     let path = (models as NSString).appendingPathComponent("\(name).tpt")
-                    guard let data = FileManager.default.contents(atPath: path), let modelText = String(data: data, encoding: .utf8) else {
-                        throw Diagnostic("cannot read model '\(name)' (\(path))", at: location)
+                    let modelText: String
+                    do throws(InputError) {
+                        modelText = try readText(path)
+                    } catch {
+                        throw Diagnostic("cannot read model '\(name)': \(error.message)", at: location)
                     }
                     return try parseModel(modelText, file: path)
                 })

@@ -87,7 +87,20 @@ import Testing
         try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: url)
         let result = try run(["check", url.path])
         #expect(result.status == 2)
-        #expect(result.error.contains("\(url.path):1:1: file is not valid UTF-8"))
+        #expect(result.error.contains("\(url.path):1:1: file is not valid UTF-8 (byte 0 is 0xff)"))
+        // A bad byte further in is reported where it is, not at 1:1; a
+        // truncated sequence and an overlong one are bad bytes too.
+        for (bytes, location) in [(Array("model m\nscheme tpt // é\n".utf8) + [0xC3, 0x28], "3:1"),
+                                  (Array("model m\n  x".utf8) + [0xE2, 0x82], "2:4"),
+                                  (Array("model é".utf8) + [0xC0, 0xAF], "1:9")] {
+            try Data(bytes).write(to: url)
+            let bad = try run(["check", url.path])
+            #expect(bad.status == 2 && bad.error.contains("\(url.path):\(location): file is not valid UTF-8"), "\(bad.error)")
+        }
+        // A byte-order mark and CRLF line endings are read, in models and engine configurations.
+        let model = try String(contentsOf: Self.repository.appendingPathComponent("Models/tpt-bug-leaf-only-check.tpt"), encoding: .utf8)
+        try Data(("\u{FEFF}" + model.replacingOccurrences(of: "\n", with: "\r\n")).utf8).write(to: url)
+        #expect(try run(["check", url.path, "--quiet"]).status == 0)
     }
 
     @Test func exitTwoForMissingFilesAndBadOptions() throws {
