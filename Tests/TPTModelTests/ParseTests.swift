@@ -93,7 +93,7 @@ let validModel = """
         ("tag(f) == free and", "tag(f) = free and", 8, 15, "unexpected '=' (did you mean '=='?)"),
         ("check isolation, no_data_leak", "check isolation, secrecy", 13, 18, "unknown property 'secrecy'"),
         ("expect violated by isolation", "expect violated", 14, 16, "expected 'by' after 'violated'"),
-        ("rule assign(f: frame, v: vm)", "rule assign(f: frame, v: cpu)", 7, 23, "unknown parameter type 'cpu'"),
+        ("rule assign(f: frame, v: vm)", "rule assign(f: frame, v: cpu)", 7, 26, "unknown parameter type 'cpu'"),
         ("scrub(f)", "scrub(f, f)", 12, 38, "'scrub' takes 1 argument (frame), not 2"),
         ("walker checks tag at every level", "walker checks tag at every", 5, 1, "expected 'level' after 'every'"),
         ("do set_tag(f, v)", "do", 10, 1, "expected at least one step after 'do'"),

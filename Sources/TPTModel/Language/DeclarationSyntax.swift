@@ -15,7 +15,8 @@ struct ModelSyntax {
 /// `rule NAME(PARAM: TYPE, ...) atomic|interleaved [when GUARD] do STEP...`
 struct RuleSyntax {
     var name: String
-    var parameters: [(name: String, type: String, location: SourceLocation)]
+    /// Each parameter with where its name and its type are written.
+    var parameters: [(name: String, type: String, location: SourceLocation, typeLocation: SourceLocation)]
     var isAtomic: Bool
     var guardCondition: ExpressionSyntax?
     var steps: [CallSyntax]

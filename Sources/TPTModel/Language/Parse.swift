@@ -183,14 +183,14 @@ struct Parser {
     private mutating func parseRule(at location: SourceLocation) throws(Diagnostic) -> RuleSyntax {
         let (ruleName, _) = try name("a rule name")
         try expectSymbol("(", context: "after the rule name")
-        var parameters: [(String, String, SourceLocation)] = []
+        var parameters: [(String, String, SourceLocation, SourceLocation)] = []
         if !current.isSymbol(")") {
             repeat {
                 if current.isSymbol(",") { _ = advance() }
                 let (parameter, parameterLocation) = try name("a parameter name")
                 try expectSymbol(":", context: "after parameter '\(parameter)'")
-                let (type, _) = try name("a parameter type (frame, vm, gpage)")
-                parameters.append((parameter, type, parameterLocation))
+                let (type, typeLocation) = try name("a parameter type (frame, vm, gpage)")
+                parameters.append((parameter, type, parameterLocation, typeLocation))
             } while current.isSymbol(",")
         }
         try expectSymbol(")", context: "after the rule's parameters")

@@ -134,9 +134,9 @@ struct Resolver {
 
     private func resolveRule(_ syntax: RuleSyntax) throws(Diagnostic) -> Rule {
         var parameters: [Parameter] = []
-        for (name, typeName, location) in syntax.parameters {
+        for (name, typeName, location, typeLocation) in syntax.parameters {
             guard let type = ValueType(rawValue: typeName) else {
-                throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage)", at: location)
+                throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage)", at: typeLocation)
             }
             if parameters.contains(where: { $0.name == name }) {
                 throw Diagnostic("parameter '\(name)' is declared twice", at: location)
