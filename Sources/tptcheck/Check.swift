@@ -40,6 +40,8 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let all = try loadModels(paths)
+        if let junit { try checkWritableFile(junit, option: "--junit") }
+        if let itf { try prepareDirectory(itf, option: "--itf") }
         // One model split n ways: a swarm, each part a differently seeded search.
         let swarm = all.count == 1 && (sharding.part?.count ?? 1) > 1
         let models = swarm ? all : sharding.select(all)
@@ -62,16 +64,13 @@ struct Check: ParsableCommand {
             }
         }
         let status = overallStatus(outcomes)
-        if let junit {
-            try writeOutput(junitReport(outcomes), to: junit)
-        }
-        if let itf {
-            try writeTraces(outcomes, to: itf)
-        }
         if json {
             print(jsonReport(outcomes, exitCode: status))
         }
-        if status != ExitStatus.success { throw ExitCode(status) }
+        var reports: [() throws -> Void] = []
+        if let junit { reports.append { try writeOutput(junitReport(outcomes), to: junit) } }
+        if let itf { reports.append { try writeTraces(outcomes, to: itf) } }
+        try finish(status: status, writing: reports)
     }
 
     private func overallStatus(_ outcomes: [CheckOutcome]) -> Int32 {

@@ -64,6 +64,8 @@ struct Prove: ParsableCommand {
     private var timeoutMilliseconds: UInt32 { UInt32(max(1, (timeout * 1000).rounded())) }
 
     func run() throws {
+        if let junit { try checkWritableFile(junit, option: "--junit") }
+        if let emitSMT2 { try prepareDirectory(emitSMT2, option: "--emit-smt2") }
         if let bmc { return try runBounded(depth: bmc) }
         var proofs: [(ProofSpecification, Model)] = []
         for (file, text) in sharding.select(try readInputs(paths, suffix: ".proof")) {
@@ -113,9 +115,10 @@ struct Prove: ParsableCommand {
         let unproved = runs.flatMap(\.unproved)
         let status: Int32 = unproved.contains { if case .refuted = $0.result { true } else { false } } ? ExitStatus.unexpectedVerdict
             : unproved.isEmpty ? ExitStatus.success : ExitStatus.inconclusive
-        if let junit { try writeOutput(proveJUnit(runs), to: junit) }
         if json { print(proveJSON(runs, exitCode: status)) }
-        if status != ExitStatus.success { throw ExitCode(status) }
+        var reports: [() throws -> Void] = []
+        if let junit { reports.append { try writeOutput(proveJUnit(runs), to: junit) } }
+        try finish(status: status, writing: reports)
     }
 
     /// Every proof's obligations, the proofs one per core at a time, each in its
@@ -191,9 +194,10 @@ struct Prove: ParsableCommand {
         }
         let status: Int32 = runs.contains { $0.status == .unexpected } ? ExitStatus.unexpectedVerdict
             : runs.contains { $0.status == .inconclusive } ? ExitStatus.inconclusive : ExitStatus.success
-        if let junit { try writeOutput(boundedJUnit(runs), to: junit) }
         if json { print(boundedJSON(runs, exitCode: status)) }
-        if status != ExitStatus.success { throw ExitCode(status) }
+        var reports: [() throws -> Void] = []
+        if let junit { reports.append { try writeOutput(boundedJUnit(runs), to: junit) } }
+        try finish(status: status, writing: reports)
     }
 }
 

@@ -119,6 +119,24 @@ import Testing
         }
     }
 
+    /// Report paths are checked before the search or the proof starts: no
+    /// table is printed and no file is left behind.
+    @Test func unwritableReportPathsAreRefusedBeforeTheWork() throws {
+        let directory = Scratch.directory.appendingPathComponent("reports-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("plain").path
+        try Data().write(to: URL(fileURLWithPath: file))
+        for arguments in [["check", "Models/tpt.tpt", "--junit", directory.path], ["check", "Models/tpt.tpt", "--itf", file],
+                          ["check", "Models/tpt.tpt", "--junit", "/proc/no-such-dir/report.xml"],
+                          ["prove", "Proofs/tpt.proof", "--junit", directory.path], ["prove", "--bmc", "2", "Models/tpt.tpt", "--junit", directory.path]] {
+            let result = try run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.output.isEmpty, "\(arguments): the work ran")
+            #expect(result.error.contains("--junit") || result.error.contains("--itf"), "\(arguments): \(result.error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["plain"])
+    }
+
     @Test func exitThreeAndIncompleteAtTheStateLimit() throws {
         let result = try run(["check", "--max-states", "100", "Models/tpt.tpt"])
         #expect(result.status == 3)
