@@ -126,6 +126,27 @@ import TPTEngine
             .hasSuffix("byte 16: record kind 7 is not a kind (0 to 4)") == true)
         let text = try Self.write(Self.lackey, "not.bin")
         #expect(Self.message { _ = try BinaryTraceReader(path: text) }?.hasSuffix("byte 0: not a tptcheck binary trace (no TPTTRACE magic)") == true)
+        // The header's reserved bytes are checked.
+        var reserved = try Data(contentsOf: URL(fileURLWithPath: path))
+        reserved[23] = 0x20
+        reserved[13] = 1
+        try reserved.write(to: URL(fileURLWithPath: path))
+        #expect(Self.message { _ = try BinaryTraceReader(path: path) }?.hasSuffix("byte 12: the binary trace header's reserved bytes 12-15 must be zero") == true)
+    }
+
+    /// A compressed trace cut short loses the accesses after the cut: an
+    /// error at the byte where the stream stops, not a shorter replay.
+    @Test func aCompressedTraceCutShortIsAnError() throws {
+        let path = Self.temporary("cut.bin.gz")
+        let writer = try BinaryTraceWriter(path: path)
+        for i in 0..<200_000 { try writer.append(TraceRecord(.load, address: UInt64(i) &* 4096 & TraceRecord.addressMask, size: 8)) }
+        try writer.finish()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        for cut in [whole.count / 2, whole.count - 4] {
+            try whole.prefix(cut).write(to: URL(fileURLWithPath: path))
+            let message = Self.message { var reader = try BinaryTraceReader(path: path); _ = try Self.readAll(&reader) }
+            #expect(message?.contains("the compressed trace ends early or is corrupt") == true, "cut at \(cut): \(message ?? "read as complete")")
+        }
     }
 
     @Test func champSimRecordsBecomeFetchesLoadsAndStores() throws {

@@ -33,6 +33,9 @@ public struct BinaryTraceReader: TraceReader {
         guard version == Self.version else {
             throw TraceError("\(path): byte 8: binary trace version \(version); this tptcheck reads version \(Self.version)")
         }
+        guard header[12..<16].allSatisfy({ $0 == 0 }) else {
+            throw TraceError("\(path): byte 12: the binary trace header's reserved bytes 12-15 must be zero")
+        }
         source.consume(Self.headerSize)
     }
 

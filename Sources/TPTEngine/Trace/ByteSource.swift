@@ -54,6 +54,13 @@ final class ByteSource {
             throw TraceError("\(path): byte \(offset + UInt64(end)): \(message)")
         }
         if read == 0 {
+            // zlib reports a compressed stream cut short only here, at its
+            // end: the accesses after the cut are lost, so it is an error.
+            var code: Int32 = 0
+            let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
+            if code == Z_BUF_ERROR || code == Z_DATA_ERROR {
+                throw TraceError("\(path): byte \(offset + UInt64(end)): the compressed trace ends early or is corrupt (\(message))")
+            }
             atEnd = true
             return false
         }
