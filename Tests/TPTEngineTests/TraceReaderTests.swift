@@ -71,6 +71,14 @@ import TPTEngine
             ], "\(file)")
             #expect(records[3].kind == .modify && records[3].isData && !records[0].isData)
         }
+        // CRLF line endings and a byte-order mark change nothing (the mark once hid the first access).
+        var expected = try LackeyReader(path: path)
+        let plain = try Self.readAll(&expected)
+        // (Without valgrind's first line, so that the mark sits on an access.)
+        let accesses = String(Self.lackey.split(separator: "\n", maxSplits: 1)[1])
+        let crlf = try Self.write("\u{FEFF}" + accesses.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n", "crlf.lackey")
+        var reader = try LackeyReader(path: crlf)
+        #expect(try Self.readAll(&reader) == plain)
     }
 
     @Test func lackeyWithoutAFinalNewlineAndInSmallChunks() throws {

@@ -42,7 +42,10 @@ public struct LackeyReader: TraceReader {
             let length = newline >= 0 ? newline : source.available
             if length == 0 && newline < 0 { return count }
             line += 1
-            let text = UnsafeBufferPointer(start: source.buffer.baseAddress! + source.start, count: length)
+            var text = UnsafeBufferPointer(start: source.buffer.baseAddress! + source.start, count: length)
+            // A UTF-8 byte-order mark before the first line is not part of it
+            // (the line was skipped as valgrind's, and its access lost).
+            if line == 1, text.starts(with: [0xEF, 0xBB, 0xBF]) { text = UnsafeBufferPointer(rebasing: text[3...]) }
             count += try parse(text, into: buffer, at: count)
             source.consume(newline >= 0 ? length + 1 : length)
         }
