@@ -48,6 +48,7 @@ struct Replay: ParsableCommand {
         guard let format = format.flatMap(TraceFormat.init(rawValue:)) ?? TraceFormat(path: trace) else {
             throw InputError(message: "\(trace): cannot tell the trace's format from its name; give --format bin, lackey or champsim")
         }
+        if let svg { try checkWritableFile(svg, option: "--svg") }
         let chosen = schemes.split(separator: ",").compactMap { TranslationScheme(rawValue: String($0)) }
         let replay = TPTEngine.Replay(configuration: try engine.configuration(), schemes: chosen)
         let start = Date()
@@ -66,6 +67,8 @@ struct Replay: ParsableCommand {
             throw InputError(message: error.message)
         }
         if Date().timeIntervalSince(start) > 2 && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        // Valid but empty: every figure is zero, which should not pass unnoticed.
+        if replay.records == 0 { FileHandle.standardError.write(Data("warning: \(trace): the trace holds no accesses\n".utf8)) }
         let report = replay.report(trace: trace)
         if let svg { try writeOutput(replaySVG([report], title: "tptcheck replay"), to: svg) }
         print(json ? replayJSON(report) : csv ? replayCSV(report) : replayText(report, seconds: Date().timeIntervalSince(start)))

@@ -10,6 +10,17 @@ import Testing
         Scratch.directory.appendingPathComponent("replay-\(UUID().uuidString)-\(name)").path
     }
 
+    /// An empty trace is valid, with a warning; an unwritable --svg is refused before the replay.
+    @Test func anEmptyTraceWarnsAndABadSVGPathIsRefusedFirst() throws {
+        let empty = Self.temporary("empty.bin")
+        try Data(Array("TPTTRACE".utf8) + [1, 0, 0, 0, 0, 0, 0, 0]).write(to: URL(fileURLWithPath: empty))
+        let result = try cli.run(["replay", empty])
+        #expect(result.status == 0)
+        #expect(result.error.contains("warning: \(empty): the trace holds no accesses"))
+        let refused = try cli.run(["replay", empty, "--svg", Scratch.directory.path])
+        #expect(refused.status == 2 && refused.output.isEmpty && refused.error.contains("--svg names a directory"))
+    }
+
     @Test func generatedTracesReplayThroughEveryScheme() throws {
         let trace = Self.temporary("chase.bin.gz")
         let generated = try cli.run(["gen", "chase", "--accesses", "200000", "--footprint", "64", "--seed", "3", "-o", trace])
