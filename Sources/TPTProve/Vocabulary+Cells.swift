@@ -141,14 +141,18 @@ extension Vocabulary {
 /// equals (`f2`, `vm0`, `p1`, `cpu0`), or, for an element no literal names
 /// (unbounded sorts), what Z3 calls it.
 struct ElementNames {
-    private var names: [String: String] = [:]
+    /// Per value as Z3 prints it: its literal's name, and for a frame, VM or
+    /// guest-physical page, the element itself.
+    private var names: [String: (name: String, element: Element?)] = [:]
 
     init(_ v: Vocabulary, evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) {
         let c = v.configuration
-        for (index, count) in [(Component.Index.frame, c.frames), (.vm, c.vms), (.gpage, c.gpages), (.page, c.virtualPages), (.vcpu, c.vcpus)] {
-            for literal in try v.literals(of: index, count: count) {
-                let name = literal.description, value = try evaluate(literal).description
-                if names[value] == nil { names[value] = name }
+        let indices: [(Component.Index, Int, ValueType?)] = [(.frame, c.frames, .frame), (.vm, c.vms, .vm), (.gpage, c.gpages, .gpage),
+                                                             (.page, c.virtualPages, nil), (.vcpu, c.vcpus, nil)]
+        for (index, count, type) in indices {
+            for (position, literal) in try v.literals(of: index, count: count).enumerated() {
+                let value = try evaluate(literal).description
+                if names[value] == nil { names[value] = (literal.description, type.map { .literal($0, position) }) }
             }
         }
     }
@@ -156,13 +160,13 @@ struct ElementNames {
     /// A value's name: its literal's, or Z3's.
     func name(_ value: Z3Term) -> String {
         let text = value.description
-        return names[text] ?? text
+        return names[text]?.name ?? text
     }
 
-    /// A frame, VM or guest-physical page.
+    /// A frame, VM or guest-physical page: the literal it equals, or Z3's element.
     func element(_ value: Z3Term, _ type: ValueType) -> Element {
-        let name = name(value), prefix = switch type { case .frame: "f"; case .vm: "vm"; case .gpage: "g" }
-        if name.hasPrefix(prefix), let index = Int(name.dropFirst(prefix.count)) { return .literal(type, index) }
-        return .other(name)
+        let text = value.description
+        if let element = names[text]?.element, element.index(type) != nil { return element }
+        return .other(text)
     }
 }
