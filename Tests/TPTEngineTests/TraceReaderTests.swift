@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import Testing
 import TPTEngine
@@ -153,8 +154,58 @@ import TPTEngine
         for cut in [whole.count / 2, whole.count - 4] {
             try whole.prefix(cut).write(to: URL(fileURLWithPath: path))
             let message = Self.message { var reader = try BinaryTraceReader(path: path); _ = try Self.readAll(&reader) }
-            #expect(message?.contains("the compressed trace ends early or is corrupt") == true, "cut at \(cut): \(message ?? "read as complete")")
+            #expect(message?.contains("the compressed trace ends early") == true, "cut at \(cut): \(message ?? "read as complete")")
         }
+    }
+
+    /// gzip members written one after another are one trace, read whole;
+    /// anything else after the last member, or a member whose checksum
+    /// fails, is an error at the compressed byte where it shows.
+    @Test func gzipMembersAreReadWholeAndTrailingGarbageOrABadChecksumIsAnError() throws {
+        let path = Self.temporary("members.bin.gz")
+        let writer = try BinaryTraceWriter(path: path)
+        for i in 0..<50_000 { try writer.append(TraceRecord(.store, address: UInt64(i) &* 64, size: 4)) }
+        try writer.finish()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A second member holding nothing but a gzip-compressed empty input
+        // (the 20 bytes `gzip -c /dev/null` writes) adds no records.
+        let empty = Data([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        try (whole + empty).write(to: URL(fileURLWithPath: path))
+        var reader = try BinaryTraceReader(path: path)
+        #expect(try Self.readAll(&reader).count == 50_000)
+
+        // The plain bytes split in two, each half its own member.
+        let plainPath = Self.temporary("members.bin")
+        let plainWriter = try BinaryTraceWriter(path: plainPath)
+        for i in 0..<1000 { try plainWriter.append(TraceRecord(.load, address: UInt64(i) &* 8, size: 8)) }
+        try plainWriter.finish()
+        let plain = try Data(contentsOf: URL(fileURLWithPath: plainPath))
+        let halves = [plain.prefix(plain.count / 2 + 3), plain.dropFirst(plain.count / 2 + 3)]
+        let gzip = try halves.map { try Self.gzip(Data($0)) }
+        try (gzip[0] + gzip[1]).write(to: URL(fileURLWithPath: path))
+        var split = try BinaryTraceReader(path: path)
+        #expect(try Self.readAll(&split).count == 1000)
+
+        for garbage in [Data([0]), Data("trailing text\n".utf8), Data([0x1F])] {
+            try (whole + garbage).write(to: URL(fileURLWithPath: path))
+            let message = Self.message { var reader = try BinaryTraceReader(path: path); _ = try Self.readAll(&reader) }
+            #expect(message?.hasSuffix("compressed byte \(whole.count): trailing garbage after the end of the gzip stream (it does not start another gzip member)") == true,
+                    "\(garbage.count) bytes of garbage: \(message ?? "read as complete")")
+        }
+        var corrupt = whole
+        corrupt[corrupt.count - 6] ^= 0xFF   // the CRC-32 in the trailer
+        try corrupt.write(to: URL(fileURLWithPath: path))
+        let message = Self.message { var reader = try BinaryTraceReader(path: path); _ = try Self.readAll(&reader) }
+        #expect(message?.contains("the compressed trace is corrupt (incorrect data check)") == true, "\(message ?? "read as complete")")
+    }
+
+    /// Compresses with zlib's gzip writer, one member.
+    static func gzip(_ data: Data) throws -> Data {
+        let path = temporary("member-\(UInt32.random(in: 0...UInt32.max)).gz")
+        guard let file = gzopen(path, "wb") else { throw TraceError("cannot write \(path)") }
+        _ = data.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
+        gzclose(file)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
     @Test func champSimRecordsBecomeFetchesLoadsAndStores() throws {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Valgrind lackey's `--trace-mem=yes` text, a line per event:
 ///
 /// ```
@@ -29,9 +31,8 @@ public struct LackeyReader: TraceReader {
             var newline = -1
             while true {
                 let base = source.buffer.baseAddress! + source.start
-                for index in 0..<source.available where base[index] == 0x0A {
-                    newline = index
-                    break
+                if let found = memchr(base, 0x0A, source.available) {
+                    newline = UnsafeMutableRawPointer(found) - UnsafeMutableRawPointer(base)
                 }
                 if newline >= 0 || source.atEnd { break }
                 if source.available == source.buffer.count {
