@@ -24,7 +24,9 @@ public func checkModel(_ model: Model, options: ExploreOptions = ExploreOptions(
                                depth: results.map(\.depth).max() ?? 0, seconds: results.map(\.seconds).reduce(0, +),
                                storeBytes: results.map(\.storeBytes).max() ?? 0,
                                omissionBound: results.contains { $0.omissionBound != nil }
-                                   ? min(1, results.compactMap(\.omissionBound).reduce(0, +)) : nil)
+                                   ? min(1, results.compactMap(\.omissionBound).reduce(0, +)) : nil,
+                               coverage: results.isEmpty || results.contains { $0.coverage == nil } ? nil
+                                   : results.dropFirst().compactMap(\.coverage).reduce(results[0].coverage!, +))
     // Each view decides its own properties; a view that stopped leaves its
     // open properties undecided, and the others' findings still stand.
     var counterexamples: [Counterexample] = []

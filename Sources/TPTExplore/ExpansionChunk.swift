@@ -1,7 +1,7 @@
 import TPTModel
 
 /// What one thread found expanding a chunk of a window: the successors (their
-/// representatives and hashes), the transitions, the violations.
+/// representatives and hashes), the coverage counts, the violations.
 ///
 /// The successors are split by the thread that inserts them (the owner of
 /// their shard), so that in the insertion phase each thread reads only its own,
@@ -17,13 +17,18 @@ final class ExpansionChunk: @unchecked Sendable {
     /// chunk's small allocation next to them, written by another thread at the
     /// same time, would make every append a cache miss.
     private let memory: UnsafeMutableRawPointer
-    var transitions = 0
+    /// The coverage counters of every state and transition this chunk
+    /// expanded (`TransitionSystem.countCoverage`), kept across windows: the
+    /// search's transition count too.
+    let coverage: UnsafeMutablePointer<Int>
     private(set) var violations: [Property] = []
     /// Chunks are filled by different threads at once.
     private let padding = CacheLinePadding()
 
-    init(inserters: Int, words: Int) {
+    init(inserters: Int, words: Int, coverageSlots: Int) {
         self.inserters = inserters
+        coverage = .allocate(capacity: coverageSlots)
+        coverage.initialize(repeating: 0, count: coverageSlots)
         let line = 128, partsBytes = inserters * MemoryLayout<SuccessorList>.stride
         memory = .allocate(byteCount: (partsBytes + StateStore.shardCount + line - 1) / line * line, alignment: line)
         parts = memory.bindMemory(to: SuccessorList.self, capacity: inserters)
@@ -37,11 +42,11 @@ final class ExpansionChunk: @unchecked Sendable {
     deinit {
         for part in 0..<inserters { parts[part].free() }
         memory.deallocate()
+        coverage.deallocate()
     }
 
     func reset() {
         for part in 0..<inserters { parts[part].count = 0 }
-        transitions = 0
         violations.removeAll(keepingCapacity: true)
     }
 

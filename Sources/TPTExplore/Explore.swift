@@ -96,6 +96,9 @@ public struct ExploreResult: Sendable {
     /// deciding (a limit was reached after others were found broken). They
     /// are neither broken nor holding.
     public var undecided: Undecided?
+    /// How often each rule, step and guest action fired; nil from a search
+    /// that does not count (a swarm member).
+    public var coverage: Coverage?
 }
 
 /// Properties a search did not decide, and why it stopped.
@@ -128,7 +131,9 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     let store = StateStore(words: words, compact: options.compact)
     let reduction = options.reduction(for: system)
     let threads = max(1, options.threads)
-    let chunks = (0..<(threads == 1 ? 1 : threads * 8)).map { _ in ExpansionChunk(inserters: threads, words: words) }
+    let chunks = (0..<(threads == 1 ? 1 : threads * 8)).map { _ in
+        ExpansionChunk(inserters: threads, words: words, coverageSlots: system.coverageSlots)
+    }
     let deadline = options.maxSeconds.map { start + UInt64($0 * 1e9) }
     var lastProgress = start
 
@@ -137,17 +142,21 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     _ = store.insert(initial, hash: StateStore.hash(initial, words: words))
 
     var depth = 0
-    var transitions = 0
     /// The properties found broken, and the level whose transitions broke them first.
     var found: [(property: Property, level: Int)] = []
     var counterexamples: [Counterexample] = []
     let checked = system.properties
     var open: [Property] { checked.filter { property in !found.contains { $0.property == property } } }
     var stopped: String?
+    /// Every reachable state was expanded.
+    var exhausted = false
 
     levels: while true {
         let frontier = Frontier(store.rows(ofLevel: depth))
-        if frontier.count == 0 { break }
+        if frontier.count == 0 {
+            exhausted = true
+            break
+        }
         if let maxDepth = options.maxDepth, depth >= maxDepth {
             stopped = "depth bound of \(maxDepth) reached"
             break
@@ -165,13 +174,16 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
                 let lower = window.lowerBound + index * perChunk
                 let upper = min(lower + perChunk, window.upperBound)
                 guard lower < upper else { return }
-                var successors = ChunkSuccessors(chunk: chunk, storing: storing, reduction: reduction, words: words)
+                var successors = ChunkSuccessors(system: system, chunk: chunk, storing: storing, reduction: reduction, words: words,
+                                                 counts: chunk.coverage)
                 for position in lower..<upper {
-                    _ = system.forEachSuccessor(of: store.state(at: frontier[position]), into: &successors)
+                    successors.source = store.state(at: frontier[position])
+                    successors.offered = GuestMoveMask()
+                    _ = system.forEachSuccessor(of: successors.source, into: &successors)
+                    system.countOffered(successors.offered, into: chunk.coverage)
                 }
             }
             for chunk in chunks {
-                transitions += chunk.transitions
                 for property in chunk.violations where open.contains(property) { found.append((property, depth)) }
             }
             // Phase 2: each thread inserts the new states of its shards, in frontier order.
@@ -243,12 +255,16 @@ public func explore(_ system: TransitionSystem, options: ExploreOptions = Explor
     if case .violated = verdict, let stopped, !open.isEmpty {
         undecided = Undecided(properties: open, reason: stopped)
     }
+    // The chunks own the counters: alive until they are read.
+    let coverage = withExtendedLifetime(chunks) { system.coverage(adding: chunks.map(\.coverage), exhaustive: exhausted) }
+    let transitions = coverage.transitions.reduce(0, +)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let states = Double(store.count)
     let shortest = verdict.counterexamples.map(\.steps.count).min()
     return ExploreResult(verdict: verdict, states: store.count, transitions: transitions,
                          depth: shortest ?? max(depth - 1, 0), seconds: seconds, storeBytes: store.bytesAllocated,
-                         omissionBound: options.compact ? min(1, states * states / 0x1p65) : nil, undecided: undecided)
+                         omissionBound: options.compact ? min(1, states * states / 0x1p65) : nil, undecided: undecided,
+                         coverage: coverage)
 }
 
 /// How far a search has come, for a progress line.
@@ -307,22 +323,33 @@ func formatBytes(_ bytes: Int) -> String {
     return gib >= 1 ? String(format: "%.1f GiB", gib) : String(format: "%.0f MiB", Double(bytes) / Double(1 << 20))
 }
 
-/// What expanding a state does with each transition: count it, note what it
-/// breaks, and keep its target's representative for the store.
+/// What expanding a state does with each transition: count it (in all and
+/// for coverage), note what it breaks, and keep its target's representative
+/// for the store.
 private struct ChunkSuccessors: TransitionSink {
+    let system: TransitionSystem
     let chunk: ExpansionChunk
     let storing: Bool
     let reduction: SymmetryReduction?
     let words: Int
+    let counts: UnsafeMutablePointer<Int>
+    /// The state being expanded, and what its guest moves offered.
+    var source = PackedState()
+    var offered = GuestMoveMask()
 
     @inline(__always)
     mutating func take(_ action: Action, _ next: PackedState, _ violation: Violation?) -> Bool {
-        chunk.transitions += 1
+        system.countCoverage(of: action, from: source, into: counts)
         if let violation { chunk.noteViolation(violation.property) }
         if storing {
             let representative = reduction?.representative(next) ?? next
             chunk.append(representative, StateStore.hash(representative, words: words))
         }
         return true
+    }
+
+    @inline(__always)
+    mutating func offer(_ kind: Action.Kind, enabled: Bool, checks: PropertyCheck?) {
+        offered.note(kind, enabled: enabled, checks: checks)
     }
 }

@@ -14,8 +14,13 @@ struct Check: ParsableCommand {
             Counterexamples are printed as step tables when one model is checked, with \
             --traces, or when a verdict is unexpected.
 
-            Exit codes: 0 every verdict as expected; 1 some verdict differs; \
-            2 bad input or usage; 3 inconclusive (a state, memory or time limit, or a swarm member that found nothing).
+            A rule or step that never fires, a guest action that never fires, or a property \
+            that nothing reachable could break is a warning under the model's row (and a \
+            system-err line in JUnit); --coverage prints how often each fired.
+
+            Exit codes: 0 every verdict as expected; 1 some verdict differs (or, with --strict, \
+            a warning); 2 bad input or usage; 3 inconclusive (a state, memory or time limit, or a \
+            swarm member that found nothing).
             """)
 
     @Argument(help: "Model files (.tpt), or directories of them.")
@@ -27,6 +32,12 @@ struct Check: ParsableCommand {
     @OptionGroup var exploration: ExplorationOptions
 
     @OptionGroup var sharding: ShardOption
+
+    @Flag(help: "Print under each model how many transitions each rule step and guest action fired.")
+    var coverage = false
+
+    @Flag(help: "Exit 1 when some model has a warning (a rule, step or action that never fires, a vacuous property).")
+    var strict = false
 
     @Flag(help: "Print every counterexample, not only unexpected ones.")
     var traces = false
@@ -55,6 +66,8 @@ struct Check: ParsableCommand {
             outcomes.append(outcome)
             if !json {
                 print(outcome.line)
+                for warning in outcome.warnings { print("  warning: \(warning)") }
+                if coverage, let counts = outcome.result.coverage { print(formatCoverage(counts)) }
                 if case .violated(let counterexamples) = outcome.result.verdict,
                    traces || models.count == 1 || outcome.status == .unexpected {
                     for counterexample in counterexamples {
@@ -76,6 +89,7 @@ struct Check: ParsableCommand {
     private func overallStatus(_ outcomes: [CheckOutcome]) -> Int32 {
         if outcomes.contains(where: { $0.status == .unexpected }) { return ExitStatus.unexpectedVerdict }
         if outcomes.contains(where: { $0.status == .incomplete }) { return ExitStatus.inconclusive }
+        if strict && outcomes.contains(where: { !$0.warnings.isEmpty }) { return ExitStatus.unexpectedVerdict }
         return ExitStatus.success
     }
 }

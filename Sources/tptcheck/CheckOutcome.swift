@@ -18,6 +18,9 @@ struct CheckOutcome {
         return met.map { $0 ? .expected : .unexpected } ?? .incomplete
     }
 
+    /// What never fired in an exhaustive search (`Coverage.warnings`).
+    var warnings: [String] { result.coverage?.warnings ?? [] }
+
     var verdictText: String {
         switch result.verdict {
         case .holds: return result.omissionBound.map { "holds (compact: P(missed) <= \(String(format: "%.1e", $0)))" } ?? "holds"
@@ -107,6 +110,10 @@ func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
         /// Why the search was inconclusive.
         var reason: String?
         var counterexamples: [Trace]
+        /// What fired how often; absent from a swarm member's search.
+        var coverage: CoverageJSON?
+        /// What never fired, in an exhaustive search.
+        var warnings: [String]
     }
     struct Report: Encodable { var models: [Entry]; var exitCode: Int32 }
 
@@ -137,7 +144,8 @@ func jsonReport(_ outcomes: [CheckOutcome], exitCode: Int32) -> String {
                      undecided: outcome.result.undecided?.properties.map(\.rawValue),
                      states: outcome.result.states, transitions: outcome.result.transitions,
                      depth: outcome.result.depth, seconds: outcome.result.seconds,
-                     omissionBound: outcome.result.omissionBound, reason: reason, counterexamples: traces)
+                     omissionBound: outcome.result.omissionBound, reason: reason, counterexamples: traces,
+                     coverage: outcome.result.coverage.map(CoverageJSON.init), warnings: outcome.warnings)
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -53,7 +53,8 @@ func junitReport(_ outcomes: [CheckOutcome]) -> String {
         suites.append(JUnitSuite(name: model.name, file: model.file, cases: cases, failures: failures, skipped: skipped,
                                  seconds: outcome.result.seconds,
                                  properties: ["states": outcome.result.states, "transitions": outcome.result.transitions,
-                                              "depth": outcome.result.depth]))
+                                              "depth": outcome.result.depth],
+                                 errors: outcome.warnings.map { "warning: \($0)" }))
     }
     return junitDocument("tptcheck check", suites)
 }
@@ -68,6 +69,8 @@ struct JUnitSuite {
     var seconds: Double
     /// Figures shown as `<properties>`, in name order.
     var properties: [String: Int] = [:]
+    /// Lines of the suite's `<system-err>`: warnings about the model.
+    var errors: [String] = []
 }
 
 /// The whole JUnit document: the suites under a `<testsuites>` root that adds
@@ -78,9 +81,11 @@ func junitDocument(_ name: String, _ suites: [JUnitSuite]) -> String {
         let properties = suite.properties.isEmpty ? ""
             : "\n        <properties>" + suite.properties.sorted { $0.key < $1.key }
                 .map { "<property name=\"\($0.key)\" value=\"\($0.value)\"/>" }.joined() + "</properties>"
+        let systemErr = suite.errors.isEmpty ? ""
+            : "\n    <system-err>\(xmlEscape(suite.errors.joined(separator: "\n"), attribute: false))</system-err>"
         return """
               <testsuite name="\(xmlEscape(suite.name))" tests="\(suite.cases.count)" failures="\(suite.failures)" errors="0" skipped="\(suite.skipped)" time="\(time(suite.seconds))" file="\(xmlEscape(suite.file))">\(properties)
-            \(suite.cases.joined(separator: "\n"))
+            \(suite.cases.joined(separator: "\n"))\(systemErr)
               </testsuite>
             """
     }

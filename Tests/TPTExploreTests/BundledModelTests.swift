@@ -38,6 +38,9 @@ let bundledModelNames = [
         if case .holds = result.verdict {
             #expect(result.states > 1000, "a holding model should explore a real state space")
         }
+        // Nothing in a bundled model is dead: every rule fires, every guest
+        // action offered is enabled somewhere, no property holds vacuously.
+        #expect(result.coverage?.warnings == [], "\(name): \(result.coverage?.warnings ?? ["no coverage"])")
     }
 
     @Test func correctModelsMeetTheRequiredSize() throws {

@@ -337,3 +337,50 @@ import Testing
         #expect(try cli.run(["prove", "--bmc", "3", "--emit-smt2", "/tmp", "Models/pv.tpt"]).status == 2)
     }
 }
+
+/// Coverage and vacuity from the command line: warnings under the model's
+/// row, in JSON and in JUnit; `--strict` makes them exit 1.
+@Suite struct CoverageCommandTests {
+    let commandLine = CommandLineTests()
+
+    /// The nested model with a rule whose guard can never hold.
+    func deadRuleModel() throws -> String {
+        try commandLine.temporaryModel(try commandLine.bundled("nested")
+            .replacingOccurrences(of: "when owner(f) == free and nested(v, g) == empty",
+                                  with: "when owner(f) == free and owner(f) == vm0 and nested(v, g) == empty"))
+    }
+
+    @Test func aDeadRuleIsAWarningAndStrictMakesItExitOne() throws {
+        let path = try deadRuleModel()
+        let plain = try commandLine.run(["check", path])
+        #expect(plain.status == 0)
+        #expect(plain.output.contains("  warning: \(path):14:1: rule assign never fires"), "\(plain.output)")
+        let strict = try commandLine.run(["check", "--strict", path])
+        #expect(strict.status == 1)
+        let junit = Scratch.directory.appendingPathComponent("coverage-\(UUID().uuidString).xml").path
+        _ = try commandLine.run(["check", path, "--junit", junit])
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<system-err>warning: \(path):14:1: rule assign never fires"))
+        let json = try commandLine.run(["check", "--json", path])
+        let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        let entry = (report?["models"] as? [[String: Any]])?.first
+        #expect((entry?["warnings"] as? [String])?.first?.contains("rule assign never fires") == true)
+        let coverage = entry?["coverage"] as? [String: Any]
+        let rules = coverage?["rules"] as? [[String: Any]]
+        #expect(rules?.map { $0["rule"] as? String } == ["assign", "reclaim"])
+        let assignSteps = rules?.first?["steps"] as? [[String: Any]]
+        #expect(assignSteps?.allSatisfy { $0["transitions"] as? Int == 0 } == true)
+    }
+
+    @Test func coveragePrintsEveryRuleStepAndGuestAction() throws {
+        let result = try commandLine.run(["check", "--coverage", "Models/nested.tpt"])
+        #expect(result.status == 0)
+        for line in ["rule assign (Models/nested.tpt:14:1), atomic", "step 1: set_owner(f, v)", "rule reclaim (Models/nested.tpt:23:1)",
+                     "step 4: scrub(f)", "guest read", "guest load_root", "states with accesses checked for isolation, no_data_leak"] {
+            #expect(result.output.contains(line), "missing \(line) in \(result.output)")
+        }
+        #expect(!result.output.contains("warning"))
+        // The bundled models have no warnings, strictly.
+        #expect(try commandLine.run(["check", "--strict", "Models/nested.tpt", "Models/pv.tpt"]).status == 0)
+    }
+}

@@ -1,7 +1,7 @@
 /// One transition's label: who acted and with which parameters. Small and
 /// allocation-free, so the explorer can produce one per successor.
 public struct Action: Hashable, Sendable {
-    public enum Kind: UInt8, Sendable {
+    public enum Kind: UInt8, Sendable, CaseIterable {
         /// A guest vCPU reads a virtual page (TLB hit, or walk and fill).
         case read
         /// A guest vCPU writes any value (data or page-table entries) into the
@@ -50,7 +50,7 @@ public struct Action: Hashable, Sendable {
     /// Parameters of a started rule.
     public var bindings = Bindings()
 
-    public var isGuest: Bool { kind != .startRule && kind != .continueRule }
+    public var isGuest: Bool { kind.isGuest }
 }
 
 /// Why a transition breaks a property: what the guest reached and how.
@@ -70,4 +70,25 @@ public struct Violation: Sendable, Equatable {
     public var route: Route
     /// The frame's owner when it was reached (isolation), or its last writer (leak).
     public var observed: Int
+}
+
+extension Action.Kind {
+    /// The kind as `--coverage` and the JSON report name it.
+    public var name: String {
+        switch self {
+        case .read: return "read"
+        case .write: return "write"
+        case .invalidatePage: return "invlpg"
+        case .flush: return "flush"
+        case .loadRoot: return "load_root"
+        case .writeEntry: return "write_entry"
+        case .hypercall: return "hypercall"
+        case .translate: return "translate"
+        case .startRule: return "start_rule"
+        case .continueRule: return "continue_rule"
+        case .validate: return "pvalidate"
+        }
+    }
+
+    public var isGuest: Bool { self != .startRule && self != .continueRule }
 }

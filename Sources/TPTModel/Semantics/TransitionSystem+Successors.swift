@@ -3,6 +3,16 @@ public protocol TransitionSink {
     /// Takes one transition: its action, the state after it, and what it
     /// breaks; false stops the enumeration.
     mutating func take(_ action: Action, _ next: PackedState, _ violation: Violation?) -> Bool
+
+    /// Sees each guest move enumerated, enabled or not, before it becomes a
+    /// transition or nothing (a move that changes nothing): `checks` says
+    /// which property an enabled one was checked on. For `Coverage`.
+    mutating func offer(_ kind: Action.Kind, enabled: Bool, checks: PropertyCheck?)
+}
+
+extension TransitionSink {
+    /// Most sinks do not count coverage.
+    @inline(__always) public mutating func offer(_ kind: Action.Kind, enabled: Bool, checks: PropertyCheck?) {}
 }
 
 /// Every transition out of a state: guest actions (through TLB or walk), host rule
@@ -66,6 +76,9 @@ extension TransitionSystem {
     @inline(__always)
     private func report<Sink: TransitionSink>(_ move: GuestMove<Int, Bool>, from s: PackedState, to next: PackedState,
                                               _ sink: inout Sink) -> Bool {
+        sink.offer(move.kind, enabled: move.enabled, checks: !move.enabled ? nil
+                   : move.route == .tlbHit || move.route == .walk ? .access
+                   : move.kind == .translate && (move.entry?.present == true || move.reference?.present == true) ? .translation : nil)
         guard move.enabled else { return true }
         guard move.isolation || move.leak || move.divergence == true || next != s else { return true }
         var action = Action(kind: move.kind, vm: Int8(move.vm), vcpu: Int8(move.vcpu ?? 0), subject: Int16(move.subject ?? 0),
