@@ -64,6 +64,11 @@ let package = Package(
             name: "tptdiff",
             dependencies: ["TPTDifferential"],
             path: "Benchmarks/Differential"),
+        // The fuzzer: mutated inputs run through the real binary, judged
+        // against the command-line contract (`tptfuzz`, and the regression
+        // corpus in the tests).
+        .target(name: "TPTFuzz", dependencies: ["TPTEngine", "CZlib"]),
+        .executableTarget(name: "tptfuzz", dependencies: ["TPTFuzz"]),
         // Release-build throughput benchmark for the concrete engine.
         .executableTarget(
             name: "replaybench",
@@ -76,6 +81,7 @@ let package = Package(
         .testTarget(name: "TPTProveTests", dependencies: ["TPTModel", "TPTExplore", "TPTZ3", "TPTProve"]),
         .testTarget(name: "TPTEngineTests", dependencies: ["TPTEngine"]),
         .testTarget(name: "TPTDifferentialTests", dependencies: ["TPTDifferential", "TPTModel"]),
-        .testTarget(name: "tptcheckTests", dependencies: ["tptcheck", "TPTModel", "TPTExplore"]),
+        .testTarget(name: "tptcheckTests", dependencies: ["tptcheck", "TPTModel", "TPTExplore", "TPTFuzz"],
+                    exclude: ["FuzzCorpus"]),
     ]
 )
