@@ -14,7 +14,8 @@ import TPTFuzz
 //
 // Exit 1 when something was found, 0 otherwise.
 
-setvbuf(stdout, nil, _IOLBF, 0)
+/// A line on standard output, at once (a long run's log is read as it goes).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -43,7 +44,7 @@ do {
 }
 let runner = CaseRunner(executable: binary, workingDirectory: workspace)
 var totalFindings = 0
-print("tptfuzz: \(binary), seed \(seed), \(Int(seconds)) s per kind")
+say("tptfuzz: \(binary), seed \(seed), \(Int(seconds)) s per kind")
 
 for kind in kinds {
     var random = FuzzRandom(seed: seed &* 0x9E37_79B9 &+ UInt64(InputKind.allCases.firstIndex(of: kind)!))
@@ -88,12 +89,12 @@ for kind in kinds {
         let name = "\(outcome.kind)-\(String(UInt32(truncatingIfNeeded: signature.hashValue), radix: 16))-\(base.name)"
         _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(minimal))
         let arguments = (try? kind.arguments(for: path, variant: variant)) ?? []
-        print("  FOUND \(kind.rawValue): \(outcome)\n    case: \(folder)/\(name)\n    run:  tptcheck \(arguments.joined(separator: " "))")
+        say("  FOUND \(kind.rawValue): \(outcome)\n    case: \(folder)/\(name)\n    run:  tptcheck \(arguments.joined(separator: " "))")
         totalFindings += 1
     }
     let elapsed = Date().timeIntervalSince(start)
     let summary = ["accepted", "rejected", "unlocated", "crash", "hang"].map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-    print("\(kind.rawValue): \(cases) cases in \(Int(elapsed)) s (\(String(format: "%.1f", Double(cases) / elapsed))/s): \(summary); \(seen.count) distinct findings")
+    say("\(kind.rawValue): \(cases) cases in \(Int(elapsed)) s (\(String(format: "%.1f", Double(cases) / elapsed))/s): \(summary); \(seen.count) distinct findings")
 }
 try? FileManager.default.removeItem(atPath: workspace)
 exit(totalFindings == 0 ? 0 : 1)
