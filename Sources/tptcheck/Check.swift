@@ -94,15 +94,6 @@ struct Check: ParsableCommand {
     }
 }
 
-/// Writes a report file; failure to write is bad usage (exit 2), reported once.
-func writeOutput(_ text: String, to path: String) throws(InputError) {
-    do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-        throw InputError(message: "\(path): cannot write: \(error.localizedDescription)")
-    }
-}
-
 /// Writes every counterexample as `DIR/MODEL.PROPERTY.itf.json`.
 func writeTraces(_ outcomes: [CheckOutcome], to directory: String) throws(InputError) {
     do {
@@ -114,10 +105,7 @@ func writeTraces(_ outcomes: [CheckOutcome], to directory: String) throws(InputE
         guard case .violated(let counterexamples) = outcome.result.verdict else { continue }
         for counterexample in counterexamples {
             let path = (directory as NSString).appendingPathComponent("\(outcome.model.name).\(counterexample.property.rawValue).itf.json")
-            let data = counterexample.itf(model: outcome.model.name, source: outcome.model.file)
-            guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw InputError(message: "\(path): cannot write")
-            }
+            try writeOutput(counterexample.itf(model: outcome.model.name, source: outcome.model.file), to: path)
         }
     }
 }

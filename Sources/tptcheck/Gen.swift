@@ -32,7 +32,7 @@ struct Gen: ParsableCommand {
 
     func validate() throws {
         if Workload(rawValue: workload) == nil { throw ValidationError("unknown workload '\(workload)' (gups, chase, stream, churn)") }
-        if accesses < 1 { throw ValidationError("--accesses must be at least 1") }
+        try checkGeneratedAccesses(accesses)
         if !(1...(1 << 26)).contains(footprint) { throw ValidationError("--footprint must be between 1 MiB and 64 TiB") }
         if !(1...32).contains(regionPages) { throw ValidationError("--region-pages must be between 1 and 32") }
     }
@@ -52,4 +52,11 @@ struct Gen: ParsableCommand {
             throw InputError(message: error.message)
         }
     }
+}
+
+/// 2^30 accesses are 16 GiB in the binary format and half a minute to
+/// generate: more is an argument mistake more often than a wish (traces
+/// concatenate, for more).
+func checkGeneratedAccesses(_ accesses: Int) throws {
+    if !(1...(1 << 30)).contains(accesses) { throw ValidationError("--accesses must be between 1 and 1,073,741,824 (2^30)") }
 }

@@ -46,3 +46,34 @@ func finish(status: Int32, writing reports: [() throws -> Void]) throws {
     if failed && status == ExitStatus.success { throw ExitCode(ExitStatus.badInput) }
     if status != ExitStatus.success { throw ExitCode(status) }
 }
+
+/// Writes a report file in place: opened, truncated, written, closed, each
+/// step checked (a full disk, `/dev/full`, is an error). Never by writing a
+/// temporary file and renaming it over the path: that would replace a device
+/// such as `/dev/stdout` or `/dev/null`, or a symbolic link, with a regular
+/// file. Failure to write is bad usage (exit 2, through `finish`).
+func writeOutput(_ text: String, to path: String) throws(InputError) {
+    try writeOutput(Data(text.utf8), to: path)
+}
+
+func writeOutput(_ data: Data, to path: String) throws(InputError) {
+    func failure() -> InputError { InputError(message: "\(path): cannot write: \(String(cString: strerror(errno)))") }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else { throw failure() }
+    let written: Bool = data.withUnsafeBytes { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            offset += count
+        }
+        return true
+    }
+    guard written else {
+        let error = failure()
+        close(descriptor)
+        throw error
+    }
+    guard close(descriptor) == 0 else { throw failure() }
+}

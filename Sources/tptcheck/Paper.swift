@@ -30,7 +30,7 @@ struct Paper: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if accesses < 1 { throw ValidationError("--accesses must be at least 1") }
+        try checkGeneratedAccesses(accesses)
     }
 
     func run() throws {
@@ -69,8 +69,9 @@ struct Paper: ParsableCommand {
             }
             reports.append(replay.report(trace: file))
         }
-        if let svg { try writeOutput(replaySVG(reports, title: "tptcheck paper: runtime relative to native"), to: svg) }
+        // The figures first: a chart that cannot be written after all must not hide them.
         print(json ? paperJSON(reports) : paperText(reports))
+        if let svg { try writeOutput(replaySVG(reports, title: "tptcheck paper: runtime relative to native"), to: svg) }
     }
 }
 

@@ -39,8 +39,12 @@ struct Replay: ParsableCommand {
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv are exclusive") }
         if let format, TraceFormat(rawValue: format) == nil { throw ValidationError("unknown --format '\(format)' (bin, lackey, champsim)") }
-        for name in schemes.split(separator: ",") where TranslationScheme(rawValue: String(name)) == nil {
-            throw ValidationError("unknown scheme '\(name)' (native, nested, shadow, pv, tpt)")
+        var named: Set<Substring> = []
+        for name in schemes.split(separator: ",", omittingEmptySubsequences: false) {
+            guard TranslationScheme(rawValue: String(name)) != nil else {
+                throw ValidationError("unknown scheme '\(name)' in --schemes (native, nested, shadow, pv, tpt, comma-separated)")
+            }
+            guard named.insert(name).inserted else { throw ValidationError("scheme '\(name)' is named twice in --schemes") }
         }
     }
 
@@ -70,8 +74,9 @@ struct Replay: ParsableCommand {
         // Valid but empty: every figure is zero, which should not pass unnoticed.
         if replay.records == 0 { FileHandle.standardError.write(Data("warning: \(trace): the trace holds no accesses\n".utf8)) }
         let report = replay.report(trace: trace)
-        if let svg { try writeOutput(replaySVG([report], title: "tptcheck replay"), to: svg) }
+        // The figures first: a chart that cannot be written after all must not hide them.
         print(json ? replayJSON(report) : csv ? replayCSV(report) : replayText(report, seconds: Date().timeIntervalSince(start)))
+        if let svg { try writeOutput(replaySVG([report], title: "tptcheck replay"), to: svg) }
     }
 }
 

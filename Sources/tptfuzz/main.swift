@@ -77,6 +77,8 @@ for kind in kinds {
         }
         let outcome = run(bytes)
         cases += 1
+        // A mutated command line may have written over the workspace's models.
+        if kind == .commands && cases % 50 == 0 { try? Workspace.prepare(workspace, repository: repository) }
         counts[outcome.kind, default: 0] += 1
         if case .accepted = outcome, pool.count < 256 { pool.append(Seed(name: base.name, bytes: bytes)) }
         guard outcome.isFinding else { continue }

@@ -21,7 +21,7 @@ final class ByteSource {
     private(set) var offset: UInt64 = 0
     private(set) var atEnd = false
     /// Set when the file is gzip-compressed.
-    private var inflater: Inflater?
+    private let inflater: Inflater?
 
     /// `-` reads standard input.
     init(path: String, chunk: Int = 1 << 20) throws(TraceError) {
@@ -30,27 +30,26 @@ final class ByteSource {
         guard descriptor >= 0 else {
             throw TraceError("\(path): cannot open the trace (\(String(cString: strerror(errno))))")
         }
-        self.descriptor = descriptor
-        buffer = .allocate(capacity: chunk)
+        // Everything that may fail comes before the stored properties are
+        // set: once they are, a throw would run `deinit` too.
         let raw = RawInput(descriptor: descriptor)
+        let compressed: Bool
         do {
-            if try raw.startsWithGzipMagic() {
-                inflater = try Inflater(raw: raw, path: path)
-            } else {
-                // Plain input: the bytes already read are the trace's first.
-                let first = raw.take(into: buffer.baseAddress!, capacity: buffer.count)
-                end = first
-                passThrough = raw
-            }
+            compressed = try raw.startsWithGzipMagic()
+            inflater = compressed ? try Inflater(raw: raw) : nil
         } catch {
             if descriptor != 0 { close(descriptor) }
-            buffer.deallocate()
             throw TraceError("\(path): \(error)")
         }
+        self.descriptor = descriptor
+        passThrough = compressed ? nil : raw
+        buffer = .allocate(capacity: chunk)
+        // Plain input: the bytes already read are the trace's first.
+        if !compressed { end = raw.take(into: buffer.baseAddress!, capacity: buffer.count) }
     }
 
     /// Set when the file is not compressed.
-    private var passThrough: RawInput?
+    private let passThrough: RawInput?
 
     deinit {
         if descriptor != 0 { close(descriptor) }
@@ -184,7 +183,7 @@ private final class Inflater {
     var betweenMembers = false
     var finished = false
 
-    init(raw: RawInput, path: String) throws(ByteSourceError) {
+    init(raw: RawInput) throws(ByteSourceError) {
         self.raw = raw
         // 15 + 16: the largest window, gzip framing only.
         let status = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
