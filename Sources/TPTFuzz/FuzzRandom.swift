@@ -1,17 +1,10 @@
-/// SplitMix64: a fixed seed gives the same cases on every machine.
-public struct FuzzRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import TPTEngine
 
-    public init(seed: UInt64) { state = seed }
+/// The fuzzer's generator: SplitMix64, so that a fixed seed gives the same
+/// cases on every machine.
+public typealias FuzzRandom = SplitMix64
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     public mutating func below(_ n: Int) -> Int { Int(next(upperBound: UInt64(max(n, 1)))) }
     public mutating func chance(_ oneIn: Int) -> Bool { below(oneIn) == 0 }
 }

@@ -75,7 +75,7 @@ extension Workload {
 
 /// Steele, Lea and Flood's SplitMix64 ("Fast Splittable Pseudorandom Number
 /// Generators", OOPSLA 2014): fast, seeded, and the same on every platform.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
 
