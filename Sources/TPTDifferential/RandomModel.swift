@@ -78,6 +78,9 @@ public struct RandomModelGenerator {
                           "mapped(\(operand("frame")))", "in_flight(\(operand("frame")))"]
         if c.scheme == "tpt" { candidates += ["tag(\(operand("frame"))) == \(ownership())", "tag(\(operand("frame"))) is vm"] }
         if c.scheme == "pv" { candidates.append("pinned(\(operand("frame")))") }
+        // A parameter compared with a constant of its type.
+        if let frame = names["frame"] { candidates.append("\(frame) \(pick(["==", "!="])) f\(int(0...(c.frames - 1)))") }
+        if let vm = names["vm"] { candidates.append("\(vm) \(pick(["==", "!="])) vm\(int(0...(c.vms - 1)))") }
         if c.scheme == "snp" {
             candidates += ["rmp(\(operand("frame"))) == \(pick(["free", operand("vm")]))", "rmp(\(operand("frame"))) is vm"]
         }

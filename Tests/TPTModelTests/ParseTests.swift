@@ -145,6 +145,32 @@ let validModel = """
         #expect(!system.holds(model.rules[1].guardCondition, Bindings([2]), in: s))
     }
 
+    /// A rule's parameters compare with each other and with constants of their
+    /// type; anything else on the left of `==` is not a parameter comparison.
+    @Test func parametersCompareWithValuesOfTheirType() throws {
+        let text = validModel.replacingOccurrences(of: "rule assign(f: frame, v: vm) atomic\n  when tag(f) == free",
+                                                   with: "rule assign(f: frame, v: vm, w: vm) atomic\n  when v != w and f == f2 and tag(f) == free")
+        let model = try parseModel(text, file: "t.tpt")
+        #expect(model.rules[0].guardCondition == .and(.and(.and(
+            .not(.test(.same(.parameter(1), .parameter(2), .vm))), .test(.same(.parameter(0), .constant(2), .frame))),
+            .test(.ownershipIs(.tag, frame: .parameter(0), .free))), .not(.test(.inFlight(frame: .parameter(0))))))
+        let system = TransitionSystem(model: model)
+        let s = system.initialState()
+        #expect(system.guardHolds(rule: 0, Bindings([2, 0, 1]), in: s))
+        #expect(!system.guardHolds(rule: 0, Bindings([2, 1, 1]), in: s))
+        #expect(!system.guardHolds(rule: 0, Bindings([3, 0, 1]), in: s))
+        // The two VM parameters stay interchangeable; the frame constant is fixed.
+        let reduction = SymmetryReduction(system)
+        #expect(reduction.fixedVMs == 0)
+        #expect(reduction.fixedFrames & 0b100 != 0)
+
+        func message(_ guardText: String) -> String? { diagnostic(replacing: "when tag(f) == free", with: "when " + guardText)?.message }
+        #expect(message("f == v") == "'v' is a vm, but a frame is expected here")
+        #expect(message("x == f0")?.hasPrefix("'x' is not a parameter of the rule") == true)
+        #expect(message("f == vm0") == "'vm0' is a vm, but a frame is expected here")
+        #expect(message("f == f9") == "frame 'f9' is out of range: the configuration has 4 frames")
+    }
+
     @Test func ownerAndTagAreDistinctRecords() throws {
         let model = try parseModel(validModel.replacingOccurrences(of: "do set_tag(f, v)", with: "do set_owner(f, v) set_tag(f, v)")
             .replacingOccurrences(of: "when tag(f) is vm", with: "when owner(f) is vm and tag(f) != host"), file: "t.tpt")

@@ -338,8 +338,19 @@ struct Resolver {
             let a = try arguments(call, 1, "frame")
             return .test(.ownershipIsVM(record, frame: try resolveOperand(a[0], as: .frame, parameters: p)))
         case .compare(let equal, let left, let right, let location):
+            if case .name(let name, let nameLocation) = left {
+                // A parameter against another of its type, or a constant.
+                guard let index = p.firstIndex(where: { $0.name == name }) else {
+                    throw Diagnostic("'\(name)' is not a parameter of the rule: a comparison compares a parameter with a value of its type, "
+                                     + "or owner(FRAME), tag(FRAME), rmp(FRAME) or nested(VM, GPAGE) with a value", at: nameLocation)
+                }
+                let type = p[index].type
+                let condition = Guard.test(.same(.parameter(index), try resolveOperand(right, as: type, parameters: p), type))
+                return equal ? condition : .not(condition)
+            }
             guard case .call(let call) = left else {
-                throw Diagnostic("a comparison compares owner(FRAME), tag(FRAME), rmp(FRAME) or nested(VM, GPAGE) with a value", at: location)
+                throw Diagnostic("a comparison compares a parameter with a value of its type, or owner(FRAME), tag(FRAME), rmp(FRAME) "
+                                 + "or nested(VM, GPAGE) with a value", at: location)
             }
             let condition: Guard
             switch call.name {

@@ -101,5 +101,8 @@ public enum Guard: Sendable, Equatable {
         case reverseMapIs(frame: Operand, vm: Operand?)
         /// SEV-SNP: the frame's reverse-map entry is assigned to some VM.
         case reverseMapAssigned(frame: Operand)
+        /// Two values of one type are the same: a parameter and another, or
+        /// a constant (`v != w`, `f == f0`).
+        case same(Operand, Operand, ValueType)
     }
 }

@@ -207,6 +207,8 @@ extension Guard.Test {
             return a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: vm.map { a.value(of: $0, .vm) })
         case .reverseMapAssigned(let frame):
             return a.not(a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: nil))
+        case .same(let left, let right, let type):
+            return a.equal(a.value(of: left, type), a.value(of: right, type))
         }
     }
 }

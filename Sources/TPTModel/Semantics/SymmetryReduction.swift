@@ -69,6 +69,10 @@ public final class SymmetryReduction: Sendable {
             case .test(.nestedIs(let vm, _, let frame)):
                 note(vm, .vm)
                 note(frame, .frame)
+            case .test(.same(let left, let right, let type)):
+                // Two parameters compared stay interchangeable; a constant is fixed.
+                note(left, type)
+                note(right, type)
             }
         }
         for rule in system.model.rules {
