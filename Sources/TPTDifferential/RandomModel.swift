@@ -78,6 +78,12 @@ public struct RandomModelGenerator {
                           "mapped(\(operand("frame")))", "in_flight(\(operand("frame")))"]
         if c.scheme == "tpt" { candidates += ["tag(\(operand("frame"))) == \(ownership())", "tag(\(operand("frame"))) is vm"] }
         if c.scheme == "pv" { candidates.append("pinned(\(operand("frame")))") }
+        // The VM's root (schemes with one), and a parameter compared with a constant of its type.
+        switch c.scheme {
+        case "tpt", "pv": candidates.append("root(\(operand("vm"))) == \(pick(["none", operand("frame")]))")
+        case "nested", "snp": candidates.append("root(\(operand("vm"))) == \(pick(["none", operand("gpage")]))")
+        default: break
+        }
         // A parameter compared with a constant of its type.
         if let frame = names["frame"] { candidates.append("\(frame) \(pick(["==", "!="])) f\(int(0...(c.frames - 1)))") }
         if let vm = names["vm"] { candidates.append("\(vm) \(pick(["==", "!="])) vm\(int(0...(c.vms - 1)))") }

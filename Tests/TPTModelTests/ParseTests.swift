@@ -171,6 +171,24 @@ let validModel = """
         #expect(message("f == f9") == "frame 'f9' is out of range: the configuration has 4 frames")
     }
 
+    /// `root(V) == T|none` reads the VM's root, a frame under tpt and pv.
+    @Test func guardsReadRoots() throws {
+        let text = validModel.replacingOccurrences(of: "when tag(f) is vm", with: "when tag(f) is vm and not root(vm0) == f and root(vm1) == none")
+        let model = try parseModel(text, file: "t.tpt")
+        let system = TransitionSystem(model: model)
+        let s = system.initialState()
+        // vm0's root is f0, vm1 has none; f0 and f1 belong to vm0 or not at all.
+        var tagged = s
+        system.apply(.setOwnership(.tag, frame: .constant(1), .vm(.constant(0))), Bindings(), to: &tagged)
+        #expect(!system.guardHolds(rule: 1, Bindings([0]), in: tagged))
+        #expect(system.guardHolds(rule: 1, Bindings([1]), in: tagged))
+        system.apply(.setRoot(vm: .constant(1), target: .constant(1)), Bindings(), to: &tagged)
+        #expect(!system.guardHolds(rule: 1, Bindings([1]), in: tagged))
+        #expect(SymmetryReduction(system).fixedVMs == 0b11)
+        #expect(diagnostic(replacing: "when tag(f) is vm", with: "when root(f) == f")?.message == "'f' is a frame, but a vm is expected here")
+        #expect(diagnostic(replacing: "when tag(f) is vm", with: "when root(vm0) == g0")?.message.hasPrefix("'g0' is a gpage, but a frame") == true)
+    }
+
     @Test func ownerAndTagAreDistinctRecords() throws {
         let model = try parseModel(validModel.replacingOccurrences(of: "do set_tag(f, v)", with: "do set_owner(f, v) set_tag(f, v)")
             .replacingOccurrences(of: "when tag(f) is vm", with: "when owner(f) is vm and tag(f) != host"), file: "t.tpt")

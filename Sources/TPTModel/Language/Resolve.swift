@@ -342,15 +342,15 @@ struct Resolver {
                 // A parameter against another of its type, or a constant.
                 guard let index = p.firstIndex(where: { $0.name == name }) else {
                     throw Diagnostic("'\(name)' is not a parameter of the rule: a comparison compares a parameter with a value of its type, "
-                                     + "or owner(FRAME), tag(FRAME), rmp(FRAME) or nested(VM, GPAGE) with a value", at: nameLocation)
+                                     + "or owner(FRAME), tag(FRAME), rmp(FRAME), nested(VM, GPAGE) or root(VM) with a value", at: nameLocation)
                 }
                 let type = p[index].type
                 let condition = Guard.test(.same(.parameter(index), try resolveOperand(right, as: type, parameters: p), type))
                 return equal ? condition : .not(condition)
             }
             guard case .call(let call) = left else {
-                throw Diagnostic("a comparison compares a parameter with a value of its type, or owner(FRAME), tag(FRAME), rmp(FRAME) "
-                                 + "or nested(VM, GPAGE) with a value", at: location)
+                throw Diagnostic("a comparison compares a parameter with a value of its type, or owner(FRAME), tag(FRAME), rmp(FRAME), "
+                                 + "nested(VM, GPAGE) or root(VM) with a value", at: location)
             }
             let condition: Guard
             switch call.name {
@@ -364,6 +364,14 @@ struct Resolver {
                 if case .name("empty", _) = right { frame = nil } else { frame = try resolveOperand(right, as: .frame, parameters: p) }
                 condition = .test(.nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                             gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
+            case "root":
+                if !scheme.features.hasRoot {
+                    throw Diagnostic("'root' does not apply under scheme \(scheme.rawValue): the hardware walks the shadow", at: call.location)
+                }
+                let a = try arguments(call, 1, "vm")
+                let target: Operand?
+                if case .name("none", _) = right { target = nil } else { target = try resolveOperand(right, as: targetType, parameters: p) }
+                condition = .test(.rootIs(vm: try resolveOperand(a[0], as: .vm, parameters: p), target: target, targetType))
             case "rmp":
                 try require(\.reverseMap, call)
                 let a = try arguments(call, 1, "frame")
@@ -375,7 +383,7 @@ struct Resolver {
                     throw Diagnostic("a reverse-map entry is free or assigned to a VM: a frame the host uses is 'free' in it", at: right.location)
                 }
             default:
-                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME), rmp(FRAME) or nested(VM, GPAGE)", at: call.location)
+                throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME), rmp(FRAME), nested(VM, GPAGE) or root(VM)", at: call.location)
             }
             return equal ? condition : .not(condition)
         case .call(let call):

@@ -104,5 +104,8 @@ public enum Guard: Sendable, Equatable {
         /// Two values of one type are the same: a parameter and another, or
         /// a constant (`v != w`, `f == f0`).
         case same(Operand, Operand, ValueType)
+        /// The VM's root names the target, a frame or a guest-physical page
+        /// by scheme (`type`); nil: the VM has no root.
+        case rootIs(vm: Operand, target: Operand?, ValueType)
     }
 }

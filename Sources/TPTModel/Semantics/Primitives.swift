@@ -209,6 +209,10 @@ extension Guard.Test {
             return a.not(a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: nil))
         case .same(let left, let right, let type):
             return a.equal(a.value(of: left, type), a.value(of: right, type))
+        case .rootIs(let vm, let target, let type):
+            let root = a.root(of: a.value(of: vm, .vm))
+            guard let target else { return a.not(root.present) }
+            return a.and(root.present, a.equal(root.target, a.value(of: target, type)))
         }
     }
 }

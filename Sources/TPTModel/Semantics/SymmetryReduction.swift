@@ -69,6 +69,9 @@ public final class SymmetryReduction: Sendable {
             case .test(.nestedIs(let vm, _, let frame)):
                 note(vm, .vm)
                 note(frame, .frame)
+            case .test(.rootIs(let vm, let target, _)):
+                note(vm, .vm)
+                note(target, rootNamesFrame ? .frame : nil)
             case .test(.same(let left, let right, let type)):
                 // Two parameters compared stay interchangeable; a constant is fixed.
                 note(left, type)
