@@ -25,16 +25,23 @@ func option(_ name: String) -> String? {
 
 let executableFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-let binary = option("binary") ?? executableFolder + "/tptcheck"
-let seconds = option("seconds").flatMap(Double.init) ?? 60
-let seed = option("seed").flatMap(UInt64.init) ?? 1
-let findingsFolder = option("findings") ?? NSTemporaryDirectory() + "tptfuzz/findings"
-let workspace = option("workspace") ?? NSTemporaryDirectory() + "tptfuzz/work-\(getpid())"
-let kinds = option("kind").map { name in name.split(separator: ",").compactMap { InputKind(rawValue: String($0)) } } ?? InputKind.allCases
-guard FileManager.default.isExecutableFile(atPath: binary), !kinds.isEmpty, seconds > 0 else {
-    FileHandle.standardError.write(Data("usage: tptfuzz [--kind models,proofs,configs,traces,commands] [--seconds S] [--seed N] [--binary PATH] [--findings DIR]\n(no tptcheck at \(binary)? build it first)\n".utf8))
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(Data("tptfuzz: \(problem)\nusage: tptfuzz [--kind models,proofs,configs,traces,commands] [--seconds S] [--seed N] [--binary PATH] [--findings DIR]\n".utf8))
     exit(2)
 }
+let binary = option("binary") ?? executableFolder + "/tptcheck"
+guard FileManager.default.isExecutableFile(atPath: binary) else { usage("no tptcheck at \(binary) (build it first, or give --binary)") }
+let seconds = option("seconds").map { Double($0) ?? -1 } ?? 60
+guard seconds > 0 && seconds <= 86_400 else { usage("--seconds is a number of seconds per kind, above 0 and at most 86400") }
+guard let seed = option("seed").map({ UInt64($0) }) ?? 1 else { usage("--seed is a whole number from 0 to 2^64 - 1") }
+let findingsFolder = option("findings") ?? NSTemporaryDirectory() + "tptfuzz/findings"
+let workspace = option("workspace") ?? NSTemporaryDirectory() + "tptfuzz/work-\(getpid())"
+let kinds = option("kind").map { list in
+    list.split(separator: ",", omittingEmptySubsequences: false).map { name in
+        guard let kind = InputKind(rawValue: String(name)) else { usage("unknown kind '\(name)' in --kind") }
+        return kind
+    }
+} ?? InputKind.allCases
 
 do {
     try Workspace.prepare(workspace, repository: repository)
