@@ -67,7 +67,7 @@ let package = Package(
         // The fuzzer: mutated inputs run through the real binary, judged
         // against the command-line contract (`tptfuzz`, and the regression
         // corpus in the tests).
-        .target(name: "TPTFuzz", dependencies: ["TPTEngine", "CZlib"]),
+        .target(name: "TPTFuzz", dependencies: ["TPTEngine", "TPTDifferential", "CZlib"]),
         .executableTarget(name: "tptfuzz", dependencies: ["TPTFuzz"]),
         // Release-build throughput benchmark for the concrete engine.
         .executableTarget(

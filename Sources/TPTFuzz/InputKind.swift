@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import TPTDifferential
 import TPTEngine
 
 /// The inputs the fuzzer mutates, and how each case file is run: the same
@@ -101,7 +102,11 @@ public enum Workspace {
                 .map { Seed(name: $0, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: repository + "/" + folder + "/" + $0)))) }
         }
         switch kind {
-        case .models: return try files("Models", ".tpt")
+        case .models:
+            // The bundled models, and random ones of every scheme (`RandomModelGenerator`): more
+            // shapes of rules, guards and configurations to mutate from.
+            var generator = RandomModelGenerator(seed: 16)
+            return try files("Models", ".tpt") + (0..<48).map { Seed(name: "random\($0).tpt", bytes: Array(generator.model(index: $0).utf8)) }
         case .proofs: return try files("Proofs", ".proof")
         case .configs:
             let defaults = EngineConfiguration()
