@@ -35,21 +35,49 @@ func readInputs(_ paths: [String], suffix: String) throws(InputError) -> [(file:
 /// A text input (a model, a proof, an engine configuration), whole: valid
 /// UTF-8 or an error at the line and column of the first byte that is not, and
 /// without a leading byte-order mark. Every text input is read through this.
+///
+/// Read as a stream, so a pipe or `/dev/stdin` works too, and at most
+/// `maximumTextBytes`: an endless input (`/dev/zero`) is refused, not read
+/// into memory until the machine runs out.
 func readText(_ file: String) throws(InputError) -> String {
-    guard let data = FileManager.default.contents(atPath: file) else {
-        throw InputError(message: "\(file): cannot read file")
-    }
-    let bytes = [UInt8](data)
+    let bytes = try readBytes(file, limit: maximumTextBytes)
     if let offset = firstInvalidUTF8(bytes) {
         let before = bytes[..<offset]
-        let line = before.reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
-        let lineStart = (before.lastIndex(of: 10) ?? -1) + 1
+        // Lines end in LF, CRLF or CR, as the parsers count them.
+        var line = 1, lineStart = 0
+        for (index, byte) in before.enumerated() where byte == 10 || (byte == 13 && (index + 1 >= before.count || before[index + 1] != 10)) {
+            line += 1
+            lineStart = index + 1
+        }
         // Columns count bytes, as the parsers' do.
         let column = offset - lineStart + 1
         throw InputError(message: "\(file):\(line):\(column): file is not valid UTF-8 (byte \(offset) is 0x\(String(bytes[offset], radix: 16)))")
     }
     let text = String(decoding: bytes, as: UTF8.self)
     return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+}
+
+/// 64 MiB: a bigger model, proof or configuration is a mistake, not a wish.
+let maximumTextBytes = 64 << 20
+
+/// A file's bytes, through `read(2)` in chunks (pipes and devices too), at
+/// most `limit` of them.
+private func readBytes(_ file: String, limit: Int) throws(InputError) -> [UInt8] {
+    let descriptor = open(file, O_RDONLY)
+    guard descriptor >= 0 else { throw InputError(message: "\(file): cannot read file (\(String(cString: strerror(errno))))") }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw InputError(message: "\(file): cannot read file (\(String(cString: strerror(errno))))")
+        }
+        if count == 0 { return bytes }
+        bytes += chunk[..<count]
+        if bytes.count > limit { throw InputError(message: "\(file): larger than \(limit >> 20) MiB, the most a text input may hold") }
+    }
 }
 
 /// The offset of the first byte that does not continue a valid UTF-8

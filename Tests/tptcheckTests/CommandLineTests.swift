@@ -338,6 +338,25 @@ import Testing
     }
 }
 
+/// Text inputs are read as streams: a model through a pipe is checked.
+@Suite struct StreamedInputTests {
+    @Test func aModelReadFromStandardInputIsChecked() throws {
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = ["check", "/dev/stdin", "--threads", "1"]
+        process.currentDirectoryURL = CommandLineTests.repository
+        process.standardInput = try FileHandle(forReadingFrom: CommandLineTests.repository.appendingPathComponent("Models/nested.tpt"))
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("holds"), "\(text)")
+    }
+}
+
 /// Coverage and vacuity from the command line: warnings under the model's
 /// row, in JSON and in JUnit; `--strict` makes them exit 1.
 @Suite struct CoverageCommandTests {
