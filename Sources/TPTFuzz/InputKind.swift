@@ -49,6 +49,10 @@ public enum InputKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether a case's work is bounded by the command the fuzzer builds:
+    /// a command line's is not (it may ask for an hours-long search).
+    public var boundsItsWork: Bool { self != .commands }
+
     /// The file whose name a rejection must give (none for a command line:
     /// its messages name the option).
     public func locatedInput(_ path: String) -> String? { self == .commands ? nil : path }

@@ -16,11 +16,15 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
     case crash(String)
     /// Still running at the time limit.
     case hang
+    /// Still running at the time limit, but busy all along: a command line
+    /// that asks for a long search (`check Models --symmetry off`), not a
+    /// hang. Only for command lines, whose work the fuzzer does not bound.
+    case slow
 
     /// Whether the contract was broken.
     public var isFinding: Bool {
         switch self {
-        case .accepted, .rejected: return false
+        case .accepted, .rejected, .slow: return false
         case .unlocated, .crash, .hang: return true
         }
     }
@@ -33,6 +37,7 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
         case .unlocated: return "unlocated"
         case .crash: return "crash"
         case .hang: return "hang"
+        case .slow: return "slow"
         }
     }
 
@@ -43,6 +48,7 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
         case .unlocated(let message): return "rejected without a location: \(message)"
         case .crash(let what): return "crash: \(what)"
         case .hang: return "hang"
+        case .slow: return "slow (busy at the time limit)"
         }
     }
 

@@ -16,7 +16,9 @@ public struct CaseRunner: Sendable {
     }
 
     /// `input`: the mutated file, whose name a rejection must give.
-    public func run(_ arguments: [String], input: String?, seconds: Double) -> (outcome: Outcome, seconds: Double) {
+    /// `busyIsSlow`: a run still busy at the limit (CPU time at least half
+    /// the wall time) is `slow`, not a `hang`.
+    public func run(_ arguments: [String], input: String?, seconds: Double, busyIsSlow: Bool = false) -> (outcome: Outcome, seconds: Double) {
         let errorPath = workingDirectory + "/.stderr-\(getpid())"
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         guard let errorFile = FileHandle(forWritingAtPath: errorPath), let null = FileHandle(forWritingAtPath: "/dev/null") else {
@@ -34,9 +36,10 @@ public struct CaseRunner: Sendable {
         do { try process.run() } catch { return (.crash("cannot start: \(error)"), 0) }
         let deadline = start.addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(2000) }
-        var hung = false
+        var hung = false, busy = false
         if process.isRunning {
             hung = true
+            busy = cpuSeconds(of: process.processIdentifier) >= Date().timeIntervalSince(start) / 2
             kill(process.processIdentifier, SIGKILL)
         }
         process.waitUntilExit()
@@ -44,7 +47,7 @@ public struct CaseRunner: Sendable {
         try? errorFile.close()
         try? null.close()
         let data = (try? Data(contentsOf: URL(fileURLWithPath: errorPath)))?.prefix(1 << 16) ?? Data()
-        if hung { return (.hang, elapsed) }
+        if hung { return (busy && busyIsSlow ? .slow : .hang, elapsed) }
         // prlimit passes the child's status through; a signal shows as 128 + n.
         let signalled = process.terminationReason == .uncaughtSignal || process.terminationStatus > 128
         // The file-size limit is the harness's own: a run that reaches it wrote too much, and was fine until then.
@@ -52,4 +55,14 @@ public struct CaseRunner: Sendable {
         return (Outcome.judge(status: process.terminationStatus, signalled: signalled,
                               standardError: String(decoding: data, as: UTF8.self), input: input), elapsed)
     }
+}
+
+/// User and system time of a running process, from `/proc/PID/stat`.
+private func cpuSeconds(of pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let end = stat.lastIndex(of: ")") else { return 0 }
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    let fields = stat[stat.index(after: end)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }

@@ -38,7 +38,8 @@ import TPTFuzz
             defer { try? FileManager.default.removeItem(atPath: path) }
             for variant in Self.variants(kind) {
                 let arguments = try kind.arguments(for: path, variant: variant)
-                let outcome = runner.run(arguments, input: kind.locatedInput(path), seconds: kind.seconds).outcome
+                let outcome = runner.run(arguments, input: kind.locatedInput(path), seconds: kind.seconds,
+                                         busyIsSlow: !kind.boundsItsWork).outcome
                 let run = "\(kind.rawValue)/\(name): tptcheck \(arguments.joined(separator: " ")): \(outcome)"
                 #expect(!outcome.isFinding, "\(run)")
                 if name.hasPrefix("reject-") { #expect(outcome == .rejected, "\(run)") }
@@ -68,6 +69,10 @@ import TPTFuzz
         #expect(outcome(try script("trap", "echo 'Fatal error: Index out of range' >&2; exit 2")).kind == "crash")
         #expect(outcome(try script("exit7", "exit 7")).kind == "crash")
         #expect(outcome(try script("sleep", "exec sleep 20"), seconds: 0.5) == .hang)
+        // Busy at the limit: slow where the work is not bounded, a hang where it is.
+        let spin = try script("spin", "while :; do :; done")
+        #expect(spin.run([input], input: input, seconds: 1, busyIsSlow: true).outcome == .slow)
+        #expect(spin.run([input], input: input, seconds: 1).outcome == .hang)
         #expect(outcome(try script("vague", "echo 'error: something is wrong' >&2; exit 2")).kind == "unlocated")
         #expect(outcome(try script("located", "echo \"$1:3:14: expected a frame\" >&2; exit 2")) == .rejected)
         #expect(outcome(try script("offset", "echo \"$1: compressed byte 120: the trace ends early\" >&2; exit 2")) == .rejected)
