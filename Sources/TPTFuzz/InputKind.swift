@@ -44,7 +44,7 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .traces:
             return ["replay", path] + (variant % 3 == 0 ? ["--json"] : [])
         case .commands:
-            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
     }

@@ -14,9 +14,9 @@ struct Check: ParsableCommand {
             Counterexamples are printed as step tables when one model is checked, with \
             --traces, or when a verdict is unexpected.
 
-            A rule or step that never fires, a guest action that never fires, or a property \
-            that nothing reachable could break is a warning under the model's row (and a \
-            system-err line in JUnit); --coverage prints how often each fired.
+            After an exhaustive search, a rule that never fires, a guest action that is never \
+            enabled, or a property that nothing reachable could break is a warning under the \
+            model's row (and a system-err line in JUnit); --coverage prints how often each fired.
 
             Exit codes: 0 every verdict as expected; 1 some verdict differs (or, with --strict, \
             a warning); 2 bad input or usage; 3 inconclusive (a state, memory or time limit, or a \
@@ -36,7 +36,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Print under each model how many transitions each rule step and guest action fired.")
     var coverage = false
 
-    @Flag(help: "Exit 1 when some model has a warning (a rule, step or action that never fires, a vacuous property).")
+    @Flag(help: "Exit 1 when some model has a warning (a rule that never fires, a guest action never enabled, a vacuous property).")
     var strict = false
 
     @Flag(help: "Print every counterexample, not only unexpected ones.")

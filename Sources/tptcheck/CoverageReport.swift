@@ -10,8 +10,7 @@ func formatCoverage(_ coverage: Coverage) -> String {
         lines.append(CheckOutcome.pad("    " + label, 60) + CheckOutcome.lpad(grouped(count), 14)
                      + (enabled.map { CheckOutcome.lpad(grouped($0), 14) } ?? ""))
     }
-    row("", 0)
-    lines[lines.count - 1] = CheckOutcome.pad("", 60) + CheckOutcome.lpad("transitions", 14) + CheckOutcome.lpad("enabled in", 14)
+    lines.append(CheckOutcome.pad("", 60) + CheckOutcome.lpad("transitions", 14) + CheckOutcome.lpad("enabled in", 14))
     for (index, rule) in coverage.model.rules.enumerated() {
         lines.append("    rule \(rule.name) (\(rule.location))" + (rule.isAtomic ? ", atomic" : ""))
         for (step, count) in coverage.ruleSteps[index].enumerated() {

@@ -35,6 +35,7 @@ struct Paper: ParsableCommand {
 
     func run() throws {
         let configuration = try engine.configuration()
+        if let svg { try checkWritableFile(svg, option: "--svg") }
         var reports: [ReplayReport] = []
         for workload in Workload.allCases {
             var parameters = WorkloadParameters()

@@ -79,7 +79,8 @@ for kind in kinds {
         let path = kind.casePath(in: workspace, name: "case-" + base.name)
         func run(_ candidate: [UInt8]) -> Outcome {
             _ = FileManager.default.createFile(atPath: path, contents: Data(candidate))
-            guard let arguments = try? kind.arguments(for: path, variant: variant) else { return .accepted(0) }
+            // A case the harness cannot even build must show, not pass as accepted.
+            guard let arguments = try? kind.arguments(for: path, variant: variant) else { return .crash("the harness cannot build the command") }
             return runner.run(arguments, input: kind.locatedInput(path), seconds: kind.seconds, busyIsSlow: !kind.boundsItsWork).outcome
         }
         let outcome = run(bytes)
@@ -95,7 +96,9 @@ for kind in kinds {
         let minimal = outcome == .hang ? bytes : minimize(bytes, budget: 120) { run($0).kind == outcome.kind }
         let folder = findingsFolder + "/" + kind.rawValue
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let name = "\(outcome.kind)-\(String(UInt32(truncatingIfNeeded: signature.hashValue), radix: 16))-\(base.name)"
+        // FNV-1a of the signature: the same name on every run (Swift's hashValue is seeded per process).
+        let hash = signature.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        let name = "\(outcome.kind)-\(String(hash, radix: 16))-\(base.name)"
         _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(minimal))
         let arguments = (try? kind.arguments(for: path, variant: variant)) ?? []
         let command = arguments.joined(separator: " ")

@@ -365,9 +365,7 @@ struct Resolver {
                 condition = .test(.nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
                                             gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
             case "root":
-                if !scheme.features.hasRoot {
-                    throw Diagnostic("'root' does not apply under scheme \(scheme.rawValue): the hardware walks the shadow", at: call.location)
-                }
+                try require(\.hasRoot, call)
                 let a = try arguments(call, 1, "vm")
                 let target: Operand?
                 if case .name("none", _) = right { target = nil } else { target = try resolveOperand(right, as: targetType, parameters: p) }
