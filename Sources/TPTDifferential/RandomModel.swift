@@ -31,7 +31,8 @@ public struct RandomModelGenerator {
         case "pv": lines.append("hypercall checks " + pick(["owner, read_only_tables", "owner, read_only_tables", "owner", "read_only_tables", "nothing"]))
         default: break
         }
-        let context = Context(scheme: scheme, vms: vms, frames: frames, gpages: gpages)
+        // A quarter of the models shoot TLBs down by flush requests the vCPUs acknowledge.
+        let context = Context(scheme: scheme, vms: vms, frames: frames, gpages: gpages, flushRequests: bool(0.25))
         lines.append("init")
         for vm in 0..<vms where vm < frames {
             var boot = ["set_owner(f\(vm), vm\(vm))"]
@@ -55,6 +56,7 @@ public struct RandomModelGenerator {
 
     private struct Context {
         var scheme: String, vms: Int, frames: Int, gpages: Int
+        var flushRequests: Bool
     }
 
     /// A rule: an assign-like, reclaim-like or free-form one.
@@ -108,6 +110,10 @@ public struct RandomModelGenerator {
         default: primitives += ["pin(\(operand("frame")))", "unpin(\(operand("frame")))", "revoke(\(operand("frame")))",
                                 "set_root(\(operand("vm")), \(operand("frame")))"]
         }
+        if c.flushRequests {
+            primitives += ["request_flush(\(operand("vm")))", "request_flush_running(\(operand("vm")))"]
+            if interleaved { primitives.append("await_flush(\(operand("vm")))") }
+        }
         var steps: [String] = []
         switch int(0...2) {
         case 0:
@@ -121,7 +127,15 @@ public struct RandomModelGenerator {
             if c.scheme == "tpt" { steps.append("set_tag(f, free)") }
             if c.scheme == "pv" || c.scheme == "shadow" { steps.append("revoke(f)") }
             if c.scheme == "snp" { steps.insert("rmp_clear(f)", at: int(0...steps.count)) }
-            steps += ["shootdown(f)", "scrub(f)", "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
+            if c.flushRequests {
+                // The shootdown as requests and, in an interleaved rule, the wait for their acknowledgements.
+                let vm = operand("vm")
+                steps.append(pick(["request_flush", "request_flush", "request_flush_running"]) + "(\(vm))")
+                if interleaved { steps.append("await_flush(\(vm))") }
+            } else {
+                steps.append("shootdown(f)")
+            }
+            steps += ["scrub(f)", "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
             if bool(0.4) { steps.remove(at: int(0...(steps.count - 1))) }
             if bool(0.3) && steps.count > 1 {
                 let i = int(0...(steps.count - 2))

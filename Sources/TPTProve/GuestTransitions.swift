@@ -87,6 +87,9 @@ private func name(of move: GuestMove<Z3Term, Z3Term>, untrappedWrites: Bool) -> 
     case (.writeEntry, _): move.trapped ? "write entry (trapped)" : "write entry (not trapped)"
     case (.translate, _): move.divergence == nil ? "access" : "access (diverges)"
     case (.hypercall, _): "hypercall"
+    case (.acknowledgeFlush, _): "acknowledge flush"
+    case (.deschedule, _): "deschedule"
+    case (.resume, _): "resume"
     default: "\(move.kind)"
     }
 }

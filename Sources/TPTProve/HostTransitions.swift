@@ -40,6 +40,8 @@ extension SymbolicState {
             directEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
             referenceTLB: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
             progress: try z3.constantArray(v.slot, z3.numeral(0, v.progress)),
+            flushPending: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.bool(false))),
+            descheduled: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.bool(false))),
             arguments: arguments)
         let algebra = try SymbolicAlgebra(v, model: model, state: empty)
         var applied = algebra

@@ -177,3 +177,36 @@ extension SymbolicAlgebra: GuestAlgebra {
         }
     }
 }
+
+/// The flush-request protocol's per-vCPU flags, as VM-by-vCPU arrays of Booleans.
+extension SymbolicAlgebra {
+    public var sendsFlushRequests: Bool { model.configuration.flushRequests }
+
+    public func isRunning(_ vm: Z3Term, _ vcpu: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try z3.not(z3.select(z3.select(state.descheduled, vm), vcpu)) }
+    }
+
+    public func someVCPURuns(_ vm: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            try exists("c", vocabulary.vcpu, vocabulary.everyVCPU()) { c throws(Z3Error) in
+                try z3.not(z3.select(z3.select(state.descheduled, vm), c))
+            }
+        }
+    }
+
+    public mutating func setRunning(_ vm: Z3Term, _ vcpu: Z3Term, _ running: Bool) {
+        state.descheduled = make { () throws(Z3Error) in
+            try z3.store(state.descheduled, vm, z3.store(z3.select(state.descheduled, vm), vcpu, z3.bool(!running)))
+        }
+    }
+
+    public func flushPending(_ vm: Z3Term, _ vcpu: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try z3.select(z3.select(state.flushPending, vm), vcpu) }
+    }
+
+    public mutating func clearFlushRequest(_ vm: Z3Term, _ vcpu: Z3Term) {
+        state.flushPending = make { () throws(Z3Error) in
+            try z3.store(state.flushPending, vm, z3.store(z3.select(state.flushPending, vm), vcpu, z3.bool(false)))
+        }
+    }
+}

@@ -332,4 +332,28 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
     }
 
     public var hasReverseMap: Bool { scheme.hasReverseMap }
+
+    // MARK: Flush requests
+
+    public mutating func requestFlush(of vm: Z3Term, runningOnly: Bool) {
+        state.flushPending = make { () throws(Z3Error) in
+            let requested: Z3Term
+            if runningOnly {
+                let c = try variable("c", vocabulary.vcpu)
+                let pending = try z3.select(z3.select(state.flushPending, vm), c), away = try z3.select(z3.select(state.descheduled, vm), c)
+                requested = try z3.lambda([c], z3.or([pending, z3.not(away)]))
+            } else {
+                requested = try z3.constantArray(vocabulary.vcpu, z3.bool(true))
+            }
+            return try z3.store(state.flushPending, vm, requested)
+        }
+    }
+
+    public func flushAcknowledged(by vm: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            try z3.not(exists("c", vocabulary.vcpu, vocabulary.everyVCPU()) { c throws(Z3Error) in
+                try z3.and([z3.select(z3.select(state.flushPending, vm), c), z3.not(z3.select(z3.select(state.descheduled, vm), c))])
+            })
+        }
+    }
 }

@@ -33,6 +33,11 @@ public struct SymbolicState {
     public var referenceTLB: Z3Term
     /// Slot to progress code (`progressCode`).
     public var progress: Z3Term
+    /// VM to vCPU to Bool: an unacknowledged flush request; all false where
+    /// the model sends none.
+    public var flushPending: Z3Term
+    /// VM to vCPU to Bool: the vCPU is not running.
+    public var descheduled: Z3Term
     /// Slot to the value of parameter `i` of type `t`, at index
     /// `argumentIndex(i, t)`.
     public var arguments: [Z3Term]
@@ -42,7 +47,7 @@ public struct SymbolicState {
     private static var componentArrays: [(Component, WritableKeyPath<SymbolicState, Z3Term>)] {
         [(.owner, \.owner), (.tag, \.tag), (.writer, \.writer), (.pinned, \.pinned), (.rmp, \.rmp), (.root, \.root),
          (.tlb, \.tlb), (.nested, \.nested), (.guestEntries, \.guestEntries), (.directEntries, \.directEntries),
-         (.referenceTLB, \.referenceTLB), (.progress, \.progress)]
+         (.referenceTLB, \.referenceTLB), (.progress, \.progress), (.flushPending, \.flushPending), (.descheduled, \.descheduled)]
     }
 
     /// A component's array; `.arguments` has one per parameter position and
@@ -100,7 +105,8 @@ public struct SymbolicState {
             owner: try component(.owner), tag: try component(.tag), writer: try component(.writer), pinned: try component(.pinned),
             rmp: try component(.rmp), root: try component(.root), tlb: try component(.tlb), nested: try component(.nested),
             guestEntries: try component(.guestEntries), directEntries: try component(.directEntries),
-            referenceTLB: try component(.referenceTLB), progress: try component(.progress), arguments: arguments)
+            referenceTLB: try component(.referenceTLB), progress: try component(.progress),
+            flushPending: try component(.flushPending), descheduled: try component(.descheduled), arguments: arguments)
     }
 
     /// The same state with each component replaced, in `components` order;

@@ -1,5 +1,6 @@
+import Foundation
 import Testing
-import TPTDifferential
+@testable import TPTDifferential
 import TPTModel
 
 /// The backends agree on random models: the explicit search with and without
@@ -57,5 +58,27 @@ import TPTModel
             return
         }
         #expect(lengths[.isolation] == .some(2))
+    }
+
+    /// The flush-request models: every transition of sampled reachable
+    /// states (requests, acknowledgements, the wait, descheduling and
+    /// resuming) is the same in `check` and in the bounded step relation,
+    /// with the same properties broken; and the backends agree on each
+    /// model's counterexample lengths up to the bound.
+    @Test(arguments: ["tpt-async-shootdown", "tpt-bug-no-ack-wait", "tpt-bug-lazy-skip"])
+    func backendsAgreeOnTheFlushRequestModels(_ name: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Models/\(name).tpt")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var limits = DifferentialLimits()
+        limits.sampledStates = 12
+        #expect(compareTransitions(try parseModel(text, file: url.path), limits: limits) == nil)
+        limits.maxDepth = 4
+        limits.maxStates = 500_000
+        let outcome = compareBackends(text, file: url.path, limits: limits)
+        guard case .agreed = outcome else {
+            Issue.record("\(name): \(outcome)")
+            return
+        }
     }
 }

@@ -45,13 +45,6 @@ struct Resolver {
             }
             configuration[keyPath: entry.keyPath] = value
         }
-        let bits = [TransitionSystem.View.safety, .equivalence].map {
-            StateLayout(scheme: scheme, configuration: configuration, view: $0, maxRuleParameters: Rule.maxParameters, rules: 15).bits
-        }.max()!
-        if bits > PackedState.capacityBits {
-            throw Diagnostic("this configuration needs \(bits) bits of state; at most \(PackedState.capacityBits) fit in a packed state",
-                             at: syntax.settings.first?.location ?? fileStart)
-        }
 
         let features = scheme.features
         let walkerCheck = syntax.walker?.0 ?? (features.hardwareTags ? .everyLevel : .nothing)
@@ -67,7 +60,12 @@ struct Resolver {
         let noParameters: [Parameter] = []
         var initialSteps: [Step] = []
         for call in syntax.initialSteps {
-            initialSteps.append(try resolveStep(call, parameters: noParameters))
+            let step = try resolveStep(call, parameters: noParameters)
+            if step.usesFlushRequests {
+                throw Diagnostic("'\(call.name)' is part of the flush-request protocol, between the host and running vCPUs: "
+                                 + "the initial state has no vCPU running yet", at: call.location)
+            }
+            initialSteps.append(step)
         }
 
         var rules: [Rule] = []
@@ -80,12 +78,25 @@ struct Resolver {
         if rules.count > 15 {
             throw Diagnostic("a model may have at most 15 rules", at: syntax.rules[15].location)
         }
+        let flushRequests = syntax.rules.flatMap(\.steps).first { ["request_flush", "request_flush_running", "await_flush"].contains($0.name) }
+        configuration.flushRequests = flushRequests != nil
+        let bits = [TransitionSystem.View.safety, .equivalence].map {
+            StateLayout(scheme: scheme, configuration: configuration, view: $0, maxRuleParameters: Rule.maxParameters, rules: 15).bits
+        }.max()!
+        if bits > PackedState.capacityBits {
+            throw Diagnostic("this configuration needs \(bits) bits of state; at most \(PackedState.capacityBits) fit in a packed state",
+                             at: syntax.settings.first?.location ?? fileStart)
+        }
 
         var properties: [Property] = []
         for (propertyName, location) in syntax.checks {
             let property = try resolveProperty(propertyName, at: location)
             if properties.contains(property) {
                 throw Diagnostic("property '\(propertyName)' is checked twice", at: location)
+            }
+            if property == .equivalence, let call = flushRequests {
+                throw Diagnostic("'\(propertyName)' runs every rule whole, so no rule can wait for a vCPU's acknowledgement; "
+                                 + "'\(call.name)' at \(call.location.line):\(call.location.column) sends flush requests", at: location)
             }
             if property == .equivalence && !scheme.comparesWithNested {
                 throw Diagnostic("'\(propertyName)' compares a scheme with nested paging; under scheme \(scheme.rawValue) there is nothing to compare "
@@ -155,6 +166,10 @@ struct Resolver {
         }
         if steps.count > 15 {
             throw Diagnostic("a rule may have at most 15 steps", at: syntax.steps[15].location)
+        }
+        if syntax.isAtomic, let index = steps.firstIndex(where: { if case .awaitFlush = $0 { true } else { false } }) {
+            throw Diagnostic("'await_flush' waits for guest steps (the vCPUs' acknowledgements), so it can only be a step of an "
+                             + "interleaved rule; rule '\(syntax.name)' is atomic", at: syntax.steps[index].location)
         }
         return Rule(name: syntax.name, parameters: parameters, isAtomic: syntax.isAtomic,
                     guardCondition: guardCondition, steps: steps, location: syntax.location)
@@ -308,8 +323,14 @@ struct Resolver {
             try require(\.reverseMap, call)
             let a = try arguments(call, 1, "frame")
             return .rmpClear(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+        case "request_flush", "request_flush_running":
+            let a = try arguments(call, 1, "vm")
+            return .requestFlush(vm: try resolveOperand(a[0], as: .vm, parameters: p), runningOnly: call.name == "request_flush_running")
+        case "await_flush":
+            let a = try arguments(call, 1, "vm")
+            return .awaitFlush(vm: try resolveOperand(a[0], as: .vm, parameters: p))
         default:
-            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke, rmp_assign, rmp_clear)", at: call.location)
+            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke, rmp_assign, rmp_clear, request_flush, request_flush_running, await_flush)", at: call.location)
         }
     }
 

@@ -13,6 +13,10 @@ public struct Configuration: Sendable, Equatable {
     public var gpages = 2
     /// Host threads that can run interleaved rules at the same time.
     public var hostThreads = 1
+    /// Whether each vCPU keeps a pending flush request and whether it runs
+    /// (`Step.requestFlush`): not a setting, but what the model's rules use,
+    /// which the resolver records here so that every state layout sees it.
+    public var flushRequests = false
 
     public init() {}
 

@@ -19,6 +19,10 @@ public struct Model: Sendable {
     public var rules: [Rule]
     public var properties: [Property]
     public var expectation: Expectation
+
+    /// Whether a rule sends or awaits flush requests: what
+    /// `Configuration.flushRequests` must say, for states to keep them.
+    public var usesFlushRequests: Bool { rules.contains { $0.steps.contains(where: \.usesFlushRequests) } }
 }
 
 /// What a paravirtual host checks before it accepts a guest's page-table update.

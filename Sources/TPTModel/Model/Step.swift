@@ -57,6 +57,19 @@ public enum Step: Sendable, Equatable {
     /// SEV-SNP: make the frame's reverse-map entry free again (RMPUPDATE to the
     /// hypervisor's state): from then on every nested walk that reaches it faults.
     case rmpClear(frame: Operand)
+    /// Ask the VM's vCPUs to flush their TLBs, as a flush IPI (Xen's
+    /// `flush_tlb_mask`) or a request the vCPU reads before it enters the
+    /// guest again (KVM's `KVM_REQ_TLB_FLUSH`) does: nothing is flushed yet.
+    /// A running vCPU acknowledges in a guest-interleaved step of its own,
+    /// flushing then; a descheduled one flushes when it runs again.
+    /// `runningOnly`: the descheduled vCPUs are skipped, as lazy-TLB IPIs
+    /// skip CPUs not running the address space; unless the host flushes them
+    /// some other way, they run again with their old entries.
+    case requestFlush(vm: Operand, runningOnly: Bool)
+    /// Wait until every running vCPU of the VM has acknowledged its flush
+    /// request (a descheduled one is not waited for: it flushes before it
+    /// runs). The rule's next step comes only after.
+    case awaitFlush(vm: Operand)
 
     /// Host bookkeeping changes the host's own records, which no hardware and no
     /// guest reads: the owner record, and the p2m under tpt and pv (nested
@@ -66,6 +79,16 @@ public enum Step: Sendable, Equatable {
         switch self {
         case .setOwnership(.owner, _, _): return true
         case .nestedMap, .nestedUnmap: return scheme.features.nestedTableIsBookkeeping
+        default: return false
+        }
+    }
+
+    /// Whether the step is part of the flush-request protocol, whose state
+    /// (each vCPU's pending request, and whether it runs) a model keeps only
+    /// when it uses it (`Configuration.flushRequests`).
+    public var usesFlushRequests: Bool {
+        switch self {
+        case .requestFlush, .awaitFlush: return true
         default: return false
         }
     }

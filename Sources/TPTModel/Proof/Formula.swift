@@ -45,6 +45,9 @@ public indirect enum Formula: Sendable {
     case writable(EntryMap, vm: Term, indices: [Term])
     /// The frame is pinned as a page table.
     case pinned(Term)
+    /// A per-vCPU flag of the flush-request protocol (`flushPending`,
+    /// `descheduled`) holds of the VM's vCPU.
+    case vcpuFlag(Component, vm: Term, vcpu: Term)
     /// A rule is in progress keyed on the frame, with its next step (numbered
     /// from 1, as written in the rule) in the range; any step when nil.
     case running(frame: Term, rule: Int, nextSteps: ClosedRange<Int>?)

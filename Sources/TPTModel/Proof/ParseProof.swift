@@ -176,6 +176,12 @@ private struct ProofParser {
             let arguments = try termArguments(1, "frame")
             return .pinned(try require(arguments[0], .frame))
         }
+        if start.isWord("flush_pending") || start.isWord("descheduled") {
+            _ = advance()
+            let arguments = try termArguments(2, "vm, vcpu")
+            return .vcpuFlag(start.isWord("descheduled") ? .descheduled : .flushPending,
+                             vm: try require(arguments[0], .vm), vcpu: try require(arguments[1], .vcpu))
+        }
         if start.isWord("writable") {
             _ = advance()
             try expectSymbol("(", "after 'writable'")

@@ -33,6 +33,14 @@ public struct Action: Hashable, Sendable {
         /// reverse-map entry of the frame its nested entry maps (`frame`), if
         /// assigned to the VM at that page, becomes validated.
         case validate
+        /// A running vCPU acknowledges its pending flush request
+        /// (`request_flush`), flushing its TLB.
+        case acknowledgeFlush
+        /// A running vCPU stops running: it accesses nothing and acknowledges
+        /// nothing until it resumes.
+        case deschedule
+        /// A descheduled vCPU runs again, flushing first if a request is pending.
+        case resume
     }
 
     public var kind: Kind
@@ -87,6 +95,9 @@ extension Action.Kind {
         case .startRule: return "start_rule"
         case .continueRule: return "continue_rule"
         case .validate: return "pvalidate"
+        case .acknowledgeFlush: return "ack_flush"
+        case .deschedule: return "deschedule"
+        case .resume: return "resume"
         }
     }
 

@@ -35,6 +35,12 @@ public enum Component: String, CaseIterable, Sendable {
     case progress
     /// Per slot: the parameters of the rule in progress.
     case arguments
+    /// Per VM and vCPU: a flush request the vCPU has not acknowledged
+    /// (models whose rules send them: `Configuration.flushRequests`).
+    case flushPending
+    /// Per VM and vCPU: the vCPU is not running (it makes no access and
+    /// acknowledges nothing until it runs again). Kept with `flushPending`.
+    case descheduled
 
     /// What a component is indexed by, outermost first.
     public enum Index: Sendable, CaseIterable {
@@ -49,6 +55,7 @@ public enum Component: String, CaseIterable, Sendable {
         case .nested: [.vm, .gpage]
         case .guestEntries, .directEntries: [.vm, .page]
         case .progress, .arguments: [.slot]
+        case .flushPending, .descheduled: [.vm, .vcpu]
         }
     }
 
@@ -62,11 +69,14 @@ public enum Component: String, CaseIterable, Sendable {
         case .directEntries: features.directEntryName
         case .referenceTLB: "nested-tlb"
         case .progress, .arguments: "host"
+        case .flushPending: "flush-pending"
+        case .descheduled: "descheduled"
         }
     }
 
-    /// Whether a state of the scheme, in the view, keeps the component.
-    public func isKept(under features: SchemeFeatures, in view: TransitionSystem.View) -> Bool {
+    /// Whether a state of the scheme, in the view, keeps the component;
+    /// `flushRequests`: whether the model's rules send flush requests.
+    public func isKept(under features: SchemeFeatures, in view: TransitionSystem.View, flushRequests: Bool) -> Bool {
         let equivalence = view == .equivalence
         switch self {
         case .owner, .writer, .tlb, .nested: return true
@@ -80,6 +90,9 @@ public enum Component: String, CaseIterable, Sendable {
         case .referenceTLB: return equivalence
         // The product runs every rule as one step.
         case .progress, .arguments: return !equivalence
+        // The product runs rules whole, so it cannot wait for a guest's
+        // acknowledgement: the resolver refuses equivalence with them.
+        case .flushPending, .descheduled: return !equivalence && flushRequests
         }
     }
 }

@@ -156,4 +156,21 @@ extension ConcreteAlgebra: GuestAlgebra {
     @inline(__always) mutating func validateReverseMap(of frame: Int, vm: Int, gpage: Int) {
         updateState { system, state in state[system.layout.rmp[frame]] = system.reverseMapCode(vm: vm, gpage: gpage, validated: true) }
     }
+
+    // Flush requests: one flag per vCPU, index vm * vcpus + vcpu.
+    var sendsFlushRequests: Bool { withSystem { !$0.layout.flushPending.isEmpty } }
+    @inline(__always) private func cpu(_ vm: Int, _ vcpu: Int) -> Int { vm &* withSystem { $0.configuration.vcpus } &+ vcpu }
+    @inline(__always) func isRunning(_ vm: Int, _ vcpu: Int) -> Bool { state[withSystem { $0.layout.descheduled[cpu(vm, vcpu)] }] == 0 }
+    func someVCPURuns(_ vm: Int) -> Bool {
+        withSystem { system in (0..<system.configuration.vcpus).contains { isRunning(vm, $0) } }
+    }
+    @inline(__always) mutating func setRunning(_ vm: Int, _ vcpu: Int, _ running: Bool) {
+        let index = cpu(vm, vcpu)
+        state[withSystem { $0.layout.descheduled[index] }] = running ? 0 : 1
+    }
+    @inline(__always) func flushPending(_ vm: Int, _ vcpu: Int) -> Bool { state[withSystem { $0.layout.flushPending[cpu(vm, vcpu)] }] != 0 }
+    @inline(__always) mutating func clearFlushRequest(_ vm: Int, _ vcpu: Int) {
+        let index = cpu(vm, vcpu)
+        state[withSystem { $0.layout.flushPending[index] }] = 0
+    }
 }

@@ -165,6 +165,36 @@ public protocol GuestAlgebra: SemanticsAlgebra {
 
     /// Marks the frame's reverse-map entry, assigned to the VM at the page, validated.
     mutating func validateReverseMap(of frame: Value, vm: Value, gpage: Value)
+
+    // MARK: vCPUs that receive flush requests (`Configuration.flushRequests`)
+
+    /// Whether the model's rules send flush requests, so that each vCPU
+    /// keeps a pending request and whether it runs.
+    var sendsFlushRequests: Bool { get }
+    /// Whether the vCPU runs (where `sendsFlushRequests`).
+    func isRunning(_ vm: Value, _ vcpu: Value) -> Condition
+    /// Whether some vCPU of the VM runs (where `sendsFlushRequests`).
+    func someVCPURuns(_ vm: Value) -> Condition
+    mutating func setRunning(_ vm: Value, _ vcpu: Value, _ running: Bool)
+    /// Whether the vCPU has a flush request it has not acknowledged.
+    func flushPending(_ vm: Value, _ vcpu: Value) -> Condition
+    mutating func clearFlushRequest(_ vm: Value, _ vcpu: Value)
+}
+
+/// A sink that passes moves on enabled only where a condition holds too:
+/// the moves of a vCPU that must be running, of a VM one of whose vCPUs
+/// must be.
+struct GatedSink<Inner: GuestMoveSink>: GuestMoveSink {
+    typealias Algebra = Inner.Algebra
+    var inner: Inner
+    let condition: Algebra.Condition
+
+    @inline(__always)
+    mutating func emit(_ move: GuestMove<Algebra.Value, Algebra.Condition>, _ after: Algebra) -> Bool {
+        var gated = move
+        gated.enabled = after.and(condition, move.enabled)
+        return inner.emit(gated, after)
+    }
 }
 
 extension GuestAlgebra {
@@ -237,15 +267,62 @@ extension GuestAlgebra {
             // Guest-written entries may name anything, so one walk serves every page.
             let walk = translation == .guestTables ? walkOverGuestTables(of: vm) : nil
             guard forEach(.vcpu, named: "vcpu", { vcpu in
-                guard forEach(.page, named: "page", { page in
-                    pageMoves(vm: vm, vcpu: vcpu, page: page, walk: walk, &sink)
+                guard sendsFlushRequests else { return vcpuMoves(vm: vm, vcpu: vcpu, walk: walk, &sink) }
+                // Only a running vCPU accesses memory or changes its TLB.
+                guard whenever(isRunning(vm, vcpu), { runs in
+                    var gated = GatedSink(inner: sink, condition: runs)
+                    defer { sink = gated.inner }
+                    return vcpuMoves(vm: vm, vcpu: vcpu, walk: walk, &gated)
                 }) else { return false }
-                var flushed = self
-                flushed.flushTLB(of: vm, vcpu, in: .model)
-                return sink.emit(GuestMove(kind: .flush, vm: vm, vcpu: vcpu, enabled: always, isolation: never, leak: never), flushed)
+                return flushRequestMoves(vm: vm, vcpu: vcpu, &sink)
             }) else { return false }
-            return tableMoves(vm: vm, &sink)
+            guard sendsFlushRequests else { return tableMoves(vm: vm, &sink) }
+            // A guest changes its translation from a vCPU that runs.
+            return whenever(someVCPURuns(vm)) { runs in
+                var gated = GatedSink(inner: sink, condition: runs)
+                defer { sink = gated.inner }
+                return tableMoves(vm: vm, &gated)
+            }
         }
+    }
+
+    /// One vCPU's accesses, invalidations and flush.
+    @inline(__always)
+    func vcpuMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, walk: (reached: Frames, isolation: Condition, leak: Condition)?,
+                                        _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
+        guard forEach(.page, named: "page", { page in
+            pageMoves(vm: vm, vcpu: vcpu, page: page, walk: walk, &sink)
+        }) else { return false }
+        var flushed = self
+        flushed.flushTLB(of: vm, vcpu, in: .model)
+        return sink.emit(GuestMove(kind: .flush, vm: vm, vcpu: vcpu, enabled: always, isolation: never, leak: never), flushed)
+    }
+
+    /// One vCPU's part in the flush-request protocol (`request_flush`): a
+    /// running vCPU acknowledges a pending request, flushing its TLB then,
+    /// or is descheduled; a descheduled one resumes, flushing first if a
+    /// request is pending (what a lazy-TLB vCPU, or KVM's check of its
+    /// requests before it enters the guest, does).
+    @inline(__always)
+    func flushRequestMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
+        let runs = isRunning(vm, vcpu), pending = flushPending(vm, vcpu)
+        var acknowledged = self
+        acknowledged.flushTLB(of: vm, vcpu, in: .model)
+        acknowledged.clearFlushRequest(vm, vcpu)
+        guard sink.emit(GuestMove(kind: .acknowledgeFlush, vm: vm, vcpu: vcpu, enabled: and(runs, pending), isolation: never, leak: never),
+                        acknowledged) else { return false }
+        var descheduled = self
+        descheduled.setRunning(vm, vcpu, false)
+        guard sink.emit(GuestMove(kind: .deschedule, vm: vm, vcpu: vcpu, enabled: runs, isolation: never, leak: never), descheduled) else {
+            return false
+        }
+        var resumed = self
+        resumed.setRunning(vm, vcpu, true)
+        guard sink.emit(GuestMove(kind: .resume, vm: vm, vcpu: vcpu, enabled: and(not(runs), not(pending)), isolation: never, leak: never),
+                        resumed) else { return false }
+        acknowledged.setRunning(vm, vcpu, true)
+        return sink.emit(GuestMove(kind: .resume, vm: vm, vcpu: vcpu, enabled: and(not(runs), pending), isolation: never, leak: never),
+                         acknowledged)
     }
 
     /// The walk over the VM's guest-written tables (`Primitives.swift`): the

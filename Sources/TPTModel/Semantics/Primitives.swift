@@ -75,6 +75,14 @@ public protocol SemanticsAlgebra {
     /// Whether the scheme's frames have reverse-map entries, which the nested walk checks.
     var hasReverseMap: Bool { get }
 
+    // MARK: Flush requests (models whose rules send them: `Configuration.flushRequests`)
+
+    /// Asks every vCPU of the VM (the running ones only, when asked) to
+    /// flush its TLB: each then has a request pending.
+    mutating func requestFlush(of vm: Value, runningOnly: Bool)
+    /// Whether every running vCPU of the VM has acknowledged its flush request.
+    func flushAcknowledged(by vm: Value) -> Condition
+
     // MARK: Rules in progress (the scheduler: `startRule`, `continueRule`)
 
     /// Whether an interleaved rule in progress has the frame as a frame parameter.
@@ -152,7 +160,20 @@ extension Step {
             a.setReverseMap(of: a.value(of: frame, .frame), to: (a.value(of: vm, .vm), a.value(of: gpage, .gpage)))
         case .rmpClear(let frame):
             a.setReverseMap(of: a.value(of: frame, .frame), to: nil)
+        case .requestFlush(let vm, let runningOnly):
+            a.requestFlush(of: a.value(of: vm, .vm), runningOnly: runningOnly)
+        case .awaitFlush:
+            // Changes nothing: its meaning is when it may run (`readiness`).
+            break
         }
+    }
+
+    /// When the step may run: always, but for a wait, once what it waits
+    /// for holds. The scheduler conjoins it (`startRule`, `continueRule`).
+    @inline(__always)
+    public func readiness<A: SemanticsAlgebra>(in a: A) -> A.Condition {
+        guard case .awaitFlush(let vm) = self else { return a.always }
+        return a.flushAcknowledged(by: a.value(of: vm, .vm))
     }
 }
 
@@ -241,15 +262,21 @@ extension SemanticsAlgebra {
     public mutating func startRule(_ rule: Int, stepCount: Int, atomic: Bool, on slot: Slot,
                                    stepAt: (Int) -> Step) -> Condition {
         if atomic {
-            for index in 0..<stepCount { stepAt(index).apply(to: &self) }
-            return always
+            var ready = always
+            for index in 0..<stepCount {
+                let step = stepAt(index)
+                ready = and(ready, step.readiness(in: self))
+                step.apply(to: &self)
+            }
+            return ready
         }
+        let first = stepAt(0), ready = first.readiness(in: self)
         guard stepCount > 1 || oneStepRulesTakeASlot else {
-            stepAt(0).apply(to: &self)
-            return always
+            first.apply(to: &self)
+            return ready
         }
-        let idle = slotIsIdle(slot)
-        stepAt(0).apply(to: &self)
+        let idle = and(slotIsIdle(slot), ready)
+        first.apply(to: &self)
         if stepCount > 1 { recordRule(on: slot, rule: rule, nextStep: 1) }
         return idle
     }
@@ -258,10 +285,11 @@ extension SemanticsAlgebra {
     /// algebra's bindings as its recorded parameters: the slot then holds the
     /// rule at its next step, or, after the last, is idle again.
     ///
-    /// Returns the condition that the slot holds the rule, next at that step.
+    /// Returns the condition that the slot holds the rule, next at that
+    /// step, and that the step may run (`readiness`).
     @inline(__always)
     public mutating func continueRule(_ rule: Int, step: Int, stepCount: Int, on slot: Slot, _ next: Step) -> Condition {
-        let running = slotHolds(slot, rule: rule, nextStep: step)
+        let running = and(slotHolds(slot, rule: rule, nextStep: step), next.readiness(in: self))
         next.apply(to: &self)
         recordRule(on: slot, rule: rule, nextStep: step + 1 < stepCount ? step + 1 : nil)
         return running
@@ -411,11 +439,14 @@ extension TransitionSystem {
         return algebra.state
     }
 
-    /// The scheduler's next step of the thread's rule in progress.
-    @inline(__always) func continueRule(on thread: Int, in s: PackedState) -> PackedState {
+    /// The scheduler's next step of the thread's rule in progress: the state
+    /// after it, or nil while the step waits (`Step.readiness`).
+    @inline(__always) func continueRule(on thread: Int, in s: PackedState) -> PackedState? {
         let rule = s[layout.threadRule[thread]] - 1, step = s[layout.threadStep[thread]]
         var algebra = ConcreteAlgebra(system: self, state: s, bindings: threadBindings(s, thread))
-        _ = algebra.continueRule(rule, step: step, stepCount: rules.stepCount[rule], on: thread, rules.steps[rules.stepStart[rule] + step])
+        guard algebra.continueRule(rule, step: step, stepCount: rules.stepCount[rule], on: thread, rules.steps[rules.stepStart[rule] + step]) else {
+            return nil
+        }
         return algebra.state
     }
 
@@ -588,6 +619,25 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         }
     }
     var hasReverseMap: Bool { withSystem { !$0.layout.rmp.isEmpty } }
+
+    // Flush requests: one flag per vCPU, index vm * vcpus + vcpu.
+    mutating func requestFlush(of vm: Int, runningOnly: Bool) {
+        updateState { system, state in
+            let vcpus = system.configuration.vcpus, layout = system.layout
+            for cpu in (vm * vcpus)..<((vm + 1) * vcpus) where !runningOnly || state[layout.descheduled[cpu]] == 0 {
+                state[layout.flushPending[cpu]] = 1
+            }
+        }
+    }
+    func flushAcknowledged(by vm: Int) -> Bool {
+        withSystem { system in
+            let vcpus = system.configuration.vcpus, layout = system.layout
+            for cpu in (vm * vcpus)..<((vm + 1) * vcpus) where state[layout.flushPending[cpu]] != 0 && state[layout.descheduled[cpu]] == 0 {
+                return false
+            }
+            return true
+        }
+    }
 
     // Slots are host threads.
     @inline(__always) func slotIsIdle(_ thread: Int) -> Bool { state[withSystem { $0.layout.threadRule[thread] }] == 0 }

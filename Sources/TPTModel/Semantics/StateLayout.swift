@@ -27,6 +27,9 @@ public struct StateLayout: Sendable {
     /// Index: vm * pages + page.
     public let guestEntry: [Field]
     public let directEntry: [Field]
+    /// Index: vm * vcpus + vcpu (models that send flush requests only).
+    public let flushPending: [Field]
+    public let descheduled: [Field]
     public let threadRule: [Field]
     public let threadStep: [Field]
     /// Index: thread * maxRuleParameters + parameter.
@@ -44,7 +47,7 @@ public struct StateLayout: Sendable {
         let features = scheme.features
         /// `count` fields of `values` values each, if the scheme and view keep the component.
         func fields(_ component: Component, _ count: Int, values: Int) -> [Field] {
-            component.isKept(under: features, in: view) ? (0..<count).map { _ in builder.field(values: values) } : []
+            component.isKept(under: features, in: view, flushRequests: c.flushRequests) ? (0..<count).map { _ in builder.field(values: values) } : []
         }
         let codes = CellCodes(configuration: c, rootTarget: features.guestTablesName, rules: rules)
         self.codes = codes
@@ -65,6 +68,8 @@ public struct StateLayout: Sendable {
         nested = cells(.nested)
         guestEntry = cells(.guestEntries)
         directEntry = cells(.directEntries)
+        flushPending = cells(.flushPending)
+        descheduled = cells(.descheduled)
         threadRule = fields(.progress, c.hostThreads, values: codes.count(.progress))
         threadStep = fields(.progress, c.hostThreads, values: CellCodes.stepCodes)
         threadParameter = fields(.arguments, c.hostThreads * maxRuleParameters, values: codes.count(.argument))
@@ -86,6 +91,8 @@ public struct StateLayout: Sendable {
         case .nested: nested
         case .guestEntries: guestEntry
         case .directEntries: directEntry
+        case .flushPending: flushPending
+        case .descheduled: descheduled
         case .tlb, .referenceTLB, .progress, .arguments: nil
         }
     }

@@ -12,6 +12,9 @@ public struct StateShape: Sendable, Equatable {
 
     public let frames: Int, vms: Int, vcpus: Int, pages: Int, gpages: Int
     public let slots: Slots
+    /// Whether states keep each vCPU's flush request and run state
+    /// (`Configuration.flushRequests`).
+    public let flushRequests: Bool
 
     public init(configuration c: Configuration, pages: Int, slots: Int, keyFrames: Bool = false) {
         frames = c.frames
@@ -19,6 +22,7 @@ public struct StateShape: Sendable, Equatable {
         vcpus = c.vcpus
         self.pages = pages
         gpages = c.gpages
+        flushRequests = c.flushRequests
         self.slots = keyFrames ? .keyFrames(slots) : .hostThreads(slots)
     }
 
@@ -32,6 +36,9 @@ public struct StateShape: Sendable, Equatable {
         case .slot: switch slots { case .hostThreads(let n), .keyFrames(let n): n }
         }
     }
+
+    /// A vCPU as printed states name it: `vm1.cpu0`, or `vm1` when VMs have one.
+    public func vcpuName(_ vm: Int, _ vcpu: Int) -> String { vcpus == 1 ? "vm\(vm)" : "vm\(vm).cpu\(vcpu)" }
 
     /// Cells of a component: the product of its indices' sizes.
     public func cells(of component: Component) -> Int {
@@ -94,7 +101,7 @@ public struct StateValues: Sendable, Equatable {
         var result: [StateComponent] = []
         func text(_ component: Component, _ value: CellValue) -> String { value.text(as: component.value, rules: rules) }
         func label(_ component: Component) -> String { component.label(under: features) }
-        let kept = Component.allCases.filter { $0.isKept(under: features, in: view) }
+        let kept = Component.allCases.filter { $0.isKept(under: features, in: view, flushRequests: shape.flushRequests) }
         for frame in 0..<shape.frames {
             for component in kept where component.indices == [.frame] {
                 result.append(StateComponent(name: "\(label(component)) f\(frame)", value: .text(text(component, self[component, frame]))))
@@ -107,9 +114,15 @@ public struct StateValues: Sendable, Equatable {
                     let value = self[component, vm]
                     if omittingNone && value == .none { continue }
                     result.append(StateComponent(name: "\(label(component)) vm\(vm)", value: .text(text(component, value))))
+                case [.vm, .vcpu]:
+                    for vcpu in 0..<shape.vcpus {
+                        let value = self[component, vm, vcpu]
+                        if omittingNone && value == .none { continue }
+                        result.append(StateComponent(name: "\(label(component)) \(shape.vcpuName(vm, vcpu))", value: .text(text(component, value))))
+                    }
                 case [.vm, .vcpu, .page]:
                     for vcpu in 0..<shape.vcpus {
-                        let cpu = shape.vcpus == 1 ? "vm\(vm)" : "vm\(vm).cpu\(vcpu)"
+                        let cpu = shape.vcpuName(vm, vcpu)
                         // Highest page first, the packed TLB's order.
                         let entries = (0..<shape.pages).reversed().compactMap { page in
                             let value = self[component, vm, vcpu, page]

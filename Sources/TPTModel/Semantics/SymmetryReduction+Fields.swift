@@ -6,6 +6,8 @@
 /// and never written; `SymmetryReduction` frees them.
 struct FieldTable: @unchecked Sendable {
     let owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry: UnsafeBufferPointer<Field>
+    /// Per vCPU, index vm * vcpus + vcpu (empty unless the model sends flush requests).
+    let flushPending, descheduled: UnsafeBufferPointer<Field>
     let threadRule, threadStep, threadParameter: UnsafeBufferPointer<Field>
     let vcpus, tlbEntries, gpages, pages, frames, maxRuleParameters: Int
     let codes: CellCodes
@@ -30,6 +32,8 @@ struct FieldTable: @unchecked Sendable {
         nested = copy(layout.nested)
         guestEntry = copy(layout.guestEntry)
         directEntry = copy(layout.directEntry)
+        flushPending = copy(layout.flushPending)
+        descheduled = copy(layout.descheduled)
         threadRule = copy(layout.threadRule)
         threadStep = copy(layout.threadStep)
         threadParameter = copy(layout.threadParameter)
@@ -46,7 +50,7 @@ struct FieldTable: @unchecked Sendable {
     }
 
     func deallocate() {
-        for buffer in [owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry,
+        for buffer in [owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry, flushPending, descheduled,
                        threadRule, threadStep, threadParameter] {
             UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
         }

@@ -54,6 +54,11 @@ extension SymmetryReduction {
                 let from = layout.tlbIndex(vm, vcpu), into = layout.tlbIndex(to, vcpu)
                 renameTLB(layout.tlb, from: from, into: into, &t)
                 if hasReference { renameTLB(layout.referenceTLB, from: from, into: into, &t) }
+                if !layout.flushPending.isEmpty {
+                    let cpu = vm &* layout.vcpus &+ vcpu, target = to &* layout.vcpus &+ vcpu
+                    t[layout.flushPending[target]] = s[layout.flushPending[cpu]]
+                    t[layout.descheduled[target]] = s[layout.descheduled[cpu]]
+                }
             }
             for gpage in 0..<layout.gpages {
                 let code = s[layout.nested[layout.nestedIndex(vm, gpage)]]

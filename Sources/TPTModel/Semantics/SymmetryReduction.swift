@@ -88,7 +88,7 @@ public final class SymmetryReduction: Sendable {
                 case .shootdown(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame),
                      .rmpClear(let frame):
                     note(frame, .frame)
-                case .flushTLB(let vm), .nestedUnmap(let vm, _), .shadowZap(let vm, _):
+                case .flushTLB(let vm), .nestedUnmap(let vm, _), .shadowZap(let vm, _), .requestFlush(let vm, _), .awaitFlush(let vm):
                     note(vm, .vm)
                 case .setWriter(let frame, let vm):
                     note(frame, .frame)

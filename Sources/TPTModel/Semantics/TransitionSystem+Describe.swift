@@ -28,6 +28,11 @@ extension TransitionSystem {
 
     func tagName(_ code: Int) -> String { text(code, as: .ownership) }
 
+    /// Whether the acting vCPU had a flush request pending in the state.
+    private func vcpuHasFlushPending(_ state: PackedState, _ action: Action) -> Bool {
+        !layout.flushPending.isEmpty && state[layout.flushPending[Int(action.vm) * configuration.vcpus + Int(action.vcpu)]] != 0
+    }
+
     func pageName(_ page: Int) -> String { "p\(page)" }
 
     func operandName(_ operand: Operand, _ type: ValueType, _ bindings: Bindings) -> String {
@@ -77,6 +82,8 @@ extension TransitionSystem {
         case .rmpAssign(let frame, let vm, let gpage):
             return "rmp_assign(\(name(frame, .frame)), \(name(vm, .vm)), \(name(gpage, .gpage)))"
         case .rmpClear(let frame): return "rmp_clear(\(name(frame, .frame)))"
+        case .requestFlush(let vm, let runningOnly): return "request_flush\(runningOnly ? "_running" : "")(\(name(vm, .vm)))"
+        case .awaitFlush(let vm): return "await_flush(\(name(vm, .vm)))"
         }
     }
 
@@ -103,6 +110,9 @@ extension TransitionSystem {
             return "hypercall: set pte \(pageName(Int(action.subject))) := \(frameEntryName(Int(action.frame)))"
         case .validate:
             return "pvalidate g\(action.subject) (\(frameName(Int(action.frame))))"
+        case .acknowledgeFlush: return "acknowledge flush request (flush TLB)"
+        case .deschedule: return "descheduled"
+        case .resume: return vcpuHasFlushPending(state, action) ? "resume (flush TLB: a request is pending)" : "resume"
         case .translate:
             return "access \(pageName(Int(action.subject))): \(model.scheme.rawValue) \(frameEntryName(Int(action.frame), empty: "fault")) | "
                 + "nested \(frameEntryName(Int(action.reference), empty: "fault"))"
@@ -131,6 +141,9 @@ extension TransitionSystem {
         case .writeEntry: return "write_pte"
         case .hypercall: return "hypercall"
         case .validate: return "pvalidate"
+        case .acknowledgeFlush: return "ack_flush"
+        case .deschedule: return "deschedule"
+        case .resume: return "resume"
         case .translate: return "access"
         case .startRule: return model.rules[Int(action.subject)].name
         case .continueRule: return model.rules[state[layout.threadRule[Int(action.subject)]] - 1].name
@@ -146,8 +159,10 @@ extension TransitionSystem {
             return [text("page", pageName(Int(action.subject))), text("frame", frameName(Int(action.frame)))]
         case .invalidatePage:
             return [text("page", pageName(Int(action.subject)))]
-        case .flush:
+        case .flush, .acknowledgeFlush, .deschedule:
             return []
+        case .resume:
+            return [text("flushes", vcpuHasFlushPending(state, action) ? "yes" : "no")]
         case .loadRoot:
             return [text("root", targetName(Int(action.subject)))]
         case .writeEntry:

@@ -156,7 +156,8 @@ extension TransitionSystem {
             } while advance(&bindings, rule: rule)
         }
         for thread in 0..<threads where s[layout.threadRule[thread]] != 0 {
-            guard sink.take(Action(kind: .continueRule, subject: Int16(thread)), continueRule(on: thread, in: s), nil) else { return false }
+            guard let next = continueRule(on: thread, in: s) else { continue }
+            guard sink.take(Action(kind: .continueRule, subject: Int16(thread)), next, nil) else { return false }
         }
         return true
     }

@@ -45,6 +45,7 @@ public final class TransitionSystem: Sendable {
         self.view = view
         configuration = model.configuration
         let c = model.configuration
+        precondition(c.flushRequests == model.usesFlushRequests, "a model's configuration records whether its rules send flush requests")
         targets = model.scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
         pages = view == .safety ? c.virtualPages : min(trackedPages, c.virtualPages)
         layout = StateLayout(scheme: model.scheme, configuration: c, view: view, pages: pages,
