@@ -79,7 +79,10 @@ import Testing
         #expect(reduced.verdict.violatedProperties == full.verdict.violatedProperties)
         #expect(reduced.depth == full.depth || reduced.verdict.violatedProperties.isEmpty)
         #expect(reduced.states <= full.states)
-        if full.states > 100 { #expect(Double(full.states) / Double(reduced.states) >= 1.8, "\(name): \(full.states) -> \(reduced.states)") }
+        // vCPUs keep their names (only VMs and frames are renamed), so a
+        // model with two per VM reduces less.
+        let least = model.configuration.vcpus > 1 ? 1.5 : 1.8
+        if full.states > 100 { #expect(Double(full.states) / Double(reduced.states) >= least, "\(name): \(full.states) -> \(reduced.states)") }
         if case .violated(let traces) = reduced.verdict, case .violated(let fullTraces) = full.verdict {
             #expect(traces.map(\.steps.count) == fullTraces.map(\.steps.count))
         }
