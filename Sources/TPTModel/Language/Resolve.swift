@@ -78,7 +78,10 @@ struct Resolver {
         if rules.count > 15 {
             throw Diagnostic("a model may have at most 15 rules", at: syntax.rules[15].location)
         }
-        let flushRequests = syntax.rules.flatMap(\.steps).first { ["request_flush", "request_flush_running", "await_flush"].contains($0.name) }
+        // Where the first step of the flush-request protocol is written, if any.
+        let flushRequests = zip(rules, syntax.rules).lazy.compactMap { rule, ruleSyntax in
+            rule.steps.firstIndex(where: \.usesFlushRequests).map { ruleSyntax.steps[$0] }
+        }.first
         configuration.flushRequests = flushRequests != nil
         let bits = [TransitionSystem.View.safety, .equivalence].map {
             StateLayout(scheme: scheme, configuration: configuration, view: $0, maxRuleParameters: Rule.maxParameters, rules: 15).bits
