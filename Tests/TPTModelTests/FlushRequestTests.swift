@@ -6,21 +6,25 @@ import Testing
 @Suite struct FlushRequestTests {
     /// vm0 has two vCPUs; its rule asks for a flush (all vCPUs, or the
     /// running ones only), waits, then gives f0 to the host.
+    static func text(request: String = "request_flush(v)") -> String {
+        """
+        model flush
+        scheme tpt
+        config vms 1, vcpus 2, frames 2, levels 1, fanout 1, tlb 1
+        init
+          set_owner(f0, vm0) set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
+        rule take(f: frame, v: vm) interleaved
+          when owner(f) == v and not in_flight(f)
+          do \(request)
+             await_flush(v)
+             set_owner(f, host)
+        check isolation
+        expect holds
+        """
+    }
+
     func system(request: String = "request_flush(v)") throws -> TransitionSystem {
-        try TPTModelTests.system("""
-            model flush
-            scheme tpt
-            config vms 1, vcpus 2, frames 2, levels 1, fanout 1, tlb 1
-            init
-              set_owner(f0, vm0) set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
-            rule take(f: frame, v: vm) interleaved
-              when owner(f) == v and not in_flight(f)
-              do \(request)
-                 await_flush(v)
-                 set_owner(f, host)
-            check isolation
-            expect holds
-            """)
+        try TPTModelTests.system(Self.text(request: request))
     }
 
     func flag(_ system: TransitionSystem, _ state: PackedState, _ name: String, cpu: Int) -> String {
@@ -93,20 +97,7 @@ import Testing
         ("await_flush(v)", "await_flush(v, v)", "'await_flush' takes 1 argument (vm), not 2"),
     ])
     func theLanguageRefusesWhatTheProtocolCannotMean(_ old: String, _ new: String, _ message: String) throws {
-        let text = """
-            model flush
-            scheme tpt
-            config vms 1, vcpus 2, frames 2, levels 1, fanout 1, tlb 1
-            init
-              set_owner(f0, vm0) set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
-            rule take(f: frame, v: vm) interleaved
-              when owner(f) == v and not in_flight(f)
-              do request_flush(v)
-                 await_flush(v)
-                 set_owner(f, host)
-            check isolation
-            expect holds
-            """
+        let text = Self.text()
         let changed = text.replacingOccurrences(of: old, with: new)
         #expect(changed != text)
         #expect(throws: Diagnostic.self) { try parseModel(changed, file: "bad.tpt") }
