@@ -31,8 +31,11 @@ public struct RandomModelGenerator {
         case "pv": lines.append("hypercall checks " + pick(["owner, read_only_tables", "owner, read_only_tables", "owner", "read_only_tables", "nothing"]))
         default: break
         }
+        // A quarter of the tpt models keep paging-structure caches.
+        let walkCache = scheme == "tpt" && levels >= 2 && bool(0.25)
+        if walkCache { lines.append("walker caches upper levels") }
         // A quarter of the models shoot TLBs down by flush requests the vCPUs acknowledge.
-        let context = Context(scheme: scheme, vms: vms, frames: frames, gpages: gpages, flushRequests: bool(0.25))
+        let context = Context(scheme: scheme, vms: vms, frames: frames, gpages: gpages, flushRequests: bool(0.25), walkCache: walkCache)
         lines.append("init")
         for vm in 0..<vms where vm < frames {
             var boot = ["set_owner(f\(vm), vm\(vm))"]
@@ -57,6 +60,7 @@ public struct RandomModelGenerator {
     private struct Context {
         var scheme: String, vms: Int, frames: Int, gpages: Int
         var flushRequests: Bool
+        var walkCache: Bool
     }
 
     /// A rule: an assign-like, reclaim-like or free-form one.
@@ -110,6 +114,7 @@ public struct RandomModelGenerator {
         default: primitives += ["pin(\(operand("frame")))", "unpin(\(operand("frame")))", "revoke(\(operand("frame")))",
                                 "set_root(\(operand("vm")), \(operand("frame")))"]
         }
+        if c.walkCache { primitives.append("shootdown_tables(\(operand("frame")))") }
         if c.flushRequests {
             primitives += ["request_flush(\(operand("vm")))", "request_flush_running(\(operand("vm")))"]
             if interleaved { primitives.append("await_flush(\(operand("vm")))") }
@@ -135,6 +140,7 @@ public struct RandomModelGenerator {
             } else {
                 steps.append("shootdown(f)")
             }
+            if c.walkCache && bool(0.8) { steps.append("shootdown_tables(f)") }
             steps += ["scrub(f)", "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
             if bool(0.4) { steps.remove(at: int(0...(steps.count - 1))) }
             if bool(0.3) && steps.count > 1 {

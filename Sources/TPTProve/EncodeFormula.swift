@@ -96,6 +96,8 @@ struct FormulaEncoder {
         case .pinned(let frame): return try z3.select(state.pinned, encode(frame))
         case .vcpuFlag(let component, let vm, let vcpu):
             return try z3.select(z3.select(state.array(of: component), encode(vm)), encode(vcpu))
+        case .walkCached(let vm, let vcpu, let frame):
+            return try z3.select(z3.select(z3.select(state.walkCache, encode(vm)), encode(vcpu)), encode(frame))
         case .running(let frame, let rule, let steps):
             // Written from 1, as in the rule; progress codes count the next step from 0.
             return try state.progress(of: encode(frame), rule: rule, nextStep: steps.map { Array(($0.lowerBound - 1)...($0.upperBound - 1)) },

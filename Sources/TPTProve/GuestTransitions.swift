@@ -90,6 +90,7 @@ private func name(of move: GuestMove<Z3Term, Z3Term>, untrappedWrites: Bool) -> 
     case (.acknowledgeFlush, _): "acknowledge flush"
     case (.deschedule, _): "deschedule"
     case (.resume, _): "resume"
+    case (.cacheTable, _): "cache table"
     default: "\(move.kind)"
     }
 }
@@ -102,6 +103,7 @@ private func parameters(of move: GuestMove<Z3Term, Z3Term>, vcpus: Int, _ a: Sym
         parameters.append((move.kind == .loadRoot ? "root" : move.kind == .validate ? "gpage" : "page", subject))
     }
     if move.route == .walk, let frame = move.frame { parameters.append(("frame", frame)) }
+    if move.kind == .cacheTable, let frame = move.frame { parameters.append(("table", frame)) }
     if let entry = move.entry, move.kind != .translate {
         parameters.append(("empty", a.not(entry.present)))
         parameters.append((move.kind == .hypercall ? "frame" : "gpage", entry.target))

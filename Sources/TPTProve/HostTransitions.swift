@@ -42,6 +42,7 @@ extension SymbolicState {
             progress: try z3.constantArray(v.slot, z3.numeral(0, v.progress)),
             flushPending: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.bool(false))),
             descheduled: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.bool(false))),
+            walkCache: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.frame, z3.bool(false)))),
             arguments: arguments)
         let algebra = try SymbolicAlgebra(v, model: model, state: empty)
         var applied = algebra

@@ -105,11 +105,12 @@ extension SymbolicAlgebra: GuestAlgebra {
         }
     }
 
-    public mutating func flushTLB(of vm: Z3Term, _ vcpu: Z3Term, in side: TLBSide) {
+    public mutating func flushTLB(of vm: Z3Term, _ vcpu: Z3Term, in side: TLBSide, where condition: Z3Term) {
         let path = tlbs(side), tlb = state[keyPath: path]
         state[keyPath: path] = make { () throws(Z3Error) in
             let empty = try z3.constantArray(vocabulary.page, vocabulary.frameEntry.constructors[0].make())
-            return try z3.store(tlb, vm, z3.store(z3.select(tlb, vm), vcpu, empty))
+            let row = try z3.select(tlb, vm)
+            return try z3.store(tlb, vm, z3.store(row, vcpu, select(condition, empty, z3.select(row, vcpu))))
         }
     }
 

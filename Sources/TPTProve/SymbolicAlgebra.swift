@@ -197,6 +197,39 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
         state.tlb = filtered(state.tlb, perVCPU: true) { vm, entry in condition(vm, frame(of: entry)) }
     }
 
+    public mutating func dropCachedTables(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
+        let cache = state.walkCache
+        state.walkCache = make { () throws(Z3Error) in
+            let v = try variable("v", vocabulary.vm), c = try variable("c", vocabulary.vcpu), f = try variable("f", vocabulary.frame)
+            let cached = try z3.select(z3.select(z3.select(cache, v), c), f)
+            return try z3.lambda([v], z3.lambda([c], z3.lambda([f], z3.and([cached, z3.not(condition(v, f))]))))
+        }
+    }
+
+    // MARK: Paging-structure caches
+
+    public var cachesWalks: Bool { model.configuration.walkCache }
+
+    public func cachedTables(of vm: Z3Term, _ vcpu: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try z3.select(z3.select(state.walkCache, vm), vcpu) }
+    }
+
+    public mutating func cacheTable(_ frame: Z3Term, of vm: Z3Term, _ vcpu: Z3Term) {
+        let cache = state.walkCache
+        state.walkCache = make { () throws(Z3Error) in
+            let row = try z3.select(cache, vm), tables = try z3.select(row, vcpu)
+            return try z3.store(cache, vm, z3.store(row, vcpu, z3.store(tables, frame, z3.bool(true))))
+        }
+    }
+
+    public mutating func dropCachedTables(of vm: Z3Term, _ vcpu: Z3Term, where condition: Z3Term) {
+        let cache = state.walkCache
+        state.walkCache = make { () throws(Z3Error) in
+            let row = try z3.select(cache, vm), empty = try z3.constantArray(vocabulary.frame, z3.bool(false))
+            return try z3.store(cache, vm, z3.store(row, vcpu, z3.ite(condition, empty, z3.select(row, vcpu))))
+        }
+    }
+
     public mutating func dropDirectEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
         state.directEntries = filtered(state.directEntries, perVCPU: false) { vm, entry in condition(vm, frame(of: entry)) }
     }
@@ -273,6 +306,13 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
     public func targets(_ target: Z3Term) -> Z3Term {
         let none = noTargets
         return make { () throws(Z3Error) in try z3.store(none, target, z3.bool(true)) }
+    }
+
+    public func union(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in
+            let t = try variable("t", targetSort)
+            return try z3.lambda([t], z3.or([z3.select(a, t), z3.select(b, t)]))
+        }
     }
 
     public func targets(if condition: Z3Term, _ then: Z3Term, else otherwise: Z3Term) -> Z3Term {

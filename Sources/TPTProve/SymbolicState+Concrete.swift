@@ -76,7 +76,7 @@ extension SymbolicState {
         let z3 = v.z3, features = model.scheme.features, rootTarget = features.guestTablesName
         let names = try ElementNames(v, evaluate: evaluate)
         var values = StateValues(shape, features: features, view: view)
-        for (component, array) in components where component != .arguments && component.isKept(under: features, in: view, flushRequests: shape.flushRequests) {
+        for (component, array) in components where component != .arguments && component.isKept(under: features, in: view, extras: shape.extras) {
             let indices = component.indices
             let literals = try indices.map { index throws(Z3Error) in try v.literals(of: index, count: shape.size(of: index)) }
             var position = 0

@@ -38,6 +38,9 @@ public struct SymbolicState {
     public var flushPending: Z3Term
     /// VM to vCPU to Bool: the vCPU is not running.
     public var descheduled: Z3Term
+    /// VM to vCPU to frame to Bool: the vCPU's paging-structure cache names
+    /// the frame as a page table; all false where the walker caches none.
+    public var walkCache: Z3Term
     /// Slot to the value of parameter `i` of type `t`, at index
     /// `argumentIndex(i, t)`.
     public var arguments: [Z3Term]
@@ -47,7 +50,8 @@ public struct SymbolicState {
     private static var componentArrays: [(Component, WritableKeyPath<SymbolicState, Z3Term>)] {
         [(.owner, \.owner), (.tag, \.tag), (.writer, \.writer), (.pinned, \.pinned), (.rmp, \.rmp), (.root, \.root),
          (.tlb, \.tlb), (.nested, \.nested), (.guestEntries, \.guestEntries), (.directEntries, \.directEntries),
-         (.referenceTLB, \.referenceTLB), (.progress, \.progress), (.flushPending, \.flushPending), (.descheduled, \.descheduled)]
+         (.referenceTLB, \.referenceTLB), (.progress, \.progress), (.flushPending, \.flushPending), (.descheduled, \.descheduled),
+         (.walkCache, \.walkCache)]
     }
 
     /// A component's array; `.arguments` has one per parameter position and
@@ -106,7 +110,8 @@ public struct SymbolicState {
             rmp: try component(.rmp), root: try component(.root), tlb: try component(.tlb), nested: try component(.nested),
             guestEntries: try component(.guestEntries), directEntries: try component(.directEntries),
             referenceTLB: try component(.referenceTLB), progress: try component(.progress),
-            flushPending: try component(.flushPending), descheduled: try component(.descheduled), arguments: arguments)
+            flushPending: try component(.flushPending), descheduled: try component(.descheduled),
+            walkCache: try component(.walkCache), arguments: arguments)
     }
 
     /// The same state with each component replaced, in `components` order;

@@ -20,7 +20,7 @@ let bundledModelNames = [
     "tpt-bug-no-scrub", "tpt-bug-scrub-before-shootdown", "nested-bug-no-flush", "host-bug-double-assign",
     "snp", "snp-bug-no-flush", "snp-bug-no-rmp-clear", "snp-bug-assign-by-rmp",
     "tpt-async-shootdown", "tpt-bug-no-ack-wait", "tpt-bug-lazy-skip", "pv-retype", "real-xsa-401", "real-xsa-241",
-    "nested-async-flush", "real-xsa-346",
+    "nested-async-flush", "real-xsa-346", "tpt-walk-cache", "tpt-bug-walk-cache-retag",
 ]
 
 /// Every bundled model reaches the verdict it expects, for the reason it names.

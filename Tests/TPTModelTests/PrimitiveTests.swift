@@ -136,7 +136,7 @@ import Testing
     /// The walk of the guest moves' definition, on the initial state: the
     /// frames it reaches and what its page-table reads break.
     func walk(_ system: TransitionSystem, vm: Int) -> (reached: UInt32, isolation: Bool, leak: Bool) {
-        let walk = ConcreteAlgebra(system: system, state: system.initialState(), bindings: Bindings()).walkOverGuestTables(of: vm)
+        let walk = ConcreteAlgebra(system: system, state: system.initialState(), bindings: Bindings()).walkOverGuestTables(of: vm, cached: nil)
         return (walk.reached, walk.isolation, walk.leak)
     }
 
@@ -186,8 +186,8 @@ import Testing
         let outcome = walk(system, vm: 0)
         #expect(outcome.isolation && outcome.leak)
         let s = system.initialState()
-        #expect(system.firstBreakingRead(s, vm: 0, .isolation) == (level: 1, frame: 1))
-        #expect(system.firstBreakingRead(s, vm: 0, .noDataLeak) == (level: 1, frame: 1))
+        #expect(system.firstBreakingRead(s, vm: 0, vcpu: 0, .isolation) == (level: 1, frame: 1, cached: false))
+        #expect(system.firstBreakingRead(s, vm: 0, vcpu: 0, .noDataLeak) == (level: 1, frame: 1, cached: false))
         // The violation the checker reports names that read.
         let reported = system.successors(of: s).compactMap(\.violation).first { $0.property == .isolation }
         #expect(reported == Violation(property: .isolation, vm: 0, frame: 1, route: .pageTableRead(level: 1),
@@ -199,7 +199,7 @@ import Testing
         #expect(walk(system, vm: 0).reached == 0)
         let leafOnly = try tptSystem(walker: "tag at leaf", extraInit: "set_root(vm0, f1)")
         #expect(walk(leafOnly, vm: 0).isolation)
-        #expect(leafOnly.firstBreakingRead(leafOnly.initialState(), vm: 0, .isolation).level == 0)
+        #expect(leafOnly.firstBreakingRead(leafOnly.initialState(), vm: 0, vcpu: 0, .isolation).level == 0)
     }
 
     @Test func fullTLBFillMayEvictAnyEntry() throws {

@@ -56,7 +56,7 @@ import TPTZ3
     /// meet entries there that the safety view of tpt does not have.
     static let cases: [(String, TransitionSystem.View)] = ["tpt", "nested", "shadow", "pv", "snp"].flatMap { name in
         name == "nested" || name == "snp" ? [(name, .safety)] : [(name, .safety), (name, .equivalence)]
-    } + [("tpt-async-shootdown", .safety)]
+    } + [("tpt-async-shootdown", .safety), ("tpt-walk-cache", .safety)]
 
     @Test(arguments: cases)
     func stepsAndGuardsAgreeOnReachableStates(_ name: String, _ view: TransitionSystem.View) throws {
@@ -104,7 +104,7 @@ import TPTZ3
     /// The properties on an access, and the walk: at every level, the same
     /// target sets, the same page-table reads that break isolation or leak, and
     /// the same frames reached.
-    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub"])
+    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-scrub", "tpt-walk-cache"])
     func walkAgreesOnReachableStates(_ name: String) throws {
         let model = try Self.bundled(name)
         let system = TransitionSystem(model: model)
@@ -127,6 +127,10 @@ import TPTZ3
                 }
                 var symbolicSet = symbolic.rootTargets(of: vmTerm)
                 var concreteSet = concrete.rootTargets(of: vm)
+                // vCPU 0's paging-structure cache, where the walker keeps one.
+                let concreteCache = concrete.cachesWalks ? concrete.cachedTables(of: vm, 0) : nil
+                let symbolicCache = symbolic.cachesWalks ? symbolic.cachedTables(of: vmTerm, try vocabulary.vcpuLiteral(0)) : nil
+                #expect(concrete.cachesWalks == symbolic.cachesWalks)
                 for level in 0...c.levels {
                     for target in 0..<targetCount {
                         let t = try vocabulary.literal(targetType, target)
@@ -137,6 +141,14 @@ import TPTZ3
                                                        z3.bool(concrete.pageTableReadBreaksIsolation(vm: vm, at: target)))))
                             #expect(try valid(z3.equal(symbolic.pageTableReadLeaks(vm: vmTerm, at: t),
                                                        z3.bool(concrete.pageTableReadLeaks(vm: vm, at: target)))))
+                            if let concreteCache, let symbolicCache, level > 0 {
+                                let cached = concreteCache & (1 << UInt32(target)) != 0
+                                #expect(try valid(z3.equal(z3.select(symbolicCache, t), z3.bool(cached))), "\(name): cached \(target)")
+                                #expect(try valid(z3.equal(symbolic.pageTableReadBreaksIsolation(vm: vmTerm, at: t, cached: true),
+                                                           z3.bool(concrete.pageTableReadBreaksIsolation(vm: vm, at: target, cached: true)))))
+                                #expect(try valid(z3.equal(symbolic.pageTableReadLeaks(vm: vmTerm, at: t, cached: true),
+                                                           z3.bool(concrete.pageTableReadLeaks(vm: vm, at: target, cached: true)))))
+                            }
                         } else {
                             let (ends, frame) = symbolic.walkEnds(vm: vmTerm, at: t)
                             let expected = concrete.walkEnds(vm: vm, at: target)
@@ -146,8 +158,8 @@ import TPTZ3
                         compared += 1
                     }
                     if level < c.levels {
-                        symbolicSet = symbolic.nextTargets(of: vmTerm, after: symbolicSet)
-                        concreteSet = concrete.nextTargets(of: vm, after: concreteSet)
+                        symbolicSet = symbolic.nextTargets(of: vmTerm, after: symbolicSet, cached: level == 0 ? nil : symbolicCache)
+                        concreteSet = concrete.nextTargets(of: vm, after: concreteSet, cached: level == 0 ? nil : concreteCache)
                     }
                 }
             }

@@ -9,7 +9,7 @@ import TPTZ3
 /// unbounded TLB aside: it never evicts). Both run one definition
 /// (`forEachGuestMove`); this compares the two algebras it runs on.
 @Suite struct GuestAgreementTests {
-    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-shootdown"])
+    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-shootdown", "tpt-walk-cache"])
     func guestTransitionsAgreeWithTheExplicitChecker(_ name: String) throws {
         let model = try AgreementTests.bundled(name)
         let system = TransitionSystem(model: model)
@@ -31,7 +31,8 @@ import TPTZ3
                 return try solver.check() == .unsatisfiable
             }
             for vm in 0..<c.vms {
-                let walked = ConcreteAlgebra(system: system, state: state, bindings: Bindings()).walkOverGuestTables(of: vm)
+                let algebra = ConcreteAlgebra(system: system, state: state, bindings: Bindings())
+                let walked = algebra.walkOverGuestTables(of: vm, cached: algebra.cachesWalks ? algebra.cachedTables(of: vm, 0) : nil)
                 for page in 0..<c.virtualPages {
                     let hit = system.tlbHit(state, base: system.tlbIndex(vm, 0), page: page)
                     for frame in 0..<c.frames {

@@ -4,6 +4,8 @@ struct ModelSyntax {
     var scheme: (String, SourceLocation)?
     var settings: [(name: String, value: Int, location: SourceLocation)] = []
     var walker: (WalkerCheck, SourceLocation)?
+    /// `walker caches upper levels`: where it is written.
+    var walkCache: SourceLocation?
     var traps: (PTEWriteTraps, SourceLocation)?
     var hypercallChecks: (HypercallChecks, SourceLocation)?
     var initialSteps: [CallSyntax] = []

@@ -9,6 +9,7 @@ let declarationKeywords: Set<String> = ["model", "scheme", "config", "walker", "
 ///     declaration := 'model' NAME | 'scheme' NAME
 ///                  | 'config' NAME NUMBER (',' NAME NUMBER)*
 ///                  | 'walker' 'checks' ('tag' 'at' 'every' 'level' | 'tag' 'at' 'leaf' | 'nothing')
+///                  | 'walker' 'caches' 'upper' 'levels'
 ///                  | 'trap' 'pte_writes' ('always' | 'sometimes')
 ///                  | 'init' call+
 ///                  | 'rule' NAME '(' (NAME ':' TYPE (',' NAME ':' TYPE)*)? ')'
@@ -98,6 +99,12 @@ struct Parser {
                     let value = try number("a number after '\(setting)'")
                     model.settings.append((setting, value, location))
                 } while current.isSymbol(",")
+            case "walker" where current.isWord("caches"):
+                try once(model.walkCache)
+                _ = advance()
+                try expectWord("upper", context: "after 'walker caches'")
+                try expectWord("levels", context: "after 'walker caches upper'")
+                model.walkCache = keyword.location
             case "walker":
                 try once(model.walker)
                 model.walker = (try parseWalkerCheck(), keyword.location)
@@ -164,7 +171,7 @@ struct Parser {
     }
 
     private mutating func parseWalkerCheck() throws(Diagnostic) -> WalkerCheck {
-        try expectWord("checks", context: "after 'walker'")
+        try expectWord("checks", context: "(or 'caches') after 'walker'")
         if current.isWord("nothing") {
             _ = advance()
             return .nothing

@@ -51,6 +51,18 @@ struct Resolver {
         if let (check, location) = syntax.walker, check != .nothing, !features.hardwareTags {
             throw Diagnostic("the walker checks hardware tags only under \(Self.schemes(having: \.hardwareTags)) (use 'walker checks nothing')", at: location)
         }
+        if let location = syntax.walkCache {
+            // A cached entry names a frame, the table below it; under nested
+            // and snp the guest's entries name guest-physical pages, which
+            // the model's caches do not hold.
+            guard features.hardwareTags else {
+                throw Diagnostic("the walker caches upper levels only under \(Self.schemes(having: \.hardwareTags))", at: location)
+            }
+            guard configuration.levels >= 2 else {
+                throw Diagnostic("a walk of 1 level has no upper level to cache (set 'levels' to 2 or more)", at: location)
+            }
+            configuration.walkCache = true
+        }
         if let (_, location) = syntax.traps, !features.shadowsGuestTables {
             throw Diagnostic("'trap pte_writes' applies only under \(Self.schemes(having: \.shadowsGuestTables))", at: location)
         }
@@ -96,6 +108,10 @@ struct Resolver {
             let property = try resolveProperty(propertyName, at: location)
             if properties.contains(property) {
                 throw Diagnostic("property '\(propertyName)' is checked twice", at: location)
+            }
+            if property == .equivalence, let cache = syntax.walkCache {
+                throw Diagnostic("'\(propertyName)' compares one page's translation, with no multi-level walk to cache; "
+                                 + "'walker caches upper levels' at \(cache.line):\(cache.column)", at: location)
             }
             if property == .equivalence, let call = flushRequests {
                 throw Diagnostic("'\(propertyName)' runs every rule whole, so no rule can wait for a vCPU's acknowledgement; "
@@ -279,6 +295,13 @@ struct Resolver {
         case "scrub":
             let a = try arguments(call, 1, "frame")
             return .scrub(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+        case "shootdown_tables":
+            guard configuration.walkCache else {
+                throw Diagnostic("'shootdown_tables' removes paging-structure-cache entries; this model's walker caches none "
+                                 + "(declare 'walker caches upper levels')", at: call.location)
+            }
+            let a = try arguments(call, 1, "frame")
+            return .shootdownTables(frame: try resolveOperand(a[0], as: .frame, parameters: p))
         case "flush_tlb":
             let a = try arguments(call, 1, "vm")
             return .flushTLB(vm: try resolveOperand(a[0], as: .vm, parameters: p))
@@ -333,7 +356,7 @@ struct Resolver {
             let a = try arguments(call, 1, "vm")
             return .awaitFlush(vm: try resolveOperand(a[0], as: .vm, parameters: p))
         default:
-            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke, rmp_assign, rmp_clear, request_flush, request_flush_running, await_flush)", at: call.location)
+            throw Diagnostic("unknown step '\(call.name)' (expected set_owner, set_tag, shootdown, shootdown_tables, scrub, flush_tlb, set_writer, set_root, nested_map, nested_unmap, shadow_zap, pin, unpin, revoke, rmp_assign, rmp_clear, request_flush, request_flush_running, await_flush)", at: call.location)
         }
     }
 

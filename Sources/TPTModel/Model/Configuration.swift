@@ -13,10 +13,23 @@ public struct Configuration: Sendable, Equatable {
     public var gpages = 2
     /// Host threads that can run interleaved rules at the same time.
     public var hostThreads = 1
+    /// The components a state keeps only for the models that use them: not
+    /// sizes, but what the model's rules and walker declare, which the
+    /// resolver records here so that every state layout sees it.
+    public var extras: StateExtras = []
+
     /// Whether each vCPU keeps a pending flush request and whether it runs
-    /// (`Step.requestFlush`): not a setting, but what the model's rules use,
-    /// which the resolver records here so that every state layout sees it.
-    public var flushRequests = false
+    /// (`Step.requestFlush`).
+    public var flushRequests: Bool {
+        get { extras.contains(.flushRequests) }
+        set { if newValue { extras.insert(.flushRequests) } else { extras.remove(.flushRequests) } }
+    }
+
+    /// Whether each vCPU keeps a paging-structure cache (`walker caches upper levels`).
+    public var walkCache: Bool {
+        get { extras.contains(.walkCache) }
+        set { if newValue { extras.insert(.walkCache) } else { extras.remove(.walkCache) } }
+    }
 
     public init() {}
 
@@ -38,4 +51,17 @@ public struct Configuration: Sendable, Equatable {
         ("gpages", 1...15, \.gpages),
         ("host_threads", 1...3, \.hostThreads),
     ]
+}
+
+/// Components that cost state bits, so a state keeps them only when the
+/// model uses them: a model that sends no flush request and caches no walk
+/// explores exactly the states it did before either existed.
+public struct StateExtras: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// Each vCPU's pending flush request and run state (`Component.flushPending`, `.descheduled`).
+    public static let flushRequests = StateExtras(rawValue: 1)
+    /// Each vCPU's paging-structure cache (`Component.walkCache`).
+    public static let walkCache = StateExtras(rawValue: 2)
 }

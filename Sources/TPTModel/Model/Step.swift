@@ -23,8 +23,13 @@ public enum Step: Sendable, Equatable {
     case setOwnership(OwnershipRecord, frame: Operand, TagValue)
     /// Remove every TLB entry, of every vCPU, that maps the frame.
     case shootdown(frame: Operand)
-    /// Remove every TLB entry of every vCPU of the VM.
+    /// Remove every TLB entry of every vCPU of the VM, and every entry of
+    /// their paging-structure caches.
     case flushTLB(vm: Operand)
+    /// Remove every paging-structure-cache entry, of every vCPU, that names
+    /// the frame as a page table (what a host that frees a page-table frame
+    /// must also invalidate; `shootdown` removes leaf entries only).
+    case shootdownTables(frame: Operand)
     /// Clear the frame: afterwards it holds nothing any VM wrote (and, read as a
     /// page table, only empty entries).
     case scrub(frame: Operand)

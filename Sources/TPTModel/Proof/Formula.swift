@@ -48,6 +48,8 @@ public indirect enum Formula: Sendable {
     /// A per-vCPU flag of the flush-request protocol (`flushPending`,
     /// `descheduled`) holds of the VM's vCPU.
     case vcpuFlag(Component, vm: Term, vcpu: Term)
+    /// The VM's vCPU's paging-structure cache names the frame as a table (`Component.walkCache`).
+    case walkCached(vm: Term, vcpu: Term, frame: Term)
     /// A rule is in progress keyed on the frame, with its next step (numbered
     /// from 1, as written in the rule) in the range; any step when nil.
     case running(frame: Term, rule: Int, nextSteps: ClosedRange<Int>?)

@@ -182,6 +182,11 @@ private struct ProofParser {
             return .vcpuFlag(start.isWord("descheduled") ? .descheduled : .flushPending,
                              vm: try require(arguments[0], .vm), vcpu: try require(arguments[1], .vcpu))
         }
+        if start.isWord("walk_cached") {
+            _ = advance()
+            let arguments = try termArguments(3, "vm, vcpu, frame")
+            return .walkCached(vm: try require(arguments[0], .vm), vcpu: try require(arguments[1], .vcpu), frame: try require(arguments[2], .frame))
+        }
         if start.isWord("writable") {
             _ = advance()
             try expectSymbol("(", "after 'writable'")

@@ -41,6 +41,9 @@ public struct Action: Hashable, Sendable {
         case deschedule
         /// A descheduled vCPU runs again, flushing first if a request is pending.
         case resume
+        /// A vCPU's walker caches an upper-level entry it read (`frame`: the
+        /// table it names) in its paging-structure cache.
+        case cacheTable
     }
 
     public var kind: Kind
@@ -68,8 +71,9 @@ public struct Violation: Sendable, Equatable {
         case tlbHit
         /// The access walked the page table and reached the frame.
         case walk
-        /// The walk read the frame as a page-table node at this level.
-        case pageTableRead(level: Int)
+        /// The walk read the frame as a page-table node at this level
+        /// (`cached`: resuming there from its paging-structure cache, unchecked).
+        case pageTableRead(level: Int, cached: Bool = false)
     }
 
     public var property: Property
@@ -98,6 +102,7 @@ extension Action.Kind {
         case .acknowledgeFlush: return "ack_flush"
         case .deschedule: return "deschedule"
         case .resume: return "resume"
+        case .cacheTable: return "cache_table"
         }
     }
 

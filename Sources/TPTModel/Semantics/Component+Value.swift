@@ -9,7 +9,7 @@ extension Component {
         case ownership
         /// clean, or the VM that wrote the frame last (writer).
         case lastWriter
-        /// no or yes (pinned, flush-pending, descheduled).
+        /// no or yes (pinned, flush-pending, descheduled, walk-cache).
         case flag
         /// free, or assigned to a VM at a guest-physical page, validated or not (rmp).
         case reverseMapEntry
@@ -32,7 +32,7 @@ extension Component {
         switch self {
         case .owner, .tag: .ownership
         case .writer: .lastWriter
-        case .pinned, .flushPending, .descheduled: .flag
+        case .pinned, .flushPending, .descheduled, .walkCache: .flag
         case .rmp: .reverseMapEntry
         case .root: .root
         case .nested: .frame

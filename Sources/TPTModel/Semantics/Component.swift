@@ -41,6 +41,11 @@ public enum Component: String, CaseIterable, Sendable {
     /// Per VM and vCPU: the vCPU is not running (it makes no access and
     /// acknowledges nothing until it runs again). Kept with `flushPending`.
     case descheduled
+    /// Per VM, vCPU and frame: the vCPU's paging-structure cache holds an
+    /// upper-level entry naming the frame as a page table, with the tag
+    /// check made when it was cached (models whose walker caches upper
+    /// levels: `Configuration.walkCache`).
+    case walkCache
 
     /// What a component is indexed by, outermost first.
     public enum Index: Sendable, CaseIterable {
@@ -56,6 +61,7 @@ public enum Component: String, CaseIterable, Sendable {
         case .guestEntries, .directEntries: [.vm, .page]
         case .progress, .arguments: [.slot]
         case .flushPending, .descheduled: [.vm, .vcpu]
+        case .walkCache: [.vm, .vcpu, .frame]
         }
     }
 
@@ -71,12 +77,13 @@ public enum Component: String, CaseIterable, Sendable {
         case .progress, .arguments: "host"
         case .flushPending: "flush-pending"
         case .descheduled: "descheduled"
+        case .walkCache: "walk-cache"
         }
     }
 
     /// Whether a state of the scheme, in the view, keeps the component;
-    /// `flushRequests`: whether the model's rules send flush requests.
-    public func isKept(under features: SchemeFeatures, in view: TransitionSystem.View, flushRequests: Bool) -> Bool {
+    /// `extras`: what the model uses of the components kept only for it.
+    public func isKept(under features: SchemeFeatures, in view: TransitionSystem.View, extras: StateExtras) -> Bool {
         let equivalence = view == .equivalence
         switch self {
         case .owner, .writer, .tlb, .nested: return true
@@ -92,7 +99,18 @@ public enum Component: String, CaseIterable, Sendable {
         case .progress, .arguments: return !equivalence
         // The product runs rules whole, so it cannot wait for a guest's
         // acknowledgement: the resolver refuses equivalence with them.
-        case .flushPending, .descheduled: return !equivalence && flushRequests
+        // The product has no multi-level walk: the resolver refuses
+        // equivalence with a walk cache too.
+        case .flushPending, .descheduled, .walkCache: return !equivalence && extras.isSuperset(of: requiredExtras)
+        }
+    }
+
+    /// What a model must use for states to keep the component (`Configuration.extras`).
+    public var requiredExtras: StateExtras {
+        switch self {
+        case .flushPending, .descheduled: .flushRequests
+        case .walkCache: .walkCache
+        default: []
         }
     }
 }

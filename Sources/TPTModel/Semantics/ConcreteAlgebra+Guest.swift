@@ -88,7 +88,8 @@ extension ConcreteAlgebra: GuestAlgebra {
         }
     }
 
-    @inline(__always) mutating func flushTLB(of vm: Int, _ vcpu: Int, in side: TLBSide) {
+    @inline(__always) mutating func flushTLB(of vm: Int, _ vcpu: Int, in side: TLBSide, where condition: Bool) {
+        guard condition else { return }
         updateState { system, state in
             let fields = Self.fields(system, side), base = system.tlbIndex(vm, vcpu)
             for index in base..<(base + system.configuration.tlb) { state[fields[index]] = 0 }

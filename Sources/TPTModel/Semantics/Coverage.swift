@@ -70,8 +70,10 @@ public struct Coverage: Sendable {
     public var warnings: [String] {
         guard exhaustive else { return [] }
         var warnings: [String] = []
-        // A started rule always runs on to its end (a continuation is always
-        // enabled), so in an exhaustive search its later steps run if its first does.
+        // A started rule always runs on to its end: a continuation is enabled,
+        // or (an `await_flush`) becomes enabled once the vCPUs acknowledge, which
+        // their moves can always do. So in an exhaustive search its later steps
+        // run if its first does.
         for (rule, steps) in zip(model.rules, ruleSteps) where steps.first == 0 {
             warnings.append("\(rule.location): rule \(rule.name) never fires: no reachable state satisfies its guard with a change to the state")
         }

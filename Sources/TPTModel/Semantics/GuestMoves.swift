@@ -15,6 +15,18 @@ public struct EntryValue<Value, Condition> {
     }
 }
 
+/// What the hardware's walk over a VM's guest-written tables may do, for
+/// one vCPU (or every vCPU, where the walker caches nothing).
+public struct GuestWalk<Algebra: GuestAlgebra> {
+    /// The frames it may end at.
+    var reached: Algebra.Frames
+    /// Whether some page-table read on the way breaks a property.
+    var isolation: Algebra.Condition, leak: Algebra.Condition
+    /// The tables it reads below the root, which its walker may cache
+    /// (none, where the walker caches nothing).
+    var tablesBelowRoot: Algebra.Targets
+}
+
 /// One guest move as the definition (`forEachGuestMove`) hands it to a
 /// backend: what it is, for the backend's label, when it is enabled, and
 /// what it breaks. The move's state after is handed with it.
@@ -38,7 +50,8 @@ public struct GuestMove<Value, Condition> {
     public var vcpu: Value?
     /// The virtual page, root target or guest-physical page, by kind.
     public var subject: Value?
-    /// The frame an access reached, or the frame PVALIDATE validates.
+    /// The frame an access reached, the frame PVALIDATE validates, or the
+    /// table a walker caches.
     public var frame: Value?
     /// The entry a guest page-table write or hypercall asks for; the
     /// equivalence product's access: the model's outcome (empty: a fault).
@@ -138,7 +151,8 @@ public protocol GuestAlgebra: SemanticsAlgebra {
     func tlbEntry(of vm: Value, _ vcpu: Value, _ page: Value, in side: TLBSide) -> EntryValue<Value, Condition>
     /// Drops the entry for the page: of the vCPU, or (nil) of every vCPU of the VM.
     mutating func invalidateTLBEntry(of vm: Value, _ vcpu: Value?, _ page: Value, in side: TLBSide)
-    mutating func flushTLB(of vm: Value, _ vcpu: Value, in side: TLBSide)
+    /// Flushes the vCPU's TLB, where the condition holds.
+    mutating func flushTLB(of vm: Value, _ vcpu: Value, in side: TLBSide, where condition: Condition)
     /// Flushes every vCPU's TLB of the VM, where the condition holds.
     mutating func flushTLBs(of vm: Value, in side: TLBSide, where condition: Condition)
     /// Calls `body` with each state after filling the vCPU's entry for the
@@ -199,6 +213,9 @@ struct GatedSink<Inner: GuestMoveSink>: GuestMoveSink {
 
 extension GuestAlgebra {
     public var never: Condition { not(always) }
+
+    @inline(__always)
+    mutating func flushTLB(of vm: Value, _ vcpu: Value, in side: TLBSide) { flushTLB(of: vm, vcpu, in: side, where: always) }
     var translation: SchemeFeatures.Translation { features.translation }
 
     /// The entry `a` where the condition holds, `b` elsewhere.
@@ -264,9 +281,11 @@ extension GuestAlgebra {
     @inline(__always)
     public func forEachGuestMove<Sink: GuestMoveSink>(_ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         forEach(.value(.vm), named: "vm") { vm in
-            // Guest-written entries may name anything, so one walk serves every page.
-            let walk = translation == .guestTables ? walkOverGuestTables(of: vm) : nil
+            // Guest-written entries may name anything, so one walk serves
+            // every page (and, but for their paging-structure caches, every vCPU).
+            let shared = translation == .guestTables && !cachesWalks ? walkOverGuestTables(of: vm, cached: nil) : nil
             guard forEach(.vcpu, named: "vcpu", { vcpu in
+                let walk = translation == .guestTables && cachesWalks ? walkOverGuestTables(of: vm, cached: cachedTables(of: vm, vcpu)) : shared
                 guard sendsFlushRequests else { return vcpuMoves(vm: vm, vcpu: vcpu, walk: walk, &sink) }
                 // Only a running vCPU accesses memory or changes its TLB.
                 guard whenever(isRunning(vm, vcpu), { runs in
@@ -286,16 +305,36 @@ extension GuestAlgebra {
         }
     }
 
-    /// One vCPU's accesses, invalidations and flush.
+    /// One vCPU's accesses, invalidations and flush, and the entries its
+    /// walker caches.
     @inline(__always)
-    func vcpuMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, walk: (reached: Frames, isolation: Condition, leak: Condition)?,
+    func vcpuMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, walk: GuestWalk<Self>?,
                                         _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         guard forEach(.page, named: "page", { page in
             pageMoves(vm: vm, vcpu: vcpu, page: page, walk: walk, &sink)
         }) else { return false }
         var flushed = self
-        flushed.flushTLB(of: vm, vcpu, in: .model)
-        return sink.emit(GuestMove(kind: .flush, vm: vm, vcpu: vcpu, enabled: always, isolation: never, leak: never), flushed)
+        flushed.flushVCPU(vm, vcpu, where: always)
+        guard sink.emit(GuestMove(kind: .flush, vm: vm, vcpu: vcpu, enabled: always, isolation: never, leak: never), flushed) else { return false }
+        guard cachesWalks, let walk else { return true }
+        // The walker caches an upper-level entry it read, naming a table
+        // below the root whose tag check passed.
+        return forEach(.value(.frame), named: "table") { table in
+            let read = readsPageTable(vm: vm, at: table)
+            var cached = self
+            cached.cacheTable(read.frame, of: vm, vcpu)
+            let enabled = and(someTarget(in: walk.tablesBelowRoot) { equal($0, table) }, read.reads)
+            return sink.emit(GuestMove(kind: .cacheTable, vm: vm, vcpu: vcpu, frame: read.frame, enabled: enabled,
+                                       isolation: never, leak: never), cached)
+        }
+    }
+
+    /// A vCPU's full flush: its TLB and its paging-structure cache, as a CR3
+    /// write without PCIDs (or INVPCID's all-context flush) clears both.
+    @inline(__always)
+    mutating func flushVCPU(_ vm: Value, _ vcpu: Value, where condition: Condition) {
+        flushTLB(of: vm, vcpu, in: .model, where: condition)
+        dropCachedTables(of: vm, vcpu, where: condition)
     }
 
     /// One vCPU's part in the flush-request protocol (`request_flush`): a
@@ -307,7 +346,7 @@ extension GuestAlgebra {
     func flushRequestMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         let runs = isRunning(vm, vcpu), pending = flushPending(vm, vcpu)
         var acknowledged = self
-        acknowledged.flushTLB(of: vm, vcpu, in: .model)
+        acknowledged.flushVCPU(vm, vcpu, where: always)
         acknowledged.clearFlushRequest(vm, vcpu)
         guard sink.emit(GuestMove(kind: .acknowledgeFlush, vm: vm, vcpu: vcpu, enabled: and(runs, pending), isolation: never, leak: never),
                         acknowledged) else { return false }
@@ -317,34 +356,33 @@ extension GuestAlgebra {
             return false
         }
         var resumed = self
+        resumed.flushVCPU(vm, vcpu, where: pending)
+        resumed.clearFlushRequest(vm, vcpu)
         resumed.setRunning(vm, vcpu, true)
-        guard sink.emit(GuestMove(kind: .resume, vm: vm, vcpu: vcpu, enabled: and(not(runs), not(pending)), isolation: never, leak: never),
-                        resumed) else { return false }
-        acknowledged.setRunning(vm, vcpu, true)
-        return sink.emit(GuestMove(kind: .resume, vm: vm, vcpu: vcpu, enabled: and(not(runs), pending), isolation: never, leak: never),
-                         acknowledged)
+        return sink.emit(GuestMove(kind: .resume, vm: vm, vcpu: vcpu, enabled: not(runs), isolation: never, leak: never), resumed)
     }
 
-    /// The walk over the VM's guest-written tables (`Primitives.swift`): the
-    /// frames it may end at, and whether some page-table read on the way
-    /// breaks a property.
+    /// The walk over the VM's guest-written tables (`walkLevels` in
+    /// `Primitives.swift`), resuming also at the cached tables, where given.
     @inline(__always)
-    func walkOverGuestTables(of vm: Value) -> (reached: Frames, isolation: Condition, leak: Condition) {
-        var targets = rootTargets(of: vm)
-        var isolation = never, leak = never
-        for _ in 0..<levels {
-            let level = targets
-            if checks(.isolation) { isolation = or(isolation, someTarget(in: level) { pageTableReadBreaksIsolation(vm: vm, at: $0) }) }
-            if checks(.noDataLeak) { leak = or(leak, someTarget(in: level) { pageTableReadLeaks(vm: vm, at: $0) }) }
-            targets = nextTargets(of: vm, after: level)
+    func walkOverGuestTables(of vm: Value, cached: Targets?) -> GuestWalk<Self> {
+        var isolation = never, leak = never, tables = noTargets
+        let last = walkLevels(of: vm, cached: cached, levels: levels) { level, reached, cached in
+            if checks(.isolation) {
+                isolation = or(isolation, someRead(of: reached, cached: cached) { pageTableReadBreaksIsolation(vm: vm, at: $0, cached: $1) })
+            }
+            if checks(.noDataLeak) {
+                leak = or(leak, someRead(of: reached, cached: cached) { pageTableReadLeaks(vm: vm, at: $0, cached: $1) })
+            }
+            if level > 0 && cached != nil { tables = union(tables, reached) }
         }
-        return (frames(from: targets) { walkEnds(vm: vm, at: $0) }, isolation, leak)
+        return GuestWalk(reached: frames(from: last) { walkEnds(vm: vm, at: $0) }, isolation: isolation, leak: leak, tablesBelowRoot: tables)
     }
 
     /// One vCPU's moves on one virtual page: an access through the TLB (and
     /// invlpg), or, on a miss, through the hardware's translation and a fill.
     @inline(__always)
-    func pageMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, page: Value, walk: (reached: Frames, isolation: Condition, leak: Condition)?,
+    func pageMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, page: Value, walk: GuestWalk<Self>?,
                    _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         let cached = tlbEntry(of: vm, vcpu, page, in: .model)
         guard whenever(cached.present, { hit in
@@ -359,6 +397,8 @@ extension GuestAlgebra {
             guard sink.emit(write, written) else { return false }
             var invalidated = self
             invalidated.invalidateTLBEntry(of: vm, vcpu, page, in: .model)
+            // INVLPG also empties the paging-structure caches (Intel SDM vol. 3, 4.10.4.1).
+            invalidated.dropCachedTables(of: vm, vcpu, where: always)
             return sink.emit(GuestMove(kind: .invalidatePage, vm: vm, vcpu: vcpu, subject: page, enabled: hit,
                                   isolation: never, leak: never), invalidated)
         }) else { return false }

@@ -54,6 +54,9 @@ public protocol SemanticsAlgebra {
     /// Removes every TLB entry, of every vCPU, for which the condition holds of
     /// the entry's VM and frame.
     mutating func dropTLBEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
+    /// Removes every paging-structure-cache entry, of every vCPU, for which
+    /// the condition holds of the entry's VM and the table frame it names.
+    mutating func dropCachedTables(where condition: (_ vm: Value, _ frame: Value) -> Condition)
     /// Removes every direct entry (shadow, validated pv, a TPT guest's 1-D entry)
     /// for which the condition holds of the entry's VM and frame.
     mutating func dropDirectEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
@@ -74,6 +77,18 @@ public protocol SemanticsAlgebra {
     mutating func setReverseMap(of frame: Value, to assignment: (vm: Value, gpage: Value)?)
     /// Whether the scheme's frames have reverse-map entries, which the nested walk checks.
     var hasReverseMap: Bool { get }
+
+    // MARK: Paging-structure caches (models whose walker caches upper levels: `Configuration.walkCache`)
+
+    /// Whether each vCPU keeps a paging-structure cache.
+    var cachesWalks: Bool { get }
+    /// The table frames the vCPU's paging-structure cache names: where its
+    /// walk may resume below the root, with no tag check (the cached entry
+    /// carries the one made when it was cached).
+    func cachedTables(of vm: Value, _ vcpu: Value) -> Targets
+    mutating func cacheTable(_ frame: Value, of vm: Value, _ vcpu: Value)
+    /// Empties the vCPU's paging-structure cache, where the condition holds.
+    mutating func dropCachedTables(of vm: Value, _ vcpu: Value, where condition: Condition)
 
     // MARK: Flush requests (models whose rules send them: `Configuration.flushRequests`)
 
@@ -108,6 +123,7 @@ public protocol SemanticsAlgebra {
     var allTargets: Targets { get }
     func targets(_ target: Value) -> Targets
     func targets(if condition: Condition, _ then: Targets, else otherwise: Targets) -> Targets
+    func union(_ a: Targets, _ b: Targets) -> Targets
     /// Whether the condition holds of some member of the set.
     func someTarget(in set: Targets, _ condition: (Value) -> Condition) -> Condition
     /// The VM's root: whether it has one, and the target (any, when it has none).
@@ -136,6 +152,10 @@ extension Step {
         case .flushTLB(let vm):
             let target = a.value(of: vm, .vm)
             a.dropTLBEntries { [a] entryVM, _ in a.equal(entryVM, target) }
+            a.dropCachedTables { [a] entryVM, _ in a.equal(entryVM, target) }
+        case .shootdownTables(let frame):
+            let target = a.value(of: frame, .frame)
+            a.dropCachedTables { [a] _, table in a.equal(table, target) }
         case .scrub(let frame):
             a.setWriter(of: a.value(of: frame, .frame), to: nil)
         case .setWriter(let frame, let vm):
@@ -366,25 +386,37 @@ extension SemanticsAlgebra {
         }
     }
 
-    /// Whether the walk for the VM, at the target, reads a page-table node.
+    /// Whether the walk for the VM, at the target, reads a page-table node;
+    /// `cached`: resuming at a table its paging-structure cache names, whose
+    /// tag check was made when the entry was cached, not now.
     @inline(__always)
-    public func readsPageTable(vm: Value, at target: Value) -> (reads: Condition, frame: Value) {
+    public func readsPageTable(vm: Value, at target: Value, cached: Bool = false) -> (reads: Condition, frame: Value) {
         let (mapped, frame) = hostFrame(of: vm, target)
-        return (and(mapped, tagCheckPasses(vm: vm, frame: frame, isLeaf: false)), frame)
+        return (cached ? mapped : and(mapped, tagCheckPasses(vm: vm, frame: frame, isLeaf: false)), frame)
     }
 
     /// Whether that read breaks isolation.
     @inline(__always)
-    public func pageTableReadBreaksIsolation(vm: Value, at target: Value) -> Condition {
-        let (reads, frame) = readsPageTable(vm: vm, at: target)
+    public func pageTableReadBreaksIsolation(vm: Value, at target: Value, cached: Bool = false) -> Condition {
+        let (reads, frame) = readsPageTable(vm: vm, at: target, cached: cached)
         return and(reads, accessBreaksIsolation(vm: vm, frame: frame))
     }
 
     /// Whether that read leaks another VM's data.
     @inline(__always)
-    public func pageTableReadLeaks(vm: Value, at target: Value) -> Condition {
-        let (reads, frame) = readsPageTable(vm: vm, at: target)
+    public func pageTableReadLeaks(vm: Value, at target: Value, cached: Bool = false) -> Condition {
+        let (reads, frame) = readsPageTable(vm: vm, at: target, cached: cached)
         return and(reads, accessLeaks(vm: vm, frame: frame))
+    }
+
+    /// Whether some page-table read of one level satisfies the condition (of
+    /// its target, and whether it is a cached table's): of the targets the
+    /// walk reached from the root, or of the cached tables it may resume at.
+    @inline(__always)
+    public func someRead(of reached: Targets, cached: Targets?, _ condition: (_ target: Value, _ cached: Bool) -> Condition) -> Condition {
+        let fromRoot = someTarget(in: reached) { condition($0, false) }
+        guard let cached else { return fromRoot }
+        return or(fromRoot, someTarget(in: cached) { condition($0, true) })
     }
 
     /// The targets at the first level: the root, if any.
@@ -395,14 +427,32 @@ extension SemanticsAlgebra {
     }
 
     /// The targets one level down: any target, if some page-table node read at
-    /// this level was written by a guest; none otherwise.
+    /// this level (`someRead`) was written by a guest; none otherwise.
     @inline(__always)
-    public func nextTargets(of vm: Value, after set: Targets) -> Targets {
-        let continues = someTarget(in: set) { target in
-            let (reads, frame) = readsPageTable(vm: vm, at: target)
+    public func nextTargets(of vm: Value, after set: Targets, cached: Targets?) -> Targets {
+        let continues = someRead(of: set, cached: cached) { target, cached in
+            let (reads, frame) = readsPageTable(vm: vm, at: target, cached: cached)
             return and(reads, not(equal(writer(of: frame), free)))
         }
         return targets(if: continues, allTargets, else: noTargets)
+    }
+
+    /// The walk level by level, from the root: calls `body` with each
+    /// level's targets reached from the root and, below the root, the tables
+    /// it may resume at (`cachedTables`, where the walker caches upper
+    /// levels; a cached entry keeps no level, so a walk may resume at it at
+    /// any level below the root, a superset of what hardware whose entries
+    /// keep their level does). Returns the targets after the last level.
+    @inline(__always)
+    public func walkLevels(of vm: Value, cached tables: Targets?, levels: Int,
+                           _ body: (_ level: Int, _ reached: Targets, _ cached: Targets?) -> Void) -> Targets {
+        var reached = rootTargets(of: vm)
+        for level in 0..<levels {
+            let cached = level == 0 ? nil : tables
+            body(level, reached, cached)
+            reached = nextTargets(of: vm, after: reached, cached: cached)
+        }
+        return reached
     }
 
     /// Whether a walk at the target after the last level ends at a frame (the
@@ -551,6 +601,42 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         }
     }
 
+    mutating func dropCachedTables(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
+        updateState { system, state in
+            let fields = system.layout.walkCache, c = system.model.configuration
+            guard !fields.isEmpty else { return }
+            for index in fields.indices where state[fields[index]] != 0 && condition(index / (c.vcpus * c.frames), index % c.frames) {
+                state[fields[index]] = 0
+            }
+        }
+    }
+
+    var cachesWalks: Bool { withSystem { !$0.layout.walkCache.isEmpty } }
+    @inline(__always) func cachedTables(of vm: Int, _ vcpu: Int) -> UInt32 {
+        withSystem { system in
+            let fields = system.layout.walkCache, frames = system.configuration.frames
+            guard !fields.isEmpty else { return 0 }
+            let base = (vm * system.configuration.vcpus + vcpu) * frames
+            var set: UInt32 = 0
+            for frame in 0..<frames where state[fields[base + frame]] != 0 { set |= 1 << UInt32(frame) }
+            return set
+        }
+    }
+    @inline(__always) mutating func cacheTable(_ frame: Int, of vm: Int, _ vcpu: Int) {
+        updateState { system, state in
+            state[system.layout.walkCache[(vm * system.configuration.vcpus + vcpu) * system.configuration.frames + frame]] = 1
+        }
+    }
+    @inline(__always) mutating func dropCachedTables(of vm: Int, _ vcpu: Int, where condition: Bool) {
+        guard condition else { return }
+        updateState { system, state in
+            let fields = system.layout.walkCache, frames = system.configuration.frames
+            guard !fields.isEmpty else { return }
+            let base = (vm * system.configuration.vcpus + vcpu) * frames
+            for index in base..<(base + frames) { state[fields[index]] = 0 }
+        }
+    }
+
     mutating func dropDirectEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
         updateState { system, state in
             // Under tpt and nested the safety view has no direct entries.
@@ -577,6 +663,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
 
     // The walk: target sets are bit sets.
     var noTargets: UInt32 { 0 }
+    @inline(__always) func union(_ a: UInt32, _ b: UInt32) -> UInt32 { a | b }
     var allTargets: UInt32 { (1 << UInt32(withSystem { $0.targets })) - 1 }
     @inline(__always) func targets(_ target: Int) -> UInt32 { 1 << UInt32(target) }
     @inline(__always) func targets(if condition: Bool, _ then: UInt32, else otherwise: UInt32) -> UInt32 { condition ? then : otherwise }

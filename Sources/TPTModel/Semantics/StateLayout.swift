@@ -30,6 +30,8 @@ public struct StateLayout: Sendable {
     /// Index: vm * vcpus + vcpu (models that send flush requests only).
     public let flushPending: [Field]
     public let descheduled: [Field]
+    /// Index: (vm * vcpus + vcpu) * frames + frame (models whose walker caches upper levels only).
+    public let walkCache: [Field]
     public let threadRule: [Field]
     public let threadStep: [Field]
     /// Index: thread * maxRuleParameters + parameter.
@@ -47,7 +49,7 @@ public struct StateLayout: Sendable {
         let features = scheme.features
         /// `count` fields of `values` values each, if the scheme and view keep the component.
         func fields(_ component: Component, _ count: Int, values: Int) -> [Field] {
-            component.isKept(under: features, in: view, flushRequests: c.flushRequests) ? (0..<count).map { _ in builder.field(values: values) } : []
+            component.isKept(under: features, in: view, extras: c.extras) ? (0..<count).map { _ in builder.field(values: values) } : []
         }
         let codes = CellCodes(configuration: c, rootTarget: features.guestTablesName, rules: rules)
         self.codes = codes
@@ -70,6 +72,7 @@ public struct StateLayout: Sendable {
         directEntry = cells(.directEntries)
         flushPending = cells(.flushPending)
         descheduled = cells(.descheduled)
+        walkCache = cells(.walkCache)
         threadRule = fields(.progress, c.hostThreads, values: codes.count(.progress))
         threadStep = fields(.progress, c.hostThreads, values: CellCodes.stepCodes)
         threadParameter = fields(.arguments, c.hostThreads * maxRuleParameters, values: codes.count(.argument))
@@ -93,6 +96,7 @@ public struct StateLayout: Sendable {
         case .directEntries: directEntry
         case .flushPending: flushPending
         case .descheduled: descheduled
+        case .walkCache: walkCache
         case .tlb, .referenceTLB, .progress, .arguments: nil
         }
     }

@@ -12,9 +12,9 @@ public struct StateShape: Sendable, Equatable {
 
     public let frames: Int, vms: Int, vcpus: Int, pages: Int, gpages: Int
     public let slots: Slots
-    /// Whether states keep each vCPU's flush request and run state
-    /// (`Configuration.flushRequests`).
-    public let flushRequests: Bool
+    /// The components states keep only for models that use them (`Configuration.extras`).
+    public let extras: StateExtras
+    public var flushRequests: Bool { extras.contains(.flushRequests) }
 
     public init(configuration c: Configuration, pages: Int, slots: Int, keyFrames: Bool = false) {
         frames = c.frames
@@ -22,7 +22,7 @@ public struct StateShape: Sendable, Equatable {
         vcpus = c.vcpus
         self.pages = pages
         gpages = c.gpages
-        flushRequests = c.flushRequests
+        extras = c.extras
         self.slots = keyFrames ? .keyFrames(slots) : .hostThreads(slots)
     }
 
@@ -101,7 +101,7 @@ public struct StateValues: Sendable, Equatable {
         var result: [StateComponent] = []
         func text(_ component: Component, _ value: CellValue) -> String { value.text(as: component.value, rules: rules) }
         func label(_ component: Component) -> String { component.label(under: features) }
-        let kept = Component.allCases.filter { $0.isKept(under: features, in: view, flushRequests: shape.flushRequests) }
+        let kept = Component.allCases.filter { $0.isKept(under: features, in: view, extras: shape.extras) }
         for frame in 0..<shape.frames {
             for component in kept where component.indices == [.frame] {
                 result.append(StateComponent(name: "\(label(component)) f\(frame)", value: .text(text(component, self[component, frame]))))
@@ -130,6 +130,13 @@ public struct StateValues: Sendable, Equatable {
                         }
                         if omittingNone && entries.isEmpty { continue }
                         result.append(StateComponent(name: "\(label(component)) \(cpu)", value: .set(entries)))
+                    }
+                case [.vm, .vcpu, .frame]:
+                    // A set of frames: those whose cell holds yes.
+                    for vcpu in 0..<shape.vcpus {
+                        let members = (0..<shape.frames).filter { self[component, vm, vcpu, $0] != .none }.map { "f\($0)" }
+                        if omittingNone && members.isEmpty { continue }
+                        result.append(StateComponent(name: "\(label(component)) \(shape.vcpuName(vm, vcpu))", value: .set(members)))
                     }
                 default:
                     let inner = component.indices[1], prefix = inner == .gpage ? "g" : "p"

@@ -8,6 +8,8 @@ struct FieldTable: @unchecked Sendable {
     let owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry: UnsafeBufferPointer<Field>
     /// Per vCPU, index vm * vcpus + vcpu (empty unless the model sends flush requests).
     let flushPending, descheduled: UnsafeBufferPointer<Field>
+    /// Index (vm * vcpus + vcpu) * frames + frame (empty unless the walker caches upper levels).
+    let walkCache: UnsafeBufferPointer<Field>
     let threadRule, threadStep, threadParameter: UnsafeBufferPointer<Field>
     let vcpus, tlbEntries, gpages, pages, frames, maxRuleParameters: Int
     let codes: CellCodes
@@ -34,6 +36,7 @@ struct FieldTable: @unchecked Sendable {
         directEntry = copy(layout.directEntry)
         flushPending = copy(layout.flushPending)
         descheduled = copy(layout.descheduled)
+        walkCache = copy(layout.walkCache)
         threadRule = copy(layout.threadRule)
         threadStep = copy(layout.threadStep)
         threadParameter = copy(layout.threadParameter)
@@ -50,7 +53,7 @@ struct FieldTable: @unchecked Sendable {
     }
 
     func deallocate() {
-        for buffer in [owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry, flushPending, descheduled,
+        for buffer in [owner, tag, writer, pinned, rmp, root, tlb, referenceTLB, nested, guestEntry, directEntry, flushPending, descheduled, walkCache,
                        threadRule, threadStep, threadParameter] {
             UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
         }

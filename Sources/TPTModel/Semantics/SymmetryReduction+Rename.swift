@@ -59,6 +59,10 @@ extension SymmetryReduction {
                     t[layout.flushPending[target]] = s[layout.flushPending[cpu]]
                     t[layout.descheduled[target]] = s[layout.descheduled[cpu]]
                 }
+                if !layout.walkCache.isEmpty {
+                    let from = (vm &* layout.vcpus &+ vcpu) &* frames, into = (to &* layout.vcpus &+ vcpu) &* frames
+                    for frame in 0..<frames { t[layout.walkCache[into &+ r.frame(frame)]] = s[layout.walkCache[from &+ frame]] }
+                }
             }
             for gpage in 0..<layout.gpages {
                 let code = s[layout.nested[layout.nestedIndex(vm, gpage)]]

@@ -146,6 +146,10 @@ extension SymmetryReduction {
                         refer(frame, 3, to, (vcpu << 16) | page << 1 | (writable ? 1 : 0))
                     }
                 }
+                if !layout.walkCache.isEmpty {
+                    let base = (vm * layout.vcpus + vcpu) * frames
+                    for frame in 0..<frames where s[layout.walkCache[base + frame]] != 0 { refer(frame, 7, to, vcpu) }
+                }
             }
             for gpage in 0..<layout.gpages {
                 if case let code = s[layout.nested[layout.nestedIndex(vm, gpage)]], code != 0 { refer(code - 1, 4, to, gpage) }

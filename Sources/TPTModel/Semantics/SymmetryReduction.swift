@@ -85,7 +85,7 @@ public final class SymmetryReduction: Sendable {
                 case .setOwnership(_, let frame, let value):
                     note(frame, .frame)
                     note(value)
-                case .shootdown(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame),
+                case .shootdown(let frame), .shootdownTables(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame),
                      .rmpClear(let frame):
                     note(frame, .frame)
                 case .flushTLB(let vm), .nestedUnmap(let vm, _), .shadowZap(let vm, _), .requestFlush(let vm, _), .awaitFlush(let vm):

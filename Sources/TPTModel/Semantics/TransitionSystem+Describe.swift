@@ -22,8 +22,8 @@ extension TransitionSystem {
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
-        if configuration.vcpus == 1 || [.loadRoot, .writeEntry, .hypercall, .validate].contains(action.kind) { return vmName(Int(action.vm)) }
-        return "\(vmName(Int(action.vm))).cpu\(action.vcpu)"
+        if [.loadRoot, .writeEntry, .hypercall, .validate].contains(action.kind) { return vmName(Int(action.vm)) }
+        return shape.vcpuName(Int(action.vm), Int(action.vcpu))
     }
 
     func tagName(_ code: Int) -> String { text(code, as: .ownership) }
@@ -65,6 +65,7 @@ extension TransitionSystem {
         case .setOwnership(let record, let frame, let value):
             return "set_\(record.rawValue)(\(name(frame, .frame)), \(tagText(value)))"
         case .shootdown(let frame): return "shootdown(\(name(frame, .frame)))"
+        case .shootdownTables(let frame): return "shootdown_tables(\(name(frame, .frame)))"
         case .flushTLB(let vm): return "flush_tlb(\(name(vm, .vm)))"
         case .scrub(let frame): return "scrub(\(name(frame, .frame)))"
         case .setWriter(let frame, let vm): return "set_writer(\(name(frame, .frame)), \(name(vm, .vm)))"
@@ -113,6 +114,7 @@ extension TransitionSystem {
         case .acknowledgeFlush: return "acknowledge flush request (flush TLB)"
         case .deschedule: return "descheduled"
         case .resume: return vcpuHasFlushPending(state, action) ? "resume (flush TLB: a request is pending)" : "resume"
+        case .cacheTable: return "cache table \(frameName(Int(action.frame))) (paging-structure cache)"
         case .translate:
             return "access \(pageName(Int(action.subject))): \(model.scheme.rawValue) \(frameEntryName(Int(action.frame), empty: "fault")) | "
                 + "nested \(frameEntryName(Int(action.reference), empty: "fault"))"
@@ -144,6 +146,7 @@ extension TransitionSystem {
         case .acknowledgeFlush: return "ack_flush"
         case .deschedule: return "deschedule"
         case .resume: return "resume"
+        case .cacheTable: return "cache_table"
         case .translate: return "access"
         case .startRule: return model.rules[Int(action.subject)].name
         case .continueRule: return model.rules[state[layout.threadRule[Int(action.subject)]] - 1].name
@@ -163,6 +166,8 @@ extension TransitionSystem {
             return []
         case .resume:
             return [text("flushes", vcpuHasFlushPending(state, action) ? "yes" : "no")]
+        case .cacheTable:
+            return [text("table", frameName(Int(action.frame)))]
         case .loadRoot:
             return [text("root", targetName(Int(action.subject)))]
         case .writeEntry:
@@ -198,19 +203,21 @@ extension TransitionSystem {
 }
 
 extension TransitionSystem {
+    private func cachedText(_ cached: Bool) -> String { cached ? " (from its paging-structure cache, unchecked)" : "" }
+
     /// Why a transition broke a property, in one sentence.
     public func explain(_ violation: Violation) -> String {
         let vm = vmName(violation.vm)
         let frame = frameName(violation.frame)
         switch (violation.property, violation.route) {
-        case (.isolation, .pageTableRead(let level)):
-            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) belongs to \(tagName(violation.observed))"
+        case (.isolation, .pageTableRead(let level, let cached)):
+            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table\(cachedText(cached)), but \(frame) belongs to \(tagName(violation.observed))"
         case (.isolation, .tlbHit):
             return "\(vm) reached \(frame) through a TLB entry, but \(frame) belongs to \(tagName(violation.observed))"
         case (.isolation, .walk):
             return "\(vm) reached \(frame) through a page walk, but \(frame) belongs to \(tagName(violation.observed))"
-        case (.noDataLeak, .pageTableRead(let level)):
-            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table, but \(frame) holds entries written by \(vmName(violation.observed - 1))"
+        case (.noDataLeak, .pageTableRead(let level, let cached)):
+            return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table\(cachedText(cached)), but \(frame) holds entries written by \(vmName(violation.observed - 1))"
         case (.noDataLeak, .tlbHit), (.noDataLeak, .walk):
             let how = violation.route == .tlbHit ? "a TLB entry" : "a page walk"
             return "\(vm) read \(frame) through \(how), but \(frame) holds data written by \(vmName(violation.observed - 1))"

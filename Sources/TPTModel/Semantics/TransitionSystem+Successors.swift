@@ -95,8 +95,8 @@ extension TransitionSystem {
             switch move.route {
             case .tlbHit?: (route, frame) = (.tlbHit, move.frame!)
             case .pageTableReads?:
-                let read = firstBreakingRead(s, vm: move.vm, property)
-                (route, frame) = (.pageTableRead(level: read.level), read.frame)
+                let read = firstBreakingRead(s, vm: move.vm, vcpu: move.vcpu ?? 0, property)
+                (route, frame) = (.pageTableRead(level: read.level, cached: read.cached), read.frame)
             default: (route, frame) = (.walk, move.frame!)
             }
             return Violation(property: property, vm: move.vm, frame: frame, route: route, observed: observed(frame))

@@ -13,19 +13,23 @@ extension TransitionSystem {
     /// defined once (`Primitives.swift`, `GuestMoves.swift`), which says that
     /// some read breaks it; this finds which. Under pv the walker reads the
     /// root frame.
-    func firstBreakingRead(_ s: PackedState, vm: Int, _ property: Property) -> (level: Int, frame: Int) {
+    func firstBreakingRead(_ s: PackedState, vm: Int, vcpu: Int, _ property: Property) -> (level: Int, frame: Int, cached: Bool) {
         let algebra = ConcreteAlgebra(system: self, state: s, bindings: Bindings())
-        guard model.scheme.walksGuestTables else { return (0, algebra.root(of: vm).target) }
-        var targetSet = algebra.rootTargets(of: vm)
-        for level in 0..<configuration.levels {
-            for target in SetBits(targetSet) {
-                let breaks = property == .isolation ? algebra.pageTableReadBreaksIsolation(vm: vm, at: target)
-                                                    : algebra.pageTableReadLeaks(vm: vm, at: target)
-                if breaks { return (level, algebra.hostFrame(of: vm, target).frame) }
+        guard model.scheme.walksGuestTables else { return (0, algebra.root(of: vm).target, false) }
+        var first: (level: Int, frame: Int, cached: Bool)?
+        let cached = algebra.cachesWalks ? algebra.cachedTables(of: vm, vcpu) : nil
+        _ = algebra.walkLevels(of: vm, cached: cached, levels: configuration.levels) { level, reached, cached in
+            guard first == nil else { return }
+            for (set, isCached) in [(reached, false), (cached ?? 0, true)] {
+                for target in SetBits(set) where first == nil {
+                    let breaks = property == .isolation ? algebra.pageTableReadBreaksIsolation(vm: vm, at: target, cached: isCached)
+                                                        : algebra.pageTableReadLeaks(vm: vm, at: target, cached: isCached)
+                    if breaks { first = (level, algebra.hostFrame(of: vm, target).frame, isCached) }
+                }
             }
-            targetSet = algebra.nextTargets(of: vm, after: targetSet)
         }
-        preconditionFailure("no page-table read of vm\(vm)'s walk breaks \(property.rawValue)")
+        guard let first else { preconditionFailure("no page-table read of vm\(vm)'s walk breaks \(property.rawValue)") }
+        return first
     }
 }
 
