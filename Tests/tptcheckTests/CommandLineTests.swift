@@ -280,7 +280,7 @@ import Testing
         let result = try cli.run(["prove", "--verbose", "--emit-smt2", bundled] + proofs.map { "Proofs/\($0).proof" })
         #expect(result.status == 0)
         #expect(result.output.contains("tpt: isolation, no_data_leak for model tpt, 8 clauses, 138 obligations"))
-        #expect(result.output.contains("pv-retype: isolation, no_data_leak for model pv-retype, 11 clauses, 230 obligations"))
+        #expect(result.output.contains("pv-retype: isolation, no_data_leak for model pv-retype, 11 clauses, 219 obligations"))
         #expect(result.output.contains("isolation: read (walk and fill)"))
         let unproved = result.output.split(separator: "\n").filter { $0.contains("REFUTED") || $0.contains("UNKNOWN") }
         #expect(unproved.isEmpty, "\(unproved)")
