@@ -98,6 +98,10 @@ let validModel = """
         ("walker checks tag at every level", "walker checks tag at every", 5, 1, "expected 'level' after 'every'"),
         ("do set_tag(f, v)", "do", 10, 1, "expected at least one step after 'do'"),
         ("model sample", "model sample\nmodel other", 2, 1, "'model' is declared twice"),
+        ("walker checks tag at every level", "walker checks tag at every level\nwalker checks nothing", 5, 1,
+         "'walker checks' is declared twice"),
+        ("walker checks tag at every level", "walker caches upper levels\nwalker caches upper levels", 5, 1,
+         "'walker caches' is declared twice"),
         ("set_root(vm0, f0)", "set_root(vm0, f0) $", 6, 58, "unexpected character '$'"),
     ] as [(String, String, Int, Int, String)])
     func reportsLocationAndMessage(_ old: String, _ new: String, _ line: Int, _ column: Int, _ message: String) {

@@ -15,7 +15,7 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
         // A model with two vCPUs, which proofs do not cover yet.
         models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
@@ -24,7 +24,7 @@ import TPTZ3
         }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledProofHolds(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let equivalence = name.hasSuffix("-equivalence")
@@ -47,7 +47,7 @@ import TPTZ3
         for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let z3 = Z3Context()
@@ -92,7 +92,13 @@ import TPTZ3
     ///   XSA-346: the reclaim ends before its deferred flush is done;
     /// - a reclaim that shoots down leaf entries but not the paging-structure
     ///   caches (with the windows moved to its shorter rule) scrubs a frame
-    ///   a cache still names as a table.
+    ///   a cache still names as a table;
+    /// - XSA-292 (with the unmap's window moved one step on): the flush
+    ///   comes before the unmap, so the unmap leaves a TLB entry refilled in
+    ///   between; CVE-2022-39189: the request skips a descheduled vCPU, which
+    ///   keeps its entry with no request pending; XSA-480 (with the windows
+    ///   moved to its shorter rule): the reclaim frees a frame a
+    ///   paging-structure cache still names, its flush left to a later step.
     @Test(arguments: [
         ("shadow", "shadow-bug-missed-trap", [], ["consecution: write entry (not trapped) keeps shadow_entries"]),
         ("pv", "pv-bug-writable-pt", [], ["consecution: hypercall keeps entries"]),
@@ -114,6 +120,13 @@ import TPTZ3
         ("nested-async-flush", "real-xsa-346", [("2..5) and writer", "2..4) and writer")], ["consecution: reclaim step 4/4 keeps tlb_entries"]),
         ("tpt-walk-cache", "tpt-bug-walk-cache-retag", [("2..6) and reclaim.v(f)", "2..5) and reclaim.v(f)"), ("2..5) and writer", "2..4) and writer")],
          ["consecution: reclaim step 4/5 keeps walk_cache_entries"]),
+        ("nested", "real-xsa-292", [("2..2) and reclaim.v(f) == v and reclaim.g(f) == g", "2..3) and reclaim.v(f) == v and reclaim.g(f) == g")],
+         ["consecution: reclaim step 3/4 keeps tlb_entries"]),
+        ("nested-async-flush", "real-cve-2022-39189", [], ["consecution: reclaim step 3/5 keeps tlb_entries"]),
+        ("tpt-deferred-flush", "real-xsa-480",
+         [("2..7) and reclaim.v(f) == v and reclaim.g", "2..5) and reclaim.v(f) == v and reclaim.g"),
+          ("2..4) and reclaim.v(f) == v)\n", "2..5) and reclaim.v(f) == v)\n"), ("2..6) and writer", "2..4) and writer")],
+         ["consecution: reclaim step 5/5 keeps walk_cache_entries"]),
         ("snp", "snp-bug-no-rmp-clear",
          [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
           ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),

@@ -82,8 +82,8 @@ struct Parser {
                 throw error("expected a declaration (\(declarationKeywords.sorted().joined(separator: ", "))), found \(current.text)")
             }
             _ = advance()
-            func once<T>(_ existing: T?) throws(Diagnostic) {
-                if existing != nil { throw error("'\(word)' is declared twice", at: keyword) }
+            func once<T>(_ existing: T?, as declaration: String? = nil) throws(Diagnostic) {
+                if existing != nil { throw error("'\(declaration ?? word)' is declared twice", at: keyword) }
             }
             switch word {
             case "model":
@@ -100,13 +100,13 @@ struct Parser {
                     model.settings.append((setting, value, location))
                 } while current.isSymbol(",")
             case "walker" where current.isWord("caches"):
-                try once(model.walkCache)
+                try once(model.walkCache, as: "walker caches")
                 _ = advance()
                 try expectWord("upper", context: "after 'walker caches'")
                 try expectWord("levels", context: "after 'walker caches upper'")
                 model.walkCache = keyword.location
             case "walker":
-                try once(model.walker)
+                try once(model.walker, as: "walker checks")
                 model.walker = (try parseWalkerCheck(), keyword.location)
             case "trap":
                 try once(model.traps)
