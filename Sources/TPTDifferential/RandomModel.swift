@@ -35,7 +35,7 @@ public struct RandomModelGenerator {
         let walkCache = scheme == "tpt" && levels >= 2 && bool(0.25)
         if walkCache { lines.append("walker caches upper levels") }
         // A quarter of the models shoot TLBs down by flush requests the vCPUs acknowledge.
-        let context = Context(scheme: scheme, vms: vms, frames: frames, gpages: gpages, flushRequests: bool(0.25), walkCache: walkCache)
+        let context = Context(scheme: scheme, vms: vms, vcpus: vcpus, frames: frames, gpages: gpages, flushRequests: bool(0.25), walkCache: walkCache)
         lines.append("init")
         for vm in 0..<vms where vm < frames {
             var boot = ["set_owner(f\(vm), vm\(vm))"]
@@ -58,7 +58,7 @@ public struct RandomModelGenerator {
     }
 
     private struct Context {
-        var scheme: String, vms: Int, frames: Int, gpages: Int
+        var scheme: String, vms: Int, vcpus: Int, frames: Int, gpages: Int
         var flushRequests: Bool
         var walkCache: Bool
     }
@@ -66,13 +66,15 @@ public struct RandomModelGenerator {
     /// A rule: an assign-like, reclaim-like or free-form one.
     private mutating func rule(_ index: Int, _ c: Context) -> [String] {
         let interleaved = bool(0.6)
-        let parameters = [("f", "frame"), ("v", "vm"), ("g", "gpage")].filter { $0.1 == "frame" || bool(0.8) }
+        // A vCPU parameter now and then, for the per-vCPU roots.
+        let parameters = [("f", "frame"), ("v", "vm"), ("g", "gpage"), ("c", "vcpu")].filter { $0.1 == "frame" || bool($0.1 == "vcpu" ? 0.3 : 0.8) }
         let names = Dictionary(uniqueKeysWithValues: parameters.map { ($0.1, $0.0) })
         func operand(_ type: String) -> String {
             if let name = names[type], bool(0.85) { return name }
             switch type {
             case "frame": return "f\(int(0...(c.frames - 1)))"
             case "vm": return "vm\(int(0...(c.vms - 1)))"
+            case "vcpu": return "cpu\(int(0...(c.vcpus - 1)))"
             default: return "g\(int(0...(c.gpages - 1)))"
             }
         }
@@ -84,11 +86,11 @@ public struct RandomModelGenerator {
                           "mapped(\(operand("frame")))", "in_flight(\(operand("frame")))"]
         if c.scheme == "tpt" { candidates += ["tag(\(operand("frame"))) == \(ownership())", "tag(\(operand("frame"))) is vm"] }
         if c.scheme == "pv" { candidates.append("pinned(\(operand("frame")))") }
-        // The VM's root (schemes with one), and a parameter compared with a constant of its type.
-        switch c.scheme {
-        case "tpt", "pv": candidates.append("root(\(operand("vm"))) == \(pick(["none", operand("frame")]))")
-        case "nested", "snp": candidates.append("root(\(operand("vm"))) == \(pick(["none", operand("gpage")]))")
-        default: break
+        // A root (schemes with one): some vCPU's of the VM, or one vCPU's.
+        let target = c.scheme == "tpt" || c.scheme == "pv" ? "frame" : "gpage"
+        if c.scheme != "shadow" {
+            candidates.append("root(\(operand("vm"))) == \(pick(["none", operand(target)]))")
+            candidates.append("root(\(operand("vm")), \(operand("vcpu"))) == \(pick(["none", operand(target)]))")
         }
         // A parameter compared with a constant of its type.
         if let frame = names["frame"] { candidates.append("\(frame) \(pick(["==", "!="])) f\(int(0...(c.frames - 1)))") }
@@ -114,6 +116,7 @@ public struct RandomModelGenerator {
         default: primitives += ["pin(\(operand("frame")))", "unpin(\(operand("frame")))", "revoke(\(operand("frame")))",
                                 "set_root(\(operand("vm")), \(operand("frame")))"]
         }
+        if c.scheme != "shadow" { primitives.append("set_root(\(operand("vm")), \(operand("vcpu")), \(operand(target)))") }
         if c.walkCache { primitives.append("shootdown_tables(\(operand("frame")))") }
         if c.flushRequests {
             primitives += ["request_flush(\(operand("vm")))", "request_flush_running(\(operand("vm")))"]

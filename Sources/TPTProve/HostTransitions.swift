@@ -20,30 +20,18 @@ extension SymbolicState {
     /// and TLBs, no rule in progress), then the model's `init` steps: the
     /// initial state for any number of frames and VMs beyond the literals it names.
     public static func initial(_ v: Vocabulary, model: Model) throws(Z3Error) -> SymbolicState {
-        let z3 = v.z3
-        let free = try v.ownership.constructors[0].make()
-        let rootNone = try v.rootOption(model.scheme.features.guestTablesName).constructors[0].make()
-        var arguments: [Z3Term] = []
-        for _ in 0..<Rule.maxParameters {
-            for type in ValueType.allCases { arguments.append(try z3.constantArray(v.slot, v.literal(type, 0))) }
+        let z3 = v.z3, rootTarget = model.scheme.features.guestTablesName
+        /// The array, indexed as given, holding the value everywhere.
+        func everywhere(_ indices: [Component.Index], _ value: Z3Term) throws(Z3Error) -> Z3Term {
+            var term = value
+            for index in indices.reversed() { term = try z3.constantArray(v.sort(of: index), term) }
+            return term
         }
-        let empty = SymbolicState(
-            owner: try z3.constantArray(v.frame, free),
-            tag: try z3.constantArray(v.frame, free),
-            writer: try z3.constantArray(v.frame, free),
-            pinned: try z3.constantArray(v.frame, z3.bool(false)),
-            rmp: try z3.constantArray(v.frame, v.reverseMapEntry.constructors[0].make()),
-            root: try z3.constantArray(v.vm, rootNone),
-            tlb: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
-            nested: try z3.constantArray(v.vm, z3.constantArray(v.gpage, v.optionalFrame.constructors[0].make())),
-            guestEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.guestEntry.constructors[0].make())),
-            directEntries: try z3.constantArray(v.vm, z3.constantArray(v.page, v.frameEntry.constructors[0].make())),
-            referenceTLB: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.page, v.frameEntry.constructors[0].make()))),
-            progress: try z3.constantArray(v.slot, z3.numeral(0, v.progress)),
-            flushPending: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.bool(false))),
-            descheduled: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.bool(false))),
-            walkCache: try z3.constantArray(v.vm, z3.constantArray(v.vcpu, z3.constantArray(v.frame, z3.bool(false)))),
-            arguments: arguments)
+        // Every cell holds what the all-zero packed state's does (`CellValue.none`); an idle slot's arguments are any.
+        let empty = try SymbolicState.make(v, scheme: model.scheme, component: { component, _ throws(Z3Error) in
+            let value = component == .progress ? try z3.numeral(0, v.progress) : try v.term(.none, as: component.value, rootTarget: rootTarget)
+            return try everywhere(component.indices, value)
+        }, argument: { _, type, _ throws(Z3Error) in try everywhere(Component.arguments.indices, v.literal(type, 0)) })
         let algebra = try SymbolicAlgebra(v, model: model, state: empty)
         var applied = algebra
         for step in model.initialSteps { step.apply(to: &applied) }

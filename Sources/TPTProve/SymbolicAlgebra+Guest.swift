@@ -22,7 +22,6 @@ extension SymbolicAlgebra: GuestAlgebra {
     public func forEach(_ domain: GuestDomain, named name: String, _ body: (Z3Term) -> Bool) -> Bool {
         let sort = switch domain {
         case .value(let type): vocabulary.sort(type)
-        case .vcpu: vocabulary.vcpu
         case .page: vocabulary.page
         }
         return body(constant(name, sort))

@@ -137,12 +137,13 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
 
     public var rootTargetType: ValueType { scheme.features.guestTablesName }
 
-    public mutating func setRoot(of vm: Z3Term, to target: Z3Term?) {
+    public mutating func setRoot(of vm: Z3Term, _ vcpu: Z3Term?, to target: Z3Term?) {
         let option = vocabulary.rootOption(rootTargetType)
         state.root = make { () throws(Z3Error) in
             let value: Z3Term
             if let target { value = try option.constructors[1].make(target) } else { value = try option.constructors[0].make() }
-            return try z3.store(state.root, vm, value)
+            guard let vcpu else { return try z3.store(state.root, vm, z3.constantArray(vocabulary.vcpu, value)) }
+            return try z3.store(state.root, vm, z3.store(z3.select(state.root, vm), vcpu, value))
         }
     }
 
@@ -326,11 +327,15 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
         }
     }
 
-    public func root(of vm: Z3Term) -> (present: Z3Term, target: Z3Term) {
+    public func root(of vm: Z3Term, _ vcpu: Z3Term) -> (present: Z3Term, target: Z3Term) {
         let option = vocabulary.rootOption(rootTargetType)
-        let root = make { () throws(Z3Error) in try z3.select(state.root, vm) }
+        let root = make { () throws(Z3Error) in try z3.select(z3.select(state.root, vm), vcpu) }
         return (make { () throws(Z3Error) in try option.constructors[1].test(root) },
                 make { () throws(Z3Error) in try option.constructors[1].fields[0](root) })
+    }
+
+    public func someVCPU(of vm: Z3Term, _ condition: (Z3Term) -> Z3Term) -> Z3Term {
+        make { () throws(Z3Error) in try exists("c", vocabulary.vcpu, vocabulary.everyVCPU()) { c throws(Z3Error) in condition(c) } }
     }
 
     public func nestedMapping(of vm: Z3Term, _ gpage: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {

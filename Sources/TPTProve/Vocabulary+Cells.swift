@@ -141,14 +141,14 @@ extension Vocabulary {
 /// equals (`f2`, `vm0`, `p1`, `cpu0`), or, for an element no literal names
 /// (unbounded sorts), what Z3 calls it.
 struct ElementNames {
-    /// Per value as Z3 prints it: its literal's name, and for a frame, VM or
-    /// guest-physical page, the element itself.
+    /// Per value as Z3 prints it: its literal's name, and for a frame, VM,
+    /// guest-physical page or vCPU, the element itself.
     private var names: [String: (name: String, element: Element?)] = [:]
 
     init(_ v: Vocabulary, evaluate: (Z3Term) throws(Z3Error) -> Z3Term) throws(Z3Error) {
         let c = v.configuration
         let indices: [(Component.Index, Int, ValueType?)] = [(.frame, c.frames, .frame), (.vm, c.vms, .vm), (.gpage, c.gpages, .gpage),
-                                                             (.page, c.virtualPages, nil), (.vcpu, c.vcpus, nil)]
+                                                             (.page, c.virtualPages, nil), (.vcpu, c.vcpus, .vcpu)]
         for (index, count, type) in indices {
             for (position, literal) in try v.literals(of: index, count: count).enumerated() {
                 let value = try evaluate(literal).description

@@ -94,6 +94,7 @@ public final class Vocabulary {
         case .frame: return frame
         case .vm: return vm
         case .gpage: return gpage
+        case .vcpu: return vcpu
         }
     }
 
@@ -103,6 +104,7 @@ public final class Vocabulary {
         case .frame: return try named("f", index, frame)
         case .vm: return try named("vm", index, vm)
         case .gpage: return try named("g", index, gpage)
+        case .vcpu: return try vcpuLiteral(index)
         }
     }
 
@@ -129,7 +131,12 @@ public final class Vocabulary {
     /// Bounded: every value of the type, as its literals; nil unbounded.
     public func everyValue(_ type: ValueType) throws(Z3Error) -> [Z3Term]? {
         guard domain == .bounded else { return nil }
-        let count = switch type { case .frame: configuration.frames; case .vm: configuration.vms; case .gpage: configuration.gpages }
+        let count = switch type {
+        case .frame: configuration.frames
+        case .vm: configuration.vms
+        case .gpage: configuration.gpages
+        case .vcpu: configuration.vcpus
+        }
         return try (0..<count).map { i throws(Z3Error) in try literal(type, i) }
     }
 

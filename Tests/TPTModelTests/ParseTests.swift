@@ -31,7 +31,7 @@ let validModel = """
         #expect(model.initialSteps == [
             .setOwnership(.tag, frame: .constant(0), .vm(.constant(0))),
             .setWriter(frame: .constant(0), vm: .constant(0)),
-            .setRoot(vm: .constant(0), target: .constant(0)),
+            .setRoot(vm: .constant(0), vcpu: nil, target: .constant(0)),
         ])
         #expect(model.rules.map(\.name) == ["assign", "reclaim"])
         #expect(model.rules[0].isAtomic)
@@ -186,11 +186,53 @@ let validModel = """
         system.apply(.setOwnership(.tag, frame: .constant(1), .vm(.constant(0))), Bindings(), to: &tagged)
         #expect(!system.guardHolds(rule: 1, Bindings([0]), in: tagged))
         #expect(system.guardHolds(rule: 1, Bindings([1]), in: tagged))
-        system.apply(.setRoot(vm: .constant(1), target: .constant(1)), Bindings(), to: &tagged)
+        system.apply(.setRoot(vm: .constant(1), vcpu: nil, target: .constant(1)), Bindings(), to: &tagged)
         #expect(!system.guardHolds(rule: 1, Bindings([1]), in: tagged))
         #expect(SymmetryReduction(system).fixedVMs == 0b11)
         #expect(diagnostic(replacing: "when tag(f) is vm", with: "when root(f) == f")?.message == "'f' is a frame, but a vm is expected here")
         #expect(diagnostic(replacing: "when tag(f) is vm", with: "when root(vm0) == g0")?.message.hasPrefix("'g0' is a gpage, but a frame") == true)
+    }
+
+    /// Each vCPU has its own root: `set_root(V, C, T)` sets one, `root(V, C)`
+    /// reads one, and `root(V)` asks about the VM's vCPUs (some root is T;
+    /// none has a root). A `vcpu` parameter ranges over a VM's vCPUs.
+    @Test func rootsArePerVCPU() throws {
+        let text = validModel.replacingOccurrences(of: "vcpus 1", with: "vcpus 2")
+            .replacingOccurrences(of: "rule assign(f: frame, v: vm) atomic\n  when tag(f) == free",
+                                  with: "rule assign(f: frame, v: vm, c: vcpu) atomic\n  when root(v, c) == f and not root(v, cpu1) == none and root(v) == f and tag(f) == free")
+            .replacingOccurrences(of: "do set_tag(f, v)", with: "do set_tag(f, v) set_root(v, c, f)")
+        let model = try parseModel(text, file: "t.tpt")
+        #expect(model.rules[0].parameters.map(\.type) == [.frame, .vm, .vcpu])
+        #expect(model.rules[0].steps[1] == .setRoot(vm: .parameter(1), vcpu: .parameter(2), target: .parameter(0)))
+        let system = TransitionSystem(model: model)
+        // Boot: set_root(vm0, f0) sets both of vm0's vCPUs.
+        var s = system.initialState()
+        #expect(s[system.layout.root[0]] == 1 && s[system.layout.root[1]] == 1)
+        system.apply(.setOwnership(.tag, frame: .constant(0), .free), Bindings(), to: &s)
+        #expect(system.guardHolds(rule: 0, Bindings([0, 0, 0]), in: s))
+        #expect(system.guardHolds(rule: 0, Bindings([0, 0, 1]), in: s))
+        // One vCPU's root changes alone; root(vm0) == f0 still holds through the other.
+        system.apply(.setRoot(vm: .constant(0), vcpu: .constant(0), target: .constant(2)), Bindings(), to: &s)
+        #expect(s[system.layout.root[0]] == 3 && s[system.layout.root[1]] == 1)
+        #expect(!system.guardHolds(rule: 0, Bindings([0, 0, 0]), in: s))
+        #expect(system.guardHolds(rule: 0, Bindings([0, 0, 1]), in: s))
+        // With cpu1's root gone, `not root(v, cpu1) == none` fails.
+        system.apply(.setRoot(vm: .constant(0), vcpu: .constant(1), target: nil), Bindings(), to: &s)
+        #expect(!system.guardHolds(rule: 0, Bindings([0, 0, 1]), in: s))
+        // `root(v) == none`: no vCPU of the VM has a root.
+        let none = try parseModel(validModel.replacingOccurrences(of: "vcpus 1", with: "vcpus 2")
+            .replacingOccurrences(of: "when tag(f) is vm", with: "when root(vm1) == none"), file: "t.tpt")
+        let noneSystem = TransitionSystem(model: none)
+        var t = noneSystem.initialState()
+        #expect(noneSystem.guardHolds(rule: 1, Bindings([0]), in: t))
+        noneSystem.apply(.setRoot(vm: .constant(1), vcpu: .constant(1), target: .constant(1)), Bindings(), to: &t)
+        #expect(!noneSystem.guardHolds(rule: 1, Bindings([0]), in: t))
+
+        func message(_ old: String, _ new: String) -> String? { diagnostic(replacing: old, with: new)?.message }
+        #expect(message("when tag(f) is vm", "when root(vm0, vm1) == f") == "'vm1' is a vm, but a vcpu is expected here")
+        #expect(message("when tag(f) is vm", "when root(vm0, cpu1) == f") == "vcpu 'cpu1' is out of range: the configuration has 1 vcpus")
+        #expect(message("set_root(vm0, f0)", "set_root(vm0, cpu0, f0, f1)")?.hasPrefix("'set_root' takes 2 arguments") == true)
+        #expect(message("rule reclaim(f: frame)", "rule reclaim(f: frame, c: cpu)")?.hasPrefix("unknown parameter type 'cpu' (expected frame, vm, gpage, vcpu)") == true)
     }
 
     @Test func ownerAndTagAreDistinctRecords() throws {

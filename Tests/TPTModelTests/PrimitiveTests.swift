@@ -136,7 +136,7 @@ import Testing
     /// The walk of the guest moves' definition, on the initial state: the
     /// frames it reaches and what its page-table reads break.
     func walk(_ system: TransitionSystem, vm: Int) -> (reached: UInt32, isolation: Bool, leak: Bool) {
-        let walk = ConcreteAlgebra(system: system, state: system.initialState(), bindings: Bindings()).walkOverGuestTables(of: vm, cached: nil)
+        let walk = ConcreteAlgebra(system: system, state: system.initialState(), bindings: Bindings()).walkOverGuestTables(of: vm, 0, cached: nil)
         return (walk.reached, walk.isolation, walk.leak)
     }
 

@@ -56,7 +56,7 @@ import TPTZ3
     /// meet entries there that the safety view of tpt does not have.
     static let cases: [(String, TransitionSystem.View)] = ["tpt", "nested", "shadow", "pv", "snp"].flatMap { name in
         name == "nested" || name == "snp" ? [(name, .safety)] : [(name, .safety), (name, .equivalence)]
-    } + [("tpt-async-shootdown", .safety), ("tpt-walk-cache", .safety), ("tpt-deferred-flush", .safety)]
+    } + [("tpt-async-shootdown", .safety), ("tpt-walk-cache", .safety), ("tpt-deferred-flush", .safety), ("pv-vcpu-roots", .safety)]
 
     @Test(arguments: cases)
     func stepsAndGuardsAgreeOnReachableStates(_ name: String, _ view: TransitionSystem.View) throws {
@@ -125,8 +125,8 @@ import TPTZ3
                                                z3.bool(concrete.accessBreaksIsolation(vm: vm, frame: frame)))))
                     #expect(try valid(z3.equal(symbolic.accessLeaks(vm: vmTerm, frame: f), z3.bool(concrete.accessLeaks(vm: vm, frame: frame)))))
                 }
-                var symbolicSet = symbolic.rootTargets(of: vmTerm)
-                var concreteSet = concrete.rootTargets(of: vm)
+                var symbolicSet = symbolic.rootTargets(of: vmTerm, try vocabulary.vcpuLiteral(0))
+                var concreteSet = concrete.rootTargets(of: vm, 0)
                 // vCPU 0's paging-structure cache, where the walker keeps one.
                 let concreteCache = concrete.cachesWalks ? concrete.cachedTables(of: vm, 0) : nil
                 let symbolicCache = symbolic.cachesWalks ? symbolic.cachedTables(of: vmTerm, try vocabulary.vcpuLiteral(0)) : nil

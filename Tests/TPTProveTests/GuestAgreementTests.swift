@@ -32,7 +32,7 @@ import TPTZ3
             }
             for vm in 0..<c.vms {
                 let algebra = ConcreteAlgebra(system: system, state: state, bindings: Bindings())
-                let walked = algebra.walkOverGuestTables(of: vm, cached: algebra.cachesWalks ? algebra.cachedTables(of: vm, 0) : nil)
+                let walked = algebra.walkOverGuestTables(of: vm, 0, cached: algebra.cachesWalks ? algebra.cachedTables(of: vm, 0) : nil)
                 for page in 0..<c.virtualPages {
                     let hit = system.tlbHit(state, base: system.tlbIndex(vm, 0), page: page)
                     for frame in 0..<c.frames {

@@ -15,7 +15,7 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
         // A model with two vCPUs, which proofs do not cover yet.
         models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
@@ -24,7 +24,7 @@ import TPTZ3
         }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledProofHolds(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let equivalence = name.hasSuffix("-equivalence")
@@ -47,7 +47,7 @@ import TPTZ3
         for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let z3 = Z3Context()
@@ -98,7 +98,9 @@ import TPTZ3
     ///   between; CVE-2022-39189: the request skips a descheduled vCPU, which
     ///   keeps its entry with no request pending; XSA-480 (with the windows
     ///   moved to its shorter rule): the reclaim frees a frame a
-    ///   paging-structure cache still names, its flush left to a later step.
+    ///   paging-structure cache still names, its flush left to a later step;
+    /// - pv-bug-unpin-other-root: the unpin asks only the calling vCPU, so
+    ///   a frame another vCPU runs on stops being a page table.
     @Test(arguments: [
         ("shadow", "shadow-bug-missed-trap", [], ["consecution: write entry (not trapped) keeps shadow_entries"]),
         ("pv", "pv-bug-writable-pt", [], ["consecution: hypercall keeps entries"]),
@@ -127,6 +129,7 @@ import TPTZ3
          [("2..7) and reclaim.v(f) == v and reclaim.g", "2..5) and reclaim.v(f) == v and reclaim.g"),
           ("2..4) and reclaim.v(f) == v)\n", "2..5) and reclaim.v(f) == v)\n"), ("2..6) and writer", "2..4) and writer")],
          ["consecution: reclaim step 5/5 keeps walk_cache_entries"]),
+        ("pv-vcpu-roots", "pv-bug-unpin-other-root", [], ["consecution: unpin_table keeps roots"]),
         ("snp", "snp-bug-no-rmp-clear",
          [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
           ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),
@@ -196,10 +199,10 @@ import TPTZ3
     /// are pinned frames of their VM, nothing is mapped yet.
     @Test func entryMapsOfShadowAndPVReadTheState() throws {
         let (pv, pvModel) = try Self.inline("pv", """
-            clause roots: forall v: vm, f: frame. root(v) == f => pinned(f) and owner(f) == v
+            clause roots: forall v: vm, c: vcpu, f: frame. root(v, c) == f => pinned(f) and owner(f) == v
             clause nothing_writable: forall v: vm, c: vcpu, p: page. not writable(direct(v, p)) and not writable(tlb(v, c, p))
             clause no_entries: forall v: vm, p: page. direct(v, p) == empty
-            clause vm0_has_a_root: root(vm0) != empty
+            clause vm0_has_a_root: root(vm0, cpu0) != empty
             """)
         let pvOutcomes = try prove(pvModel, invariant: pv.invariant(for: pvModel), properties: [], timeoutMilliseconds: 3_000)
         let pvInitiation = pvOutcomes.filter { if case .initiation = $0.kind { true } else { false } }

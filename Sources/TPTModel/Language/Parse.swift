@@ -196,7 +196,7 @@ struct Parser {
                 if current.isSymbol(",") { _ = advance() }
                 let (parameter, parameterLocation) = try name("a parameter name")
                 try expectSymbol(":", context: "after parameter '\(parameter)'")
-                let (type, typeLocation) = try name("a parameter type (frame, vm, gpage)")
+                let (type, typeLocation) = try name("a parameter type (frame, vm, gpage, vcpu)")
                 parameters.append((parameter, type, parameterLocation, typeLocation))
             } while current.isSymbol(",")
         }

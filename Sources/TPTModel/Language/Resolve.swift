@@ -166,7 +166,7 @@ struct Resolver {
         var parameters: [Parameter] = []
         for (name, typeName, location, typeLocation) in syntax.parameters {
             guard let type = ValueType(rawValue: typeName) else {
-                throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage)", at: typeLocation)
+                throw Diagnostic("unknown parameter type '\(typeName)' (expected frame, vm, gpage, vcpu)", at: typeLocation)
             }
             if parameters.contains(where: { $0.name == name }) {
                 throw Diagnostic("parameter '\(name)' is declared twice", at: location)
@@ -201,6 +201,7 @@ struct Resolver {
         case .frame: return configuration.frames
         case .vm: return configuration.vms
         case .gpage: return configuration.gpages
+        case .vcpu: return configuration.vcpus
         }
     }
 
@@ -208,7 +209,7 @@ struct Resolver {
     /// pv, a guest-physical page under nested paging.
     private var targetType: ValueType { scheme.guestTablesNameGuestPhysical ? .gpage : .frame }
 
-    private static let literalPrefixes: [(prefix: String, type: ValueType)] = [("vm", .vm), ("f", .frame), ("g", .gpage)]
+    private static let literalPrefixes: [(prefix: String, type: ValueType)] = [("vm", .vm), ("f", .frame), ("g", .gpage), ("cpu", .vcpu)]
 
     private func resolveOperand(_ expression: ExpressionSyntax, as type: ValueType, parameters: [Parameter]) throws(Diagnostic) -> Operand {
         guard case .name(let name, let location) = expression else {
@@ -238,6 +239,7 @@ struct Resolver {
         case .frame: return "f0"
         case .vm: return "vm0"
         case .gpage: return "g0"
+        case .vcpu: return "cpu0"
         }
     }
 
@@ -313,9 +315,10 @@ struct Resolver {
             if !scheme.features.hasRoot {
                 throw Diagnostic("'set_root' does not apply under scheme \(scheme.rawValue): the hardware walks the shadow", at: call.location)
             }
-            let a = try arguments(call, 2, "vm, \(targetType.rawValue)")
+            let a = try arguments(call, call.arguments.count == 3 ? 3 : 2, "vm, \(targetType.rawValue); or vm, vcpu, \(targetType.rawValue)")
             return .setRoot(vm: try resolveOperand(a[0], as: .vm, parameters: p),
-                            target: try resolveOperand(a[1], as: targetType, parameters: p))
+                            vcpu: a.count == 3 ? try resolveOperand(a[1], as: .vcpu, parameters: p) : nil,
+                            target: try resolveOperand(a[a.count - 1], as: targetType, parameters: p))
         case "nested_map":
             let a = try arguments(call, 3, "vm, gpage, frame")
             return .nestedMap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
@@ -413,10 +416,11 @@ struct Resolver {
                                             gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
             case "root":
                 try require(\.hasRoot, call)
-                let a = try arguments(call, 1, "vm")
+                let a = try arguments(call, call.arguments.count == 2 ? 2 : 1, "vm; or vm, vcpu")
                 let target: Operand?
                 if case .name("none", _) = right { target = nil } else { target = try resolveOperand(right, as: targetType, parameters: p) }
-                condition = .test(.rootIs(vm: try resolveOperand(a[0], as: .vm, parameters: p), target: target, targetType))
+                condition = .test(.rootIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                                          vcpu: a.count == 2 ? try resolveOperand(a[1], as: .vcpu, parameters: p) : nil, target: target, targetType))
             case "rmp":
                 try require(\.reverseMap, call)
                 let a = try arguments(call, 1, "frame")

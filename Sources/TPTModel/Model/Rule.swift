@@ -22,8 +22,12 @@ public struct Parameter: Sendable, Equatable {
 }
 
 /// The kinds of values a rule parameter or a step operand ranges over.
+///
+/// A vCPU is a VM's: its value is its index within its VM (`cpu1`), and
+/// wherever it appears it comes with its VM (`root(v, c)`). Renaming VMs,
+/// as symmetry reduction does, so leaves it as it is.
 public enum ValueType: String, Sendable, CaseIterable {
-    case frame, vm, gpage
+    case frame, vm, gpage, vcpu
 }
 
 /// A value in a guard or step: a rule parameter or a constant.

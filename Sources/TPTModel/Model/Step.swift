@@ -36,8 +36,9 @@ public enum Step: Sendable, Equatable {
     /// Record that a VM wrote the frame, e.g. its boot page tables in `init`: from
     /// then on the frame holds whatever that VM chose to write.
     case setWriter(frame: Operand, vm: Operand)
-    /// Set a VM's root (CR3): a frame under tpt, a guest-physical page under nested.
-    case setRoot(vm: Operand, target: Operand?)
+    /// Set a vCPU's root (CR3): a frame under tpt, a guest-physical page
+    /// under nested. Without a vCPU, every vCPU's of the VM.
+    case setRoot(vm: Operand, vcpu: Operand?, target: Operand?)
     /// Map a guest-physical page of a VM to a frame in its nested table.
     case nestedMap(vm: Operand, gpage: Operand, frame: Operand)
     /// Remove a guest-physical page from a VM's nested table.
@@ -132,8 +133,10 @@ public enum Guard: Sendable, Equatable {
         /// Two values of one type are the same: a parameter and another, or
         /// a constant (`v != w`, `f == f0`).
         case same(Operand, Operand, ValueType)
-        /// The VM's root names the target, a frame or a guest-physical page
-        /// by scheme (`type`); nil: the VM has no root.
-        case rootIs(vm: Operand, target: Operand?, ValueType)
+        /// The vCPU's root names the target, a frame or a guest-physical
+        /// page by scheme (`type`); nil: the vCPU has no root. Without a
+        /// vCPU, of the VM: some vCPU's root names the target; nil: no vCPU
+        /// has a root.
+        case rootIs(vm: Operand, vcpu: Operand?, target: Operand?, ValueType)
     }
 }

@@ -39,7 +39,7 @@ public indirect enum Formula: Sendable {
     /// An ownership value names some VM.
     case namesVM(Term)
     /// The VM's entry in one of its maps, at the indices (a vCPU and a page
-    /// for a TLB, none for a root), names the target (nil: the entry is empty).
+    /// for a TLB, a vCPU for a root), names the target (nil: the entry is empty).
     case maps(EntryMap, vm: Term, indices: [Term], target: Term?)
     /// The VM's entry in the map (a TLB, direct or guest entry) is present and writable.
     case writable(EntryMap, vm: Term, indices: [Term])

@@ -232,7 +232,7 @@ private struct ProofParser {
         return equal ? comparison : .not(comparison)
     }
 
-    /// `(v, c, p)` for a TLB, `(v, i)` for a per-VM table, `(v)` for a root: a
+    /// `(v, c, p)` for a TLB, `(v, i)` for a per-VM table, `(v, c)` for a root: a
     /// VM, then the indices of the map's sorts.
     mutating func entryArguments(_ entries: EntryMap) throws(Diagnostic) -> (Term, [Term]) {
         let sorts = [.vm] + entries.sorts(under: model.scheme).indices

@@ -19,7 +19,7 @@
 /// `value(of:as:)` are the same formulas over `CellValue`, for the bridges to
 /// other backends and the printers.
 public struct CellCodes: Sendable {
-    public let frames: Int, vms: Int, gpages: Int
+    public let frames: Int, vms: Int, gpages: Int, vcpus: Int
     /// What a root names: frames (tpt, pv), or guest-physical pages.
     public let rootTarget: ValueType
     /// The model's rules, for the progress field's range.
@@ -31,6 +31,7 @@ public struct CellCodes: Sendable {
         frames = c.frames
         vms = c.vms
         gpages = c.gpages
+        vcpus = c.vcpus
         self.rootTarget = rootTarget
         self.rules = rules
     }
@@ -82,7 +83,7 @@ public struct CellCodes: Sendable {
         case .frameEntry: 1 + 2 * pages * frames
         case .guestEntry: 1 + 2 * gpages
         case .progress: 1 + rules
-        case .argument: max(frames, vms, gpages)
+        case .argument: max(frames, vms, gpages, vcpus)
         }
     }
 
@@ -142,6 +143,7 @@ public struct CellCodes: Sendable {
         case .frame: frames
         case .vm: vms
         case .gpage: gpages
+        case .vcpu: vcpus
         }
     }
 }

@@ -56,6 +56,7 @@ public enum Element: Hashable, Sendable, CustomStringConvertible {
         case .literal(.frame, let index): "f\(index)"
         case .literal(.vm, let index): "vm\(index)"
         case .literal(.gpage, let index): "g\(index)"
+        case .literal(.vcpu, let index): "cpu\(index)"
         case .other(let name): name
         }
     }

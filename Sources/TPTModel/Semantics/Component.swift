@@ -19,7 +19,9 @@ public enum Component: String, CaseIterable, Sendable {
     case pinned
     /// Per frame: the SEV-SNP reverse-map entry.
     case rmp
-    /// Per VM: where the hardware walk starts.
+    /// Per VM and vCPU: where the vCPU's hardware walk starts (its CR3).
+    /// Each vCPU loads its own, so two vCPUs of a VM may run on different
+    /// page tables.
     case root
     /// Per VM, vCPU and virtual page: the cached translation.
     case tlb
@@ -55,7 +57,7 @@ public enum Component: String, CaseIterable, Sendable {
     public var indices: [Index] {
         switch self {
         case .owner, .tag, .writer, .pinned, .rmp: [.frame]
-        case .root: [.vm]
+        case .root: [.vm, .vcpu]
         case .tlb, .referenceTLB: [.vm, .vcpu, .page]
         case .nested: [.vm, .gpage]
         case .guestEntries, .directEntries: [.vm, .page]

@@ -8,7 +8,7 @@ extension ConcreteAlgebra: GuestAlgebra {
             case .value(.vm): system.configuration.vms
             case .value(.frame): system.configuration.frames
             case .value(.gpage): system.configuration.gpages
-            case .vcpu: system.configuration.vcpus
+            case .value(.vcpu): system.configuration.vcpus
             case .page: system.pages
             }
         }

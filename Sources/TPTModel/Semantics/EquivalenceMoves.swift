@@ -25,7 +25,7 @@ extension GuestAlgebra {
     @inline(__always)
     public func forEachEquivalenceMove<Sink: GuestMoveSink>(_ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         forEach(.value(.vm), named: "vm") { vm in
-            guard forEach(.vcpu, named: "vcpu", { vcpu in
+            guard forEach(.value(.vcpu), named: "vcpu", { vcpu in
                 guard forEach(.page, named: "page", { page in comparedAccess(vm: vm, vcpu: vcpu, page: page, &sink) }) else { return false }
                 var flushed = self
                 flushed.flushTLB(of: vm, vcpu, in: .model)

@@ -86,11 +86,10 @@ public protocol GuestMoveSink {
     mutating func emit(_ move: GuestMove<Algebra.Value, Algebra.Condition>, _ after: Algebra) -> Bool
 }
 
-/// Where a guest move's choices range: a value type of the language, a
-/// vCPU, a virtual page.
+/// Where a guest move's choices range: a value type of the language (a
+/// vCPU among them), a virtual page.
 public enum GuestDomain: Sendable {
     case value(ValueType)
-    case vcpu
     case page
 }
 
@@ -281,11 +280,10 @@ extension GuestAlgebra {
     @inline(__always)
     public func forEachGuestMove<Sink: GuestMoveSink>(_ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         forEach(.value(.vm), named: "vm") { vm in
-            // Guest-written entries may name anything, so one walk serves
-            // every page (and, but for their paging-structure caches, every vCPU).
-            let shared = translation == .guestTables && !cachesWalks ? walkOverGuestTables(of: vm, cached: nil) : nil
-            guard forEach(.vcpu, named: "vcpu", { vcpu in
-                let walk = translation == .guestTables && cachesWalks ? walkOverGuestTables(of: vm, cached: cachedTables(of: vm, vcpu)) : shared
+            guard forEach(.value(.vcpu), named: "vcpu", { vcpu in
+                // Guest-written entries may name anything, so one walk from
+                // the vCPU's root serves every page.
+                let walk = translation == .guestTables ? walkOverGuestTables(of: vm, vcpu, cached: cachesWalks ? cachedTables(of: vm, vcpu) : nil) : nil
                 guard sendsFlushRequests else { return vcpuMoves(vm: vm, vcpu: vcpu, walk: walk, &sink) }
                 // Only a running vCPU accesses memory or changes its TLB.
                 guard whenever(isRunning(vm, vcpu), { runs in
@@ -305,14 +303,23 @@ extension GuestAlgebra {
         }
     }
 
-    /// One vCPU's accesses, invalidations and flush, and the entries its
-    /// walker caches.
+    /// One vCPU's accesses, invalidations and flush, its loads of a new
+    /// root, and the entries its walker caches.
     @inline(__always)
     func vcpuMoves<Sink: GuestMoveSink>(vm: Value, vcpu: Value, walk: GuestWalk<Self>?,
                                         _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         guard forEach(.page, named: "page", { page in
             pageMoves(vm: vm, vcpu: vcpu, page: page, walk: walk, &sink)
         }) else { return false }
+        // Any root, on this vCPU alone: a guest loads what it likes. (A pv
+        // guest's root is the host's to set, as its rules say.)
+        if translation == .guestTables {
+            guard forEach(.value(rootTargetType), named: "target", { target in
+                var loaded = self
+                loaded.setRoot(of: vm, vcpu, to: target)
+                return sink.emit(GuestMove(kind: .loadRoot, vm: vm, vcpu: vcpu, subject: target, enabled: always, isolation: never, leak: never), loaded)
+            }) else { return false }
+        }
         var flushed = self
         flushed.flushVCPU(vm, vcpu, where: always)
         guard sink.emit(GuestMove(kind: .flush, vm: vm, vcpu: vcpu, enabled: always, isolation: never, leak: never), flushed) else { return false }
@@ -365,9 +372,9 @@ extension GuestAlgebra {
     /// The walk over the VM's guest-written tables (`walkLevels` in
     /// `Primitives.swift`), resuming also at the cached tables, where given.
     @inline(__always)
-    func walkOverGuestTables(of vm: Value, cached: Targets?) -> GuestWalk<Self> {
+    func walkOverGuestTables(of vm: Value, _ vcpu: Value, cached: Targets?) -> GuestWalk<Self> {
         var isolation = never, leak = never, tables = noTargets
-        let last = walkLevels(of: vm, cached: cached, levels: levels) { level, reached, cached in
+        let last = walkLevels(of: vm, vcpu, cached: cached, levels: levels) { level, reached, cached in
             if checks(.isolation) {
                 isolation = or(isolation, someRead(of: reached, cached: cached) { pageTableReadBreaksIsolation(vm: vm, at: $0, cached: $1) })
             }
@@ -426,7 +433,7 @@ extension GuestAlgebra {
                 // the validated entry for the page; once a guest has written it
                 // (only possible through a writable mapping of a page-table
                 // frame, which the host must refuse), it holds anything.
-                let (present, root) = root(of: vm)
+                let (present, root) = root(of: vm, vcpu)
                 return whenever(and(miss, present)) { walks in
                     let (isolation, leak) = accessViolations(vm: vm, frame: root)
                     let reads = GuestMove(kind: .read, route: .pageTableReads, vm: vm, vcpu: vcpu, subject: page,
@@ -488,11 +495,6 @@ extension GuestAlgebra {
     func tableMoves<Sink: GuestMoveSink>(vm: Value, _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         switch translation {
         case .guestTables:
-            guard forEach(.value(rootTargetType), named: "target", { target in
-                var loaded = self
-                loaded.setRoot(of: vm, to: target)
-                return sink.emit(GuestMove(kind: .loadRoot, vm: vm, subject: target, enabled: always, isolation: never, leak: never), loaded)
-            }) else { return false }
             guard hasReverseMap else { return true }
             // PVALIDATE: the reverse-map entry of the frame a guest-physical
             // page's nested entry maps, assigned to the VM at that page,

@@ -41,8 +41,8 @@ public protocol SemanticsAlgebra {
 
     /// What a root names under the scheme: a frame or a guest-physical page.
     var rootTargetType: ValueType { get }
-    /// Sets a VM's root; nil for none.
-    mutating func setRoot(of vm: Value, to target: Value?)
+    /// Sets a vCPU's root (nil vCPU: every vCPU's of the VM); nil target for none.
+    mutating func setRoot(of vm: Value, _ vcpu: Value?, to target: Value?)
     /// Whether the VM's entry for the page maps the frame (nil: is empty).
     func nestedEntry(of vm: Value, _ gpage: Value, is frame: Value?) -> Condition
     mutating func setNestedEntry(of vm: Value, _ gpage: Value, to frame: Value?)
@@ -126,8 +126,10 @@ public protocol SemanticsAlgebra {
     func union(_ a: Targets, _ b: Targets) -> Targets
     /// Whether the condition holds of some member of the set.
     func someTarget(in set: Targets, _ condition: (Value) -> Condition) -> Condition
-    /// The VM's root: whether it has one, and the target (any, when it has none).
-    func root(of vm: Value) -> (present: Condition, target: Value)
+    /// The vCPU's root: whether it has one, and the target (any, when it has none).
+    func root(of vm: Value, _ vcpu: Value) -> (present: Condition, target: Value)
+    /// Whether the condition holds of some vCPU of the VM.
+    func someVCPU(of vm: Value, _ condition: (Value) -> Condition) -> Condition
     /// The VM's nested-table (or p2m) entry for the guest-physical page:
     /// whether it maps a frame, and which (any, when it maps none).
     func nestedMapping(of vm: Value, _ gpage: Value) -> (mapped: Condition, frame: Value)
@@ -160,9 +162,9 @@ extension Step {
             a.setWriter(of: a.value(of: frame, .frame), to: nil)
         case .setWriter(let frame, let vm):
             a.setWriter(of: a.value(of: frame, .frame), to: a.value(of: vm, .vm))
-        case .setRoot(let vm, let target):
+        case .setRoot(let vm, let vcpu, let target):
             let type = a.rootTargetType
-            a.setRoot(of: a.value(of: vm, .vm), to: target.map { a.value(of: $0, type) })
+            a.setRoot(of: a.value(of: vm, .vm), vcpu.map { a.value(of: $0, .vcpu) }, to: target.map { a.value(of: $0, type) })
         case .nestedMap(let vm, let gpage, let frame):
             a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: a.value(of: frame, .frame))
         case .nestedUnmap(let vm, let gpage):
@@ -250,10 +252,16 @@ extension Guard.Test {
             return a.not(a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: nil))
         case .same(let left, let right, let type):
             return a.equal(a.value(of: left, type), a.value(of: right, type))
-        case .rootIs(let vm, let target, let type):
-            let root = a.root(of: a.value(of: vm, .vm))
-            guard let target else { return a.not(root.present) }
-            return a.and(root.present, a.equal(root.target, a.value(of: target, type)))
+        case .rootIs(let vm, let vcpu, let target, let type):
+            // Of one vCPU; of the VM: some vCPU's root is the target, or none has a root.
+            let v = a.value(of: vm, .vm)
+            func holds(_ c: A.Value) -> A.Condition {
+                let root = a.root(of: v, c)
+                guard let target else { return a.not(root.present) }
+                return a.and(root.present, a.equal(root.target, a.value(of: target, type)))
+            }
+            if let vcpu { return holds(a.value(of: vcpu, .vcpu)) }
+            return target == nil ? a.not(a.someVCPU(of: v) { a.not(holds($0)) }) : a.someVCPU(of: v, holds)
         }
     }
 }
@@ -419,10 +427,10 @@ extension SemanticsAlgebra {
         return or(fromRoot, someTarget(in: cached) { condition($0, true) })
     }
 
-    /// The targets at the first level: the root, if any.
+    /// The targets at the first level: the vCPU's root, if any.
     @inline(__always)
-    public func rootTargets(of vm: Value) -> Targets {
-        let (present, target) = root(of: vm)
+    public func rootTargets(of vm: Value, _ vcpu: Value) -> Targets {
+        let (present, target) = root(of: vm, vcpu)
         return targets(if: present, targets(target), else: noTargets)
     }
 
@@ -444,9 +452,9 @@ extension SemanticsAlgebra {
     /// any level below the root, a superset of what hardware whose entries
     /// keep their level does). Returns the targets after the last level.
     @inline(__always)
-    public func walkLevels(of vm: Value, cached tables: Targets?, levels: Int,
+    public func walkLevels(of vm: Value, _ vcpu: Value, cached tables: Targets?, levels: Int,
                            _ body: (_ level: Int, _ reached: Targets, _ cached: Targets?) -> Void) -> Targets {
-        var reached = rootTargets(of: vm)
+        var reached = rootTargets(of: vm, vcpu)
         for level in 0..<levels {
             let cached = level == 0 ? nil : tables
             body(level, reached, cached)
@@ -568,10 +576,13 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     }
 
     var rootTargetType: ValueType { withSystem { $0.features.guestTablesName } }
-    mutating func setRoot(of vm: Int, to target: Int?) {
-        // The equivalence view has no multi-level walk, so no root.
-        guard let field = withSystem({ $0.layout.root.isEmpty ? nil : $0.layout.root[vm] }) else { return }
-        state[field] = target.map { 1 + $0 } ?? 0
+    mutating func setRoot(of vm: Int, _ vcpu: Int?, to target: Int?) {
+        updateState { system, state in
+            // The equivalence view has no multi-level walk, so no root.
+            guard !system.layout.root.isEmpty else { return }
+            let vcpus = system.configuration.vcpus
+            for cpu in vcpu.map({ $0..<($0 + 1) }) ?? 0..<vcpus { state[system.layout.root[vm * vcpus + cpu]] = target.map { 1 + $0 } ?? 0 }
+        }
     }
     @inline(__always) func nestedEntry(of vm: Int, _ gpage: Int, is frame: Int?) -> Bool {
         state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }] == (frame.map { 1 + $0 } ?? 0)
@@ -673,9 +684,13 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     }
     // Conditions are evaluated eagerly here, so a value that its condition
     // rules out must still name a real frame or target: 0 stands in.
-    @inline(__always) func root(of vm: Int) -> (present: Bool, target: Int) {
-        let code = state[withSystem { $0.layout.root[vm] }]
+    @inline(__always) func root(of vm: Int, _ vcpu: Int) -> (present: Bool, target: Int) {
+        let code = state[withSystem { $0.layout.root[vm * $0.configuration.vcpus + vcpu] }]
         return (code != 0, max(code - 1, 0))
+    }
+    @inline(__always) func someVCPU(of vm: Int, _ condition: (Int) -> Bool) -> Bool {
+        for vcpu in 0..<withSystem({ $0.configuration.vcpus }) where condition(vcpu) { return true }
+        return false
     }
     @inline(__always) func nestedMapping(of vm: Int, _ gpage: Int) -> (mapped: Bool, frame: Int) {
         let code = state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }]

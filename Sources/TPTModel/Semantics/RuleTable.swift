@@ -48,6 +48,7 @@ struct RuleTable: Sendable {
                     domains.append(c.vms)
                     vmMask |= 1 << UInt8(index)
                 case .gpage: domains.append(c.gpages)
+                case .vcpu: domains.append(c.vcpus)
                 }
             }
             frameParameters.append(mask)

@@ -17,6 +17,7 @@ public struct StateLayout: Sendable {
     public let pinned: [Field]
     /// SEV-SNP reverse-map entries, one per frame: snp only.
     public let rmp: [Field]
+    /// Index: vm * vcpus + vcpu.
     public let root: [Field]
     /// Index: (vm * vcpus + vcpu) * tlb + entry.
     public let tlb: [Field]

@@ -46,11 +46,11 @@ extension SymmetryReduction {
         let hasReference = !layout.referenceTLB.isEmpty
         for vm in 0..<vms {
             let to = r.vm(vm)
-            if !layout.root.isEmpty {
-                let code = s[layout.root[vm]]
-                t[layout.root[to]] = code == 0 || !rootNamesFrame ? code : 1 &+ r.frame(code &- 1)
-            }
             for vcpu in 0..<layout.vcpus {
+                if !layout.root.isEmpty {
+                    let code = s[layout.root[vm &* layout.vcpus &+ vcpu]]
+                    t[layout.root[to &* layout.vcpus &+ vcpu]] = code == 0 || !rootNamesFrame ? code : 1 &+ r.frame(code &- 1)
+                }
                 let from = layout.tlbIndex(vm, vcpu), into = layout.tlbIndex(to, vcpu)
                 renameTLB(layout.tlb, from: from, into: into, &t)
                 if hasReference { renameTLB(layout.referenceTLB, from: from, into: into, &t) }

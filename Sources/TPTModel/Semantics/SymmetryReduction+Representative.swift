@@ -44,7 +44,7 @@ extension SymmetryReduction {
     }
 
     /// What no renaming changes about each VM: how many frames it owns, is
-    /// tagged for (or assigned in the reverse map) and wrote; whether it has a root; how many TLB, p2m and
+    /// tagged for (or assigned in the reverse map) and wrote; how many of its vCPUs have a root; how many TLB, p2m and
     /// direct entries it has; how many host threads run a rule for it.
     private func vmSignatures(_ s: PackedState, into keys: UnsafeMutablePointer<UInt64>) {
         let layout = fields
@@ -59,7 +59,7 @@ extension SymmetryReduction {
             if !layout.rmp.isEmpty, case let code = s[layout.rmp[frame]], code != 0 { keys[layout.reverseMapVM(code)] &+= 1 << 8 }
         }
         for vm in 0..<vms {
-            if !layout.root.isEmpty && s[layout.root[vm]] != 0 { keys[vm] &+= 1 << 24 }
+            for vcpu in 0..<layout.vcpus where !layout.root.isEmpty && s[layout.root[vm &* layout.vcpus &+ vcpu]] != 0 { keys[vm] &+= 1 << 24 }
             for index in layout.tlbIndex(vm, 0)..<layout.tlbIndex(vm + 1, 0) where s[layout.tlb[index]] != 0 { keys[vm] &+= 1 << 28 }
             for gpage in 0..<layout.gpages where s[layout.nested[layout.nestedIndex(vm, gpage)]] != 0 { keys[vm] &+= 1 << 36 }
             for page in 0..<layout.pages where !layout.directEntry.isEmpty && s[layout.directEntry[layout.pageIndex(vm, page)]] != 0 {
@@ -133,8 +133,10 @@ extension SymmetryReduction {
         }
         for vm in 0..<vms {
             let to = r.vm(vm)
-            if rootNamesFrame && !layout.root.isEmpty, case let code = s[layout.root[vm]], code != 0 { refer(code - 1, 1, to, 0) }
             for vcpu in 0..<layout.vcpus {
+                if rootNamesFrame && !layout.root.isEmpty, case let code = s[layout.root[vm * layout.vcpus + vcpu]], code != 0 {
+                    refer(code - 1, 1, to, vcpu)
+                }
                 let base = layout.tlbIndex(vm, vcpu)
                 for entry in 0..<layout.tlbEntries {
                     if case let code = s[layout.tlb[base + entry]], code != 0 {

@@ -46,7 +46,7 @@ public final class SymmetryReduction: Sendable {
             switch type {
             case .vm: fixedVMs |= 1 << UInt32(value)
             case .frame: fixedFrames |= 1 << UInt32(value)
-            case .gpage: break
+            case .gpage, .vcpu: break
             }
         }
         func note(_ value: TagValue) { if case .vm(let operand) = value { note(operand, .vm) } }
@@ -69,7 +69,7 @@ public final class SymmetryReduction: Sendable {
             case .test(.nestedIs(let vm, _, let frame)):
                 note(vm, .vm)
                 note(frame, .frame)
-            case .test(.rootIs(let vm, let target, _)):
+            case .test(.rootIs(let vm, _, let target, _)):
                 note(vm, .vm)
                 note(target, rootNamesFrame ? .frame : nil)
             case .test(.same(let left, let right, let type)):
@@ -93,7 +93,7 @@ public final class SymmetryReduction: Sendable {
                 case .setWriter(let frame, let vm):
                     note(frame, .frame)
                     note(vm, .vm)
-                case .setRoot(let vm, let target):
+                case .setRoot(let vm, _, let target):
                     note(vm, .vm)
                     note(target, rootNamesFrame ? .frame : nil)
                 case .nestedMap(let vm, _, let frame), .rmpAssign(let frame, let vm, _):

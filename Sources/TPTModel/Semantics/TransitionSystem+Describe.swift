@@ -22,7 +22,7 @@ extension TransitionSystem {
 
     public func actorName(_ action: Action) -> String {
         guard action.isGuest else { return "host" }
-        if [.loadRoot, .writeEntry, .hypercall, .validate].contains(action.kind) { return vmName(Int(action.vm)) }
+        if [.writeEntry, .hypercall, .validate].contains(action.kind) { return vmName(Int(action.vm)) }
         return shape.vcpuName(Int(action.vm), Int(action.vcpu))
     }
 
@@ -69,8 +69,8 @@ extension TransitionSystem {
         case .flushTLB(let vm): return "flush_tlb(\(name(vm, .vm)))"
         case .scrub(let frame): return "scrub(\(name(frame, .frame)))"
         case .setWriter(let frame, let vm): return "set_writer(\(name(frame, .frame)), \(name(vm, .vm)))"
-        case .setRoot(let vm, let target):
-            return "set_root(\(name(vm, .vm)), \(target.map { name($0, targetType) } ?? "none"))"
+        case .setRoot(let vm, let vcpu, let target):
+            return "set_root(\(name(vm, .vm)), \(vcpu.map { name($0, .vcpu) + ", " } ?? "")\(target.map { name($0, targetType) } ?? "none"))"
         case .nestedMap(let vm, let gpage, let frame):
             return "nested_map(\(name(vm, .vm)), \(name(gpage, .gpage)), \(name(frame, .frame)))"
         case .nestedUnmap(let vm, let gpage):

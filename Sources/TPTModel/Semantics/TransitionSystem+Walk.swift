@@ -15,10 +15,10 @@ extension TransitionSystem {
     /// root frame.
     func firstBreakingRead(_ s: PackedState, vm: Int, vcpu: Int, _ property: Property) -> (level: Int, frame: Int, cached: Bool) {
         let algebra = ConcreteAlgebra(system: self, state: s, bindings: Bindings())
-        guard model.scheme.walksGuestTables else { return (0, algebra.root(of: vm).target, false) }
+        guard model.scheme.walksGuestTables else { return (0, algebra.root(of: vm, vcpu).target, false) }
         var first: (level: Int, frame: Int, cached: Bool)?
         let cached = algebra.cachesWalks ? algebra.cachedTables(of: vm, vcpu) : nil
-        _ = algebra.walkLevels(of: vm, cached: cached, levels: configuration.levels) { level, reached, cached in
+        _ = algebra.walkLevels(of: vm, vcpu, cached: cached, levels: configuration.levels) { level, reached, cached in
             guard first == nil else { return }
             for (set, isCached) in [(reached, false), (cached ?? 0, true)] {
                 for target in SetBits(set) where first == nil {
