@@ -117,6 +117,8 @@ public struct RandomModelGenerator {
                                 "set_root(\(operand("vm")), \(operand("frame")))"]
         }
         if c.scheme != "shadow" { primitives.append("set_root(\(operand("vm")), \(operand("vcpu")), \(operand(target)))") }
+        // One vCPU's invalidations.
+        primitives += ["shootdown(\(operand("frame")), \(operand("vm")), \(operand("vcpu")))", "flush_tlb(\(operand("vm")), \(operand("vcpu")))"]
         if c.walkCache { primitives.append("shootdown_tables(\(operand("frame")))") }
         if c.flushRequests {
             primitives += ["request_flush(\(operand("vm")))", "request_flush_running(\(operand("vm")))"]

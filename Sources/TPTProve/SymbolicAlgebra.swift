@@ -177,14 +177,14 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
 
     /// `lambda v p. ite(entry present and condition(v, entry), none, entry)` over
     /// a VM-by-page map of frame entries; `lambda v c p. ...` over a
-    /// VM-by-vCPU-by-page one (a TLB).
-    private func filtered(_ map: Z3Term, perVCPU: Bool, _ condition: (_ vm: Z3Term, _ entry: Z3Term) -> Z3Term) -> Z3Term {
+    /// VM-by-vCPU-by-page one (a TLB), whose condition also reads the vCPU.
+    private func filtered(_ map: Z3Term, perVCPU: Bool, _ condition: (_ vm: Z3Term, _ vcpu: Z3Term, _ entry: Z3Term) -> Z3Term) -> Z3Term {
         make { () throws(Z3Error) in
             let entries = vocabulary.frameEntry
             let v = try variable("v", vocabulary.vm), c = try variable("c", vocabulary.vcpu), p = try variable("p", vocabulary.page)
             let row = perVCPU ? try z3.select(z3.select(map, v), c) : try z3.select(map, v)
             let entry = try z3.select(row, p)
-            let drop = try z3.and([entries.constructors[1].test(entry), condition(v, entry)])
+            let drop = try z3.and([entries.constructors[1].test(entry), condition(v, c, entry)])
             let filteredRow = try z3.lambda([p], z3.ite(drop, entries.constructors[0].make(), entry))
             return try z3.lambda([v], perVCPU ? z3.lambda([c], filteredRow) : filteredRow)
         }
@@ -194,16 +194,16 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
         make { () throws(Z3Error) in try vocabulary.frameEntry.constructors[1].fields[0](entry) }
     }
 
-    public mutating func dropTLBEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
-        state.tlb = filtered(state.tlb, perVCPU: true) { vm, entry in condition(vm, frame(of: entry)) }
+    public mutating func dropTLBEntries(where condition: (_ vm: Z3Term, _ vcpu: Z3Term, _ frame: Z3Term) -> Z3Term) {
+        state.tlb = filtered(state.tlb, perVCPU: true) { vm, vcpu, entry in condition(vm, vcpu, frame(of: entry)) }
     }
 
-    public mutating func dropCachedTables(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
+    public mutating func dropCachedTables(where condition: (_ vm: Z3Term, _ vcpu: Z3Term, _ frame: Z3Term) -> Z3Term) {
         let cache = state.walkCache
         state.walkCache = make { () throws(Z3Error) in
             let v = try variable("v", vocabulary.vm), c = try variable("c", vocabulary.vcpu), f = try variable("f", vocabulary.frame)
             let cached = try z3.select(z3.select(z3.select(cache, v), c), f)
-            return try z3.lambda([v], z3.lambda([c], z3.lambda([f], z3.and([cached, z3.not(condition(v, f))]))))
+            return try z3.lambda([v], z3.lambda([c], z3.lambda([f], z3.and([cached, z3.not(condition(v, c, f))]))))
         }
     }
 
@@ -232,7 +232,7 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
     }
 
     public mutating func dropDirectEntries(where condition: (_ vm: Z3Term, _ frame: Z3Term) -> Z3Term) {
-        state.directEntries = filtered(state.directEntries, perVCPU: false) { vm, entry in condition(vm, frame(of: entry)) }
+        state.directEntries = filtered(state.directEntries, perVCPU: false) { vm, _, entry in condition(vm, frame(of: entry)) }
     }
 
     public mutating func dropDirectEntries(of vm: Z3Term, whereGuestEntryNames gpage: Z3Term) {

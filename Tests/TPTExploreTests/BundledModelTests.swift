@@ -22,7 +22,7 @@ let bundledModelNames = [
     "tpt-async-shootdown", "tpt-bug-no-ack-wait", "tpt-bug-lazy-skip", "pv-retype", "real-xsa-401", "real-xsa-241",
     "nested-async-flush", "real-xsa-346", "tpt-walk-cache", "tpt-bug-walk-cache-retag",
     "real-xsa-292", "real-cve-2022-39189", "tpt-deferred-flush", "real-xsa-480",
-    "pv-vcpu-roots", "pv-bug-unpin-other-root",
+    "pv-vcpu-roots", "pv-bug-unpin-other-root", "tpt-bug-shootdown-one-vcpu",
 ]
 
 /// Every bundled model reaches the verdict it expects, for the reason it names.

@@ -39,7 +39,7 @@ let validModel = """
         #expect(model.rules[0].guardCondition == .and(.test(.ownershipIs(.tag, frame: .parameter(0), .free)), .not(.test(.inFlight(frame: .parameter(0))))))
         #expect(model.rules[1].guardCondition == .test(.ownershipIsVM(.tag, frame: .parameter(0))))
         #expect(model.rules[1].steps == [
-            .setOwnership(.tag, frame: .parameter(0), .free), .shootdown(frame: .parameter(0)), .scrub(frame: .parameter(0)),
+            .setOwnership(.tag, frame: .parameter(0), .free), .shootdown(frame: .parameter(0), vm: nil, vcpu: nil), .scrub(frame: .parameter(0)),
         ])
         #expect(model.properties == [.isolation, .noDataLeak])
         #expect(model.expectation == .violated([.isolation]))
@@ -233,6 +233,22 @@ let validModel = """
         #expect(message("when tag(f) is vm", "when root(vm0, cpu1) == f") == "vcpu 'cpu1' is out of range: the configuration has 1 vcpus")
         #expect(message("set_root(vm0, f0)", "set_root(vm0, cpu0, f0, f1)")?.hasPrefix("'set_root' takes 2 arguments") == true)
         #expect(message("rule reclaim(f: frame)", "rule reclaim(f: frame, c: cpu)")?.hasPrefix("unknown parameter type 'cpu' (expected frame, vm, gpage, vcpu)") == true)
+    }
+
+    /// `shootdown(F, V, C)` and `flush_tlb(V, C)` reach one vCPU; written
+    /// back as they were written.
+    @Test func invalidationsMayNameOneVCPU() throws {
+        let text = validModel.replacingOccurrences(of: "vcpus 1", with: "vcpus 2")
+            .replacingOccurrences(of: "rule reclaim(f: frame) interleaved", with: "rule reclaim(f: frame, v: vm, c: vcpu) interleaved")
+            .replacingOccurrences(of: "shootdown(f);", with: "shootdown(f, v, c); flush_tlb(vm1, cpu1);")
+        let model = try parseModel(text, file: "t.tpt")
+        let steps = model.rules[1].steps
+        #expect(steps[1] == .shootdown(frame: .parameter(0), vm: .parameter(1), vcpu: .parameter(2)))
+        #expect(steps[2] == .flushTLB(vm: .constant(1), vcpu: .constant(1)))
+        let system = TransitionSystem(model: model)
+        #expect(system.describe(steps[1], in: model.rules[1]) == "shootdown(f, v, c)")
+        #expect(system.describe(steps[2], Bindings()) == "flush_tlb(vm1, cpu1)")
+        #expect(diagnostic(replacing: "shootdown(f)", with: "shootdown(f, vm0)")?.message.hasPrefix("'shootdown' takes 1 argument") == true)
     }
 
     @Test func ownerAndTagAreDistinctRecords() throws {

@@ -82,7 +82,7 @@ import Testing
         var s = warmState(system)
         #expect(system.tlbContents(s, vm: 0) == "{p0->f0 rw}")
         #expect(system.tlbContents(s, vm: 1) == "{p1->f1 rw}")
-        system.apply(.shootdown(frame: .constant(0)), Bindings(), to: &s)
+        system.apply(.shootdown(frame: .constant(0), vm: nil, vcpu: nil), Bindings(), to: &s)
         #expect(system.tlbContents(s, vm: 0) == "{}")
         #expect(system.tlbContents(s, vm: 1) == "{p1->f1 rw}")
     }
@@ -90,7 +90,7 @@ import Testing
     @Test func flushTLBClearsOneVM() throws {
         let system = try tptSystem()
         var s = warmState(system)
-        system.apply(.flushTLB(vm: .constant(1)), Bindings(), to: &s)
+        system.apply(.flushTLB(vm: .constant(1), vcpu: nil), Bindings(), to: &s)
         #expect(system.tlbContents(s, vm: 0) == "{p0->f0 rw}")
         #expect(system.tlbContents(s, vm: 1) == "{}")
     }

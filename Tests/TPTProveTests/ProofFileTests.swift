@@ -100,7 +100,9 @@ import TPTZ3
     ///   moved to its shorter rule): the reclaim frees a frame a
     ///   paging-structure cache still names, its flush left to a later step;
     /// - pv-bug-unpin-other-root: the unpin asks only the calling vCPU, so
-    ///   a frame another vCPU runs on stops being a page table.
+    ///   a frame another vCPU runs on stops being a page table;
+    ///   tpt-bug-shootdown-one-vcpu: the shootdown reaches one vCPU, and
+    ///   the other keeps its entry for the frame.
     @Test(arguments: [
         ("shadow", "shadow-bug-missed-trap", [], ["consecution: write entry (not trapped) keeps shadow_entries"]),
         ("pv", "pv-bug-writable-pt", [], ["consecution: hypercall keeps entries"]),
@@ -130,6 +132,7 @@ import TPTZ3
           ("2..4) and reclaim.v(f) == v)\n", "2..5) and reclaim.v(f) == v)\n"), ("2..6) and writer", "2..4) and writer")],
          ["consecution: reclaim step 5/5 keeps walk_cache_entries"]),
         ("pv-vcpu-roots", "pv-bug-unpin-other-root", [], ["consecution: unpin_table keeps roots"]),
+        ("tpt", "tpt-bug-shootdown-one-vcpu", [], ["consecution: reclaim step 3/6 keeps tlb_entries"]),
         ("snp", "snp-bug-no-rmp-clear",
          [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
           ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),

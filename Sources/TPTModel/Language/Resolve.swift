@@ -292,8 +292,10 @@ struct Resolver {
             let a = try arguments(call, 2, "frame, \(record.rawValue)")
             return .setOwnership(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(a[1], parameters: p))
         case "shootdown":
-            let a = try arguments(call, 1, "frame")
-            return .shootdown(frame: try resolveOperand(a[0], as: .frame, parameters: p))
+            let a = try arguments(call, call.arguments.count == 3 ? 3 : 1, "frame; or frame, vm, vcpu")
+            return .shootdown(frame: try resolveOperand(a[0], as: .frame, parameters: p),
+                              vm: a.count == 3 ? try resolveOperand(a[1], as: .vm, parameters: p) : nil,
+                              vcpu: a.count == 3 ? try resolveOperand(a[2], as: .vcpu, parameters: p) : nil)
         case "scrub":
             let a = try arguments(call, 1, "frame")
             return .scrub(frame: try resolveOperand(a[0], as: .frame, parameters: p))
@@ -305,8 +307,9 @@ struct Resolver {
             let a = try arguments(call, 1, "frame")
             return .shootdownTables(frame: try resolveOperand(a[0], as: .frame, parameters: p))
         case "flush_tlb":
-            let a = try arguments(call, 1, "vm")
-            return .flushTLB(vm: try resolveOperand(a[0], as: .vm, parameters: p))
+            let a = try arguments(call, call.arguments.count == 2 ? 2 : 1, "vm; or vm, vcpu")
+            return .flushTLB(vm: try resolveOperand(a[0], as: .vm, parameters: p),
+                             vcpu: a.count == 2 ? try resolveOperand(a[1], as: .vcpu, parameters: p) : nil)
         case "set_writer":
             let a = try arguments(call, 2, "frame, vm")
             return .setWriter(frame: try resolveOperand(a[0], as: .frame, parameters: p),

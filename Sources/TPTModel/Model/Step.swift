@@ -21,11 +21,12 @@ public enum TagValue: Sendable, Equatable {
 public enum Step: Sendable, Equatable {
     /// Set a frame's owner (host bookkeeping) or its hardware tag.
     case setOwnership(OwnershipRecord, frame: Operand, TagValue)
-    /// Remove every TLB entry, of every vCPU, that maps the frame.
-    case shootdown(frame: Operand)
+    /// Remove every TLB entry, of every vCPU, that maps the frame; with a
+    /// VM and a vCPU, of that vCPU only (the invalidation sent to one CPU).
+    case shootdown(frame: Operand, vm: Operand?, vcpu: Operand?)
     /// Remove every TLB entry of every vCPU of the VM, and every entry of
-    /// their paging-structure caches.
-    case flushTLB(vm: Operand)
+    /// their paging-structure caches; with a vCPU, of that vCPU only.
+    case flushTLB(vm: Operand, vcpu: Operand?)
     /// Remove every paging-structure-cache entry, of every vCPU, that names
     /// the frame as a page table (what a host that frees a page-table frame
     /// must also invalidate; `shootdown` removes leaf entries only).

@@ -52,11 +52,11 @@ public protocol SemanticsAlgebra {
     // MARK: Filters
 
     /// Removes every TLB entry, of every vCPU, for which the condition holds of
-    /// the entry's VM and frame.
-    mutating func dropTLBEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
+    /// the entry's VM, vCPU and frame.
+    mutating func dropTLBEntries(where condition: (_ vm: Value, _ vcpu: Value, _ frame: Value) -> Condition)
     /// Removes every paging-structure-cache entry, of every vCPU, for which
-    /// the condition holds of the entry's VM and the table frame it names.
-    mutating func dropCachedTables(where condition: (_ vm: Value, _ frame: Value) -> Condition)
+    /// the condition holds of the entry's VM, vCPU and the table frame it names.
+    mutating func dropCachedTables(where condition: (_ vm: Value, _ vcpu: Value, _ frame: Value) -> Condition)
     /// Removes every direct entry (shadow, validated pv, a TPT guest's 1-D entry)
     /// for which the condition holds of the entry's VM and frame.
     mutating func dropDirectEntries(where condition: (_ vm: Value, _ frame: Value) -> Condition)
@@ -148,16 +148,16 @@ extension Step {
         switch self {
         case .setOwnership(let record, let frame, let value):
             a.setOwnership(record, of: a.value(of: frame, .frame), to: value.value(in: a))
-        case .shootdown(let frame):
-            let target = a.value(of: frame, .frame)
-            a.dropTLBEntries { [a] _, entryFrame in a.equal(entryFrame, target) }
-        case .flushTLB(let vm):
-            let target = a.value(of: vm, .vm)
-            a.dropTLBEntries { [a] entryVM, _ in a.equal(entryVM, target) }
-            a.dropCachedTables { [a] entryVM, _ in a.equal(entryVM, target) }
+        case .shootdown(let frame, let vm, let vcpu):
+            let target = a.value(of: frame, .frame), only = a.vcpu(vm, vcpu)
+            a.dropTLBEntries { [a] entryVM, entryVCPU, entryFrame in a.and(a.equal(entryFrame, target), a.isVCPU(entryVM, entryVCPU, only)) }
+        case .flushTLB(let vm, let vcpu):
+            let target = a.value(of: vm, .vm), only = a.vcpu(vm, vcpu)
+            a.dropTLBEntries { [a] entryVM, entryVCPU, _ in a.and(a.equal(entryVM, target), a.isVCPU(entryVM, entryVCPU, only)) }
+            a.dropCachedTables { [a] entryVM, entryVCPU, _ in a.and(a.equal(entryVM, target), a.isVCPU(entryVM, entryVCPU, only)) }
         case .shootdownTables(let frame):
             let target = a.value(of: frame, .frame)
-            a.dropCachedTables { [a] _, table in a.equal(table, target) }
+            a.dropCachedTables { [a] _, _, table in a.equal(table, target) }
         case .scrub(let frame):
             a.setWriter(of: a.value(of: frame, .frame), to: nil)
         case .setWriter(let frame, let vm):
@@ -196,6 +196,22 @@ extension Step {
     public func readiness<A: SemanticsAlgebra>(in a: A) -> A.Condition {
         guard case .awaitFlush(let vm) = self else { return a.always }
         return a.flushAcknowledged(by: a.value(of: vm, .vm))
+    }
+}
+
+extension SemanticsAlgebra {
+    /// A step's vCPU, its VM and its number: nil where the step names none.
+    @inline(__always)
+    func vcpu(_ vm: Operand?, _ vcpu: Operand?) -> (vm: Value, vcpu: Value)? {
+        guard let vm, let vcpu else { return nil }
+        return (value(of: vm, .vm), value(of: vcpu, .vcpu))
+    }
+
+    /// Whether a VM's vCPU is the one given (any is, where none is given).
+    @inline(__always)
+    func isVCPU(_ vm: Value, _ vcpu: Value, _ only: (vm: Value, vcpu: Value)?) -> Condition {
+        guard let only else { return always }
+        return and(equal(vm, only.vm), equal(vcpu, only.vcpu))
     }
 }
 
@@ -594,7 +610,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         withSystem { system in system.layout.nested.contains { state[$0] == 1 + frame } }
     }
 
-    mutating func dropTLBEntries(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
+    mutating func dropTLBEntries(where condition: (_ vm: Int, _ vcpu: Int, _ frame: Int) -> Bool) {
         updateState { system, state in
             let c = system.model.configuration
             for cpu in 0..<(c.vms * c.vcpus) {
@@ -602,7 +618,7 @@ struct ConcreteAlgebra: SemanticsAlgebra {
                 var changed = false
                 for index in base..<(base + c.tlb) {
                     let code = state[system.layout.tlb[index]]
-                    if code != 0 && condition(cpu / c.vcpus, system.tlbEntry(code).frame) {
+                    if code != 0 && condition(cpu / c.vcpus, cpu % c.vcpus, system.tlbEntry(code).frame) {
                         state[system.layout.tlb[index]] = 0
                         changed = true
                     }
@@ -612,11 +628,11 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         }
     }
 
-    mutating func dropCachedTables(where condition: (_ vm: Int, _ frame: Int) -> Bool) {
+    mutating func dropCachedTables(where condition: (_ vm: Int, _ vcpu: Int, _ frame: Int) -> Bool) {
         updateState { system, state in
             let fields = system.layout.walkCache, c = system.model.configuration
             guard !fields.isEmpty else { return }
-            for index in fields.indices where state[fields[index]] != 0 && condition(index / (c.vcpus * c.frames), index % c.frames) {
+            for index in fields.indices where state[fields[index]] != 0 && condition(index / (c.vcpus * c.frames), index / c.frames % c.vcpus, index % c.frames) {
                 state[fields[index]] = 0
             }
         }

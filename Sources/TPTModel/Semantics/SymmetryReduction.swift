@@ -85,10 +85,13 @@ public final class SymmetryReduction: Sendable {
                 case .setOwnership(_, let frame, let value):
                     note(frame, .frame)
                     note(value)
-                case .shootdown(let frame), .shootdownTables(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame),
+                case .shootdown(let frame, let vm, _):
+                    note(frame, .frame)
+                    note(vm, .vm)
+                case .shootdownTables(let frame), .scrub(let frame), .pin(let frame), .unpin(let frame), .revoke(let frame),
                      .rmpClear(let frame):
                     note(frame, .frame)
-                case .flushTLB(let vm), .nestedUnmap(let vm, _), .shadowZap(let vm, _), .requestFlush(let vm, _), .awaitFlush(let vm):
+                case .flushTLB(let vm, _), .nestedUnmap(let vm, _), .shadowZap(let vm, _), .requestFlush(let vm, _), .awaitFlush(let vm):
                     note(vm, .vm)
                 case .setWriter(let frame, let vm):
                     note(frame, .frame)

@@ -64,9 +64,10 @@ extension TransitionSystem {
         switch step {
         case .setOwnership(let record, let frame, let value):
             return "set_\(record.rawValue)(\(name(frame, .frame)), \(tagText(value)))"
-        case .shootdown(let frame): return "shootdown(\(name(frame, .frame)))"
+        case .shootdown(let frame, let vm, let vcpu):
+            return "shootdown(\(name(frame, .frame))\(vm.map { ", " + name($0, .vm) } ?? "")\(vcpu.map { ", " + name($0, .vcpu) } ?? ""))"
         case .shootdownTables(let frame): return "shootdown_tables(\(name(frame, .frame)))"
-        case .flushTLB(let vm): return "flush_tlb(\(name(vm, .vm)))"
+        case .flushTLB(let vm, let vcpu): return "flush_tlb(\(name(vm, .vm))\(vcpu.map { ", " + name($0, .vcpu) } ?? ""))"
         case .scrub(let frame): return "scrub(\(name(frame, .frame)))"
         case .setWriter(let frame, let vm): return "set_writer(\(name(frame, .frame)), \(name(vm, .vm)))"
         case .setRoot(let vm, let vcpu, let target):
