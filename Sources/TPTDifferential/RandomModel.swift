@@ -35,7 +35,10 @@ public struct RandomModelGenerator {
         let walkCache = scheme == "tpt" && levels >= 2 && bool(0.25)
         if walkCache { lines.append("walker caches upper levels") }
         // A quarter of the models shoot TLBs down by flush requests the vCPUs acknowledge.
-        let context = Context(scheme: scheme, vms: vms, vcpus: vcpus, frames: frames, gpages: gpages, flushRequests: bool(0.25), walkCache: walkCache)
+        // A quarter of the models grant read-only access: owners and tags
+        // `ro(v)`, nested entries `ro(f)`.
+        let context = Context(scheme: scheme, vms: vms, vcpus: vcpus, frames: frames, gpages: gpages, flushRequests: bool(0.25), walkCache: walkCache,
+                              permissions: bool(0.25))
         lines.append("init")
         for vm in 0..<vms where vm < frames {
             var boot = ["set_owner(f\(vm), vm\(vm))"]
@@ -61,6 +64,7 @@ public struct RandomModelGenerator {
         var scheme: String, vms: Int, vcpus: Int, frames: Int, gpages: Int
         var flushRequests: Bool
         var walkCache: Bool
+        var permissions: Bool
     }
 
     /// A rule: an assign-like, reclaim-like or free-form one.
@@ -78,11 +82,14 @@ public struct RandomModelGenerator {
             default: return "g\(int(0...(c.gpages - 1)))"
             }
         }
-        func ownership() -> String { pick(["free", "free", operand("vm"), "host"]) }
+        func ownership() -> String {
+            c.permissions && bool(0.3) ? "ro(\(operand("vm")))" : pick(["free", "free", operand("vm"), "host"])
+        }
+        func mapped() -> String { c.permissions && bool(0.4) ? "ro(\(operand("frame")))" : operand("frame") }
         // Guard: a few tests, some negated, usually with `not in_flight(f)`.
         var tests: [String] = []
         var candidates = ["owner(\(operand("frame"))) == \(ownership())", "owner(\(operand("frame"))) is vm",
-                          "nested(\(operand("vm")), \(operand("gpage"))) == \(pick(["empty", operand("frame")]))",
+                          "nested(\(operand("vm")), \(operand("gpage"))) == \(pick(["empty", mapped()]))",
                           "mapped(\(operand("frame")))", "in_flight(\(operand("frame")))"]
         if c.scheme == "tpt" { candidates += ["tag(\(operand("frame"))) == \(ownership())", "tag(\(operand("frame"))) is vm"] }
         if c.scheme == "pv" { candidates.append("pinned(\(operand("frame")))") }
@@ -104,7 +111,7 @@ public struct RandomModelGenerator {
         // Steps: the primitives the scheme has.
         var primitives = ["set_owner(\(operand("frame")), \(ownership()))", "shootdown(\(operand("frame")))",
                           "flush_tlb(\(operand("vm")))", "scrub(\(operand("frame")))", "set_writer(\(operand("frame")), \(operand("vm")))",
-                          "nested_map(\(operand("vm")), \(operand("gpage")), \(operand("frame")))",
+                          "nested_map(\(operand("vm")), \(operand("gpage")), \(mapped()))",
                           "nested_unmap(\(operand("vm")), \(operand("gpage")))"]
         switch c.scheme {
         case "tpt": primitives += ["set_tag(\(operand("frame")), \(ownership()))", "set_tag(f, \(operand("vm")))",
@@ -127,9 +134,10 @@ public struct RandomModelGenerator {
         var steps: [String] = []
         switch int(0...2) {
         case 0:
-            // Assign-like: give a frame to a VM.
-            steps = ["set_owner(f, \(operand("vm")))", "nested_map(\(operand("vm")), \(operand("gpage")), f)"]
-            if c.scheme == "tpt" { steps.append("set_tag(f, \(operand("vm")))") }
+            // Assign-like: give a frame to a VM (read-only, now and then, where the model grants that).
+            func granted() -> String { c.permissions && bool(0.4) ? "ro(\(operand("vm")))" : operand("vm") }
+            steps = ["set_owner(f, \(granted()))", "nested_map(\(operand("vm")), \(operand("gpage")), \(c.permissions && bool(0.4) ? "ro(f)" : "f"))"]
+            if c.scheme == "tpt" { steps.append("set_tag(f, \(granted()))") }
             if c.scheme == "snp" && bool(0.85) { steps.insert("rmp_assign(f, \(operand("vm")), \(operand("gpage")))", at: int(0...steps.count)) }
         case 1:
             // Reclaim-like: take it back, in a correct or shuffled order, maybe missing a step.

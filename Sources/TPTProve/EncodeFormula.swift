@@ -76,11 +76,18 @@ struct FormulaEncoder {
             // pre-state's maps: what Z3's instantiation settles quickly.
             return try z3.forall(constants, z3.resolveSelects(encode(body)))
         case .equal(let a, let b): return try z3.equal(encode(a), encode(b))
-        case .namesVM(let ownership): return try vocabulary.ownership.constructors[2].test(encode(ownership))
+        case .namesVM(let ownership):
+            let value = try encode(ownership), constructors = vocabulary.ownership.constructors
+            guard vocabulary.permissions else { return try constructors[2].test(value) }
+            return try z3.or([constructors[2].test(value), constructors[3].test(value)])
         case .maps(let entries, let vm, let indices, let target):
             let (entry, empty, named) = try read(entries, vm: vm, indices: indices)
             guard let target else { return empty }
             switch entries {
+            case .nested where vocabulary.permissions:
+                // An entry with a permission: equal to either entry naming the target.
+                let entries = vocabulary.nestedEntry.constructors[1], target = try encode(target)
+                return try z3.or([z3.equal(entry, entries.make(target, z3.bool(true))), z3.equal(entry, entries.make(target, z3.bool(false)))])
             case .nested, .root:
                 // An option's one field: equal to `some(target)` (the form Z3's
                 // quantifier instantiation does best with, measured on the bundled proofs).
@@ -91,6 +98,7 @@ struct FormulaEncoder {
             }
         case .writable(let entries, let vm, let indices):
             let (entry, empty, _) = try read(entries, vm: vm, indices: indices)
+            // (A nested entry has a permission only where the model has read-only ones: `entries.hasPermission(under:)`.)
             let field = entries == .gpt ? vocabulary.guestEntry.constructors[1].fields[1] : vocabulary.frameEntry.constructors[1].fields[1]
             return try z3.and([z3.not(empty), field(entry)])
         case .pinned(let frame): return try z3.select(state.pinned, encode(frame))
@@ -151,6 +159,7 @@ struct FormulaEncoder {
         case .free: return try ownership[0].make()
         case .host: return try ownership[1].make()
         case .owned(let vm): return try ownership[2].make(encode(vm))
+        case .ownedReadOnly(let vm): return try ownership[3].make(encode(vm))
         case .owner(let frame): return try z3.select(state.owner, encode(frame))
         case .tag(let frame): return try z3.select(state.tag, encode(frame))
         case .writer(let frame): return try z3.select(state.writer, encode(frame))

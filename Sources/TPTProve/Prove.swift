@@ -52,7 +52,7 @@ public func prove(_ model: Model, invariant: @escaping Invariant, properties: [P
     let c = model.configuration
     var outcomes: [ObligationOutcome] = []
     func whole(_ state: SymbolicState, _ v: Vocabulary) throws(Z3Error) -> Z3Term {
-        try z3.and(try invariant(state, v).map(\.formula))
+        try z3.and(try invariant(state, v).map(\.formula) + state.wellFormed(v))
     }
     /// A counterexample: the state before, the transition and its parameters,
     /// and what changed.

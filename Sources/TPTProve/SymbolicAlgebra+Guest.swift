@@ -51,6 +51,7 @@ extension SymbolicAlgebra: GuestAlgebra {
     public func frames(if condition: Z3Term, _ then: FrameSet, else otherwise: FrameSet) -> FrameSet {
         FrameSet { [self] f in select(condition, then.contains(f), otherwise.contains(f)) }
     }
+    public func contains(_ set: FrameSet, _ frame: Z3Term) -> Z3Term { set.contains(frame) }
     /// Membership of a stand-in frame, built once; a frame's is the stand-in replaced.
     public func frames(from set: Z3Term, _ leadsTo: (Z3Term) -> (Z3Term, Z3Term)) -> FrameSet {
         let standIn = constant("reached!", vocabulary.frame)

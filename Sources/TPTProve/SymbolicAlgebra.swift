@@ -86,7 +86,15 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
     public var free: Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[0].make() } }
     public var host: Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[1].make() } }
     public func owned(by vm: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[2].make(vm) } }
-    public func namesVM(_ ownership: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[2].test(ownership) } }
+    public func ownedReadOnly(by vm: Z3Term) -> Z3Term { make { () throws(Z3Error) in try vocabulary.ownership.constructors[3].make(vm) } }
+    public var hasPermissions: Bool { vocabulary.permissions }
+    public func namesVM(_ ownership: Z3Term) -> Z3Term {
+        let constructors = vocabulary.ownership.constructors
+        return make { () throws(Z3Error) in
+            guard hasPermissions else { return try constructors[2].test(ownership) }
+            return try z3.or([constructors[2].test(ownership), constructors[3].test(ownership)])
+        }
+    }
     public func equal(_ a: Z3Term, _ b: Z3Term) -> Z3Term { make { () throws(Z3Error) in try z3.equal(a, b) } }
     // The connectives fold literal operands (the shared definitions combine
     // `always` and `never` freely), so that the terms stay as small as
@@ -147,19 +155,43 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
         }
     }
 
-    private func optionalFrame(_ frame: Z3Term?) throws(Z3Error) -> Z3Term {
-        let option = vocabulary.optionalFrame
-        if let frame { return try option.constructors[1].make(frame) }
-        return try option.constructors[0].make()
+    /// A nested entry's value: empty, or the frame, with its permission where
+    /// the model has read-only entries (`Vocabulary.nestedEntry`).
+    private func nestedValue(_ frame: Z3Term?, writable: Bool = true) throws(Z3Error) -> Z3Term {
+        let entry = vocabulary.nestedEntry
+        guard let frame else { return try entry.constructors[0].make() }
+        return hasPermissions ? try entry.constructors[1].make(frame, z3.bool(writable)) : try entry.constructors[1].make(frame)
+    }
+
+    /// Whether a nested entry maps the frame, with either permission: as
+    /// equalities with the entries (the form Z3's quantifier instantiation
+    /// does best with, see `EncodeFormula`).
+    private func maps(_ entry: Z3Term, _ frame: Z3Term) throws(Z3Error) -> Z3Term {
+        let some = vocabulary.nestedEntry.constructors[1]
+        guard hasPermissions else { return try z3.equal(entry, some.make(frame)) }
+        return try z3.or([z3.equal(entry, some.make(frame, z3.bool(true))), z3.equal(entry, some.make(frame, z3.bool(false)))])
     }
 
     public func nestedEntry(of vm: Z3Term, _ gpage: Z3Term, is frame: Z3Term?) -> Z3Term {
-        make { () throws(Z3Error) in try z3.equal(z3.select(z3.select(state.nested, vm), gpage), optionalFrame(frame)) }
+        make { () throws(Z3Error) in
+            let entry = try z3.select(z3.select(state.nested, vm), gpage)
+            guard let frame else { return try vocabulary.nestedEntry.constructors[0].test(entry) }
+            return try maps(entry, frame)
+        }
     }
 
-    public mutating func setNestedEntry(of vm: Z3Term, _ gpage: Z3Term, to frame: Z3Term?) {
+    public mutating func setNestedEntry(of vm: Z3Term, _ gpage: Z3Term, to frame: Z3Term?, writable: Bool) {
         state.nested = make { () throws(Z3Error) in
-            try z3.store(state.nested, vm, z3.store(z3.select(state.nested, vm), gpage, optionalFrame(frame)))
+            try z3.store(state.nested, vm, z3.store(z3.select(state.nested, vm), gpage, nestedValue(frame, writable: writable)))
+        }
+    }
+
+    public func nestedMappingIsWritable(of vm: Z3Term, _ gpage: Z3Term) -> Z3Term {
+        guard hasPermissions else { return always }
+        let some = vocabulary.nestedEntry.constructors[1]
+        return make { () throws(Z3Error) in
+            let entry = try z3.select(z3.select(state.nested, vm), gpage)
+            return try z3.or([z3.not(some.test(entry)), some.fields[1](entry)])
         }
     }
 
@@ -167,7 +199,7 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
         make { () throws(Z3Error) in
             try exists("v", vocabulary.vm, vocabulary.everyValue(.vm)) { v throws(Z3Error) in
                 try exists("g", vocabulary.gpage, vocabulary.everyValue(.gpage)) { g throws(Z3Error) in
-                    try z3.equal(z3.select(z3.select(state.nested, v), g), optionalFrame(frame))
+                    try maps(z3.select(z3.select(state.nested, v), g), frame)
                 }
             }
         }
@@ -339,7 +371,7 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
     }
 
     public func nestedMapping(of vm: Z3Term, _ gpage: Z3Term) -> (mapped: Z3Term, frame: Z3Term) {
-        let option = vocabulary.optionalFrame
+        let option = vocabulary.nestedEntry
         let entry = make { () throws(Z3Error) in try z3.select(z3.select(state.nested, vm), gpage) }
         return (make { () throws(Z3Error) in try option.constructors[1].test(entry) },
                 make { () throws(Z3Error) in try option.constructors[1].fields[0](entry) })

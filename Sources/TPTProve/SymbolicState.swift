@@ -132,3 +132,17 @@ public struct SymbolicState {
         return try z3.and(parts)
     }
 }
+
+extension SymbolicState {
+    /// What every state holds by construction, though the sorts allow more:
+    /// a last writer is never read-only (it shares the ownership sort, whose
+    /// read-only case only owners and tags take). No step stores such a
+    /// value and the initial state holds none, so a proof may assume it of
+    /// the state before each transition, as it assumes the invariant.
+    public func wellFormed(_ v: Vocabulary) throws(Z3Error) -> [Z3Term] {
+        guard v.permissions else { return [] }
+        let z3 = v.z3, f = try z3.constant("wellFormed.f", v.frame)
+        let readOnly = try v.ownership.constructors[3].test(z3.select(writer, f))
+        return [try z3.forall([f], z3.not(readOnly))]
+    }
+}

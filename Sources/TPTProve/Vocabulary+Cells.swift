@@ -17,7 +17,7 @@ extension Vocabulary {
         case .flag: try z3.boolSort()
         case .reverseMapEntry: reverseMapEntry.sort
         case .root: rootOption(rootTarget).sort
-        case .frame: optionalFrame.sort
+        case .frame: nestedEntry.sort
         case .frameEntry: frameEntry.sort
         case .guestEntry: guestEntry.sort
         case .progress: progress
@@ -31,7 +31,7 @@ extension Vocabulary {
         case .ownership, .lastWriter: return ownership
         case .reverseMapEntry: return reverseMapEntry
         case .root: return rootOption(rootTarget)
-        case .frame: return optionalFrame
+        case .frame: return nestedEntry
         case .frameEntry: return frameEntry
         case .guestEntry: return guestEntry
         case .flag, .progress, .argument: throw Z3Error(message: "a \(kind) cell is not a datatype")
@@ -49,13 +49,16 @@ extension Vocabulary {
         case (.ownership, .none), (.lastWriter, .none): return try ownership.constructors[0].make()
         case (.ownership, .host), (.lastWriter, .host): return try ownership.constructors[1].make()
         case (.ownership, .element(let vm)), (.lastWriter, .element(let vm)): return try ownership.constructors[2].make(element(vm, .vm))
+        case (.ownership, .readOnly(let vm)) where permissions: return try ownership.constructors[3].make(element(vm, .vm))
         case (.flag, _): return try z3.bool(value == .yes)
         case (.reverseMapEntry, .none): return try reverseMapEntry.constructors[0].make()
         case (.reverseMapEntry, .assigned(let vm, let gpage, let validated)):
             return try reverseMapEntry.constructors[1].make(element(vm, .vm), element(gpage, .gpage), z3.bool(validated))
         case (.root, .none): return try rootOption(rootTarget).constructors[0].make()
         case (.root, .element(let target)): return try rootOption(rootTarget).constructors[1].make(element(target, rootTarget))
-        case (.frame, .none): return try optionalFrame.constructors[0].make()
+        case (.frame, .none): return try nestedEntry.constructors[0].make()
+        case (.frame, .element(let frame)) where permissions: return try frameEntry.constructors[1].make(element(frame, .frame), z3.bool(true))
+        case (.frame, .readOnly(let frame)) where permissions: return try frameEntry.constructors[1].make(element(frame, .frame), z3.bool(false))
         case (.frame, .element(let frame)): return try optionalFrame.constructors[1].make(element(frame, .frame))
         case (.frameEntry, .none): return try frameEntry.constructors[0].make()
         case (.frameEntry, .entry(let frame, let writable)): return try frameEntry.constructors[1].make(element(frame, .frame), z3.bool(writable))
@@ -86,6 +89,7 @@ extension Vocabulary {
             return try isTrue(value) ? .yes : .none
         case .ownership, .lastWriter:
             let (name, arguments) = try z3.application(value)
+            if name == "readOnly" { return .readOnly(try element(arguments[0], .vm)) }
             return name == "free" ? .none : name == "host" ? .host : .element(try element(arguments[0], .vm))
         case .reverseMapEntry:
             let arguments = try z3.application(value).arguments
@@ -95,7 +99,10 @@ extension Vocabulary {
             let arguments = try z3.application(value).arguments
             guard let target = arguments.first else { return .none }
             let named = try element(target, kind == .guestEntry ? .gpage : kind == .root ? rootTarget : .frame)
-            return arguments.count == 2 ? .entry(named, writable: try isTrue(arguments[1])) : .element(named)
+            guard arguments.count == 2 else { return .element(named) }
+            // A nested entry with its permission (models with read-only ones).
+            if kind == .frame { return try isTrue(arguments[1]) ? .element(named) : .readOnly(named) }
+            return .entry(named, writable: try isTrue(arguments[1]))
         }
     }
 }

@@ -24,10 +24,18 @@ public final class Vocabulary {
     /// A vCPU is one of its VM's: TLBs are indexed by VM, then vCPU.
     public let frame: Z3Sort, vm: Z3Sort, gpage: Z3Sort, page: Z3Sort, vcpu: Z3Sort
     /// `free | host | vm(id: VM)`: owners, hardware tags, and last writers
-    /// (where `free` means clean).
+    /// (where `free` means clean); in a model that grants read-only access
+    /// (`Configuration.permissions`), also `readOnly(roID: VM)`.
     public let ownership: Z3Datatype
-    /// `none | some(frame: Frame)`: a nested-table (or p2m) entry, a tpt or pv root.
+    /// `none | some(frame: Frame)`: a tpt or pv root, and a nested-table
+    /// (or p2m) entry where the model has no read-only ones.
     public let optionalFrame: Z3Datatype
+    /// A nested-table (or p2m) entry: `optionalFrame`, or where the model
+    /// has read-only entries, `frameEntry`. Either way constructor 0 is the
+    /// empty entry and constructor 1's first field the frame.
+    public let nestedEntry: Z3Datatype
+    /// Whether the model grants read-only access (`Configuration.permissions`).
+    public var permissions: Bool { configuration.permissions }
     /// `none | some(gpage: GPage)`: a nested root.
     public let optionalGPage: Z3Datatype
     /// `none | entry(frame: Frame, writable: Bool)`: a TLB or direct entry.
@@ -80,10 +88,13 @@ public final class Vocabulary {
         slot = self.scheduling == .hostThreads ? try sort("Thread", prefix: "thread", count: c.hostThreads) : frame
         self.enumerations = enumerations
         let bool = try z3.boolSort()
-        ownership = try z3.datatype("Ownership", [("free", []), ("host", []), ("owned", [("id", vm)])])
+        ownership = c.permissions
+            ? try z3.datatype("OwnershipRO", [("free", []), ("host", []), ("owned", [("id", vm)]), ("readOnly", [("roID", vm)])])
+            : try z3.datatype("Ownership", [("free", []), ("host", []), ("owned", [("id", vm)])])
         optionalFrame = try z3.datatype("OptionalFrame", [("noFrame", []), ("someFrame", [("frame", frame)])])
         optionalGPage = try z3.datatype("OptionalGPage", [("noGPage", []), ("someGPage", [("gpage", gpage)])])
         frameEntry = try z3.datatype("FrameEntry", [("noEntry", []), ("entry", [("entryFrame", frame), ("entryWritable", bool)])])
+        nestedEntry = c.permissions ? frameEntry : optionalFrame
         guestEntry = try z3.datatype("GuestEntry", [("noGuestEntry", []), ("guestEntry", [("entryGPage", gpage), ("guestWritable", bool)])])
         reverseMapEntry = try z3.datatype("ReverseMapEntry", [("unassigned", []), ("assigned", [("rmpVM", vm), ("rmpGPage", gpage), ("validated", bool)])])
         progress = try z3.bitVectorSort(bits: 8)

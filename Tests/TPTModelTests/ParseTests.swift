@@ -251,6 +251,34 @@ let validModel = """
         #expect(diagnostic(replacing: "shootdown(f)", with: "shootdown(f, vm0)")?.message.hasPrefix("'shootdown' takes 1 argument") == true)
     }
 
+    /// `ro(v)` grants read access only, in an owner or a tag; `ro(f)` makes a
+    /// nested entry read-only. Only a model that writes one has the codes.
+    @Test func readOnlyGrantsAreValuesOfTheirOwn() throws {
+        let text = validModel
+            .replacingOccurrences(of: "rule assign(f: frame, v: vm) atomic\n  when tag(f) == free",
+                                  with: "rule assign(f: frame, v: vm, g: gpage) atomic\n  when tag(f) == free and owner(f) != ro(v) and not nested(v, g) == ro(f)")
+            .replacingOccurrences(of: "do set_tag(f, v)", with: "do set_tag(f, ro(v)) set_owner(f0, ro(vm1)) nested_map(v, g, ro(f))")
+        let model = try parseModel(text, file: "t.tpt")
+        #expect(model.rules[0].steps == [.setOwnership(.tag, frame: .parameter(0), .readOnly(.parameter(1))),
+                                         .setOwnership(.owner, frame: .constant(0), .readOnly(.constant(1))),
+                                         .nestedMap(vm: .parameter(1), gpage: .parameter(2), frame: .parameter(0), writable: false)])
+        #expect(model.configuration.permissions && model.usesPermissions)
+        #expect(try !parseModel(validModel, file: "t.tpt").configuration.permissions)
+        let system = TransitionSystem(model: model)
+        #expect(system.layout.codes.count(.ownership) == 2 + 2 * 2 && system.layout.codes.count(.frame) == 1 + 2 * 4)
+        #expect(system.describe(model.rules[0].steps[2], in: model.rules[0]) == "nested_map(v, g, ro(f))")
+        var s = system.initialState()
+        system.apply(model.rules[0].steps[0], Bindings([1, 0, 0]), to: &s)
+        #expect(system.values(of: s)[.tag, 1] == .readOnly(.literal(.vm, 0)))
+        #expect(CellValue.readOnly(.literal(.vm, 0)).text(as: .ownership, rules: []) == "vm0 ro")
+        // A read-only tag passes the walker's check, but gives no write.
+        let algebra = ConcreteAlgebra(system: system, state: s, bindings: Bindings())
+        #expect(algebra.walkEnds(vm: 0, at: 1).ends && !algebra.walkGrantsWrite(vm: 0, at: 1))
+        #expect(algebra.walkEnds(vm: 0, at: 0).ends && algebra.walkGrantsWrite(vm: 0, at: 0))
+        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do set_tag(f, ro(free))")?.message.hasPrefix("expected a tag") == true)
+        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do set_tag(f, ro(v, v))")?.message.hasPrefix("'ro' takes 1 argument") == true)
+    }
+
     @Test func ownerAndTagAreDistinctRecords() throws {
         let model = try parseModel(validModel.replacingOccurrences(of: "do set_tag(f, v)", with: "do set_owner(f, v) set_tag(f, v)")
             .replacingOccurrences(of: "when tag(f) is vm", with: "when owner(f) is vm and tag(f) != host"), file: "t.tpt")

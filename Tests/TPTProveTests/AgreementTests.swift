@@ -56,7 +56,8 @@ import TPTZ3
     /// meet entries there that the safety view of tpt does not have.
     static let cases: [(String, TransitionSystem.View)] = ["tpt", "nested", "shadow", "pv", "snp"].flatMap { name in
         name == "nested" || name == "snp" ? [(name, .safety)] : [(name, .safety), (name, .equivalence)]
-    } + [("tpt-async-shootdown", .safety), ("tpt-walk-cache", .safety), ("tpt-deferred-flush", .safety), ("pv-vcpu-roots", .safety), ("tpt-bug-shootdown-one-vcpu", .safety)]
+    } + [("tpt-async-shootdown", .safety), ("tpt-walk-cache", .safety), ("tpt-deferred-flush", .safety), ("pv-vcpu-roots", .safety), ("tpt-bug-shootdown-one-vcpu", .safety),
+         ("tpt-write-protect", .safety), ("tpt-write-protect", .equivalence), ("nested-write-protect", .safety)]
 
     @Test(arguments: cases)
     func stepsAndGuardsAgreeOnReachableStates(_ name: String, _ view: TransitionSystem.View) throws {

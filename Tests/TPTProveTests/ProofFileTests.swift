@@ -15,7 +15,7 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
         // A model with two vCPUs, which proofs do not cover yet.
         models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
@@ -24,7 +24,7 @@ import TPTZ3
         }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledProofHolds(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let equivalence = name.hasSuffix("-equivalence")
@@ -47,7 +47,7 @@ import TPTZ3
         for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let z3 = Z3Context()
@@ -102,7 +102,11 @@ import TPTZ3
     /// - pv-bug-unpin-other-root: the unpin asks only the calling vCPU, so
     ///   a frame another vCPU runs on stops being a page table;
     ///   tpt-bug-shootdown-one-vcpu: the shootdown reaches one vCPU, and
-    ///   the other keeps its entry for the frame.
+    ///   the other keeps its entry for the frame;
+    /// - a write-protect that leaves out its shootdown (with the windows
+    ///   moved to its shorter rule), or flushes one vCPU, records the frame
+    ///   as read-only with a writable TLB entry left (the bug models check
+    ///   isolation only).
     @Test(arguments: [
         ("shadow", "shadow-bug-missed-trap", [], ["consecution: write entry (not trapped) keeps shadow_entries"]),
         ("pv", "pv-bug-writable-pt", [], ["consecution: hypercall keeps entries"]),
@@ -133,6 +137,11 @@ import TPTZ3
          ["consecution: reclaim step 5/5 keeps walk_cache_entries"]),
         ("pv-vcpu-roots", "pv-bug-unpin-other-root", [], ["consecution: unpin_table keeps roots"]),
         ("tpt", "tpt-bug-shootdown-one-vcpu", [], ["consecution: reclaim step 3/6 keeps tlb_entries"]),
+        ("tpt-write-protect", "tpt-bug-downgrade-no-shootdown",
+         [("proves isolation, no_data_leak", "proves isolation"), ("write_protect, 2..4", "write_protect, 2..3"), ("write_protect, 4..4", "write_protect, 3..3")],
+         ["consecution: write_protect step 2/3 keeps tlb_entries"]),
+        ("nested-write-protect", "nested-bug-downgrade-one-vcpu", [("proves isolation, no_data_leak", "proves isolation")],
+         ["consecution: write_protect step 2/3 keeps tlb_entries"]),
         ("snp", "snp-bug-no-rmp-clear",
          [("running(f, reclaim, 2..2) => owner(f) == reclaim.v(f) and rmp(f) == free", "true"),
           ("2..4) => nested", "2..3) => nested"), ("3..4) and reclaim.v(f) == v and", "2..3) and reclaim.v(f) == v and"),

@@ -95,6 +95,7 @@ struct Resolver {
             rule.steps.firstIndex(where: \.usesFlushRequests).map { ruleSyntax.steps[$0] }
         }.first
         configuration.flushRequests = flushRequests != nil
+        configuration.permissions = Model.usePermissions(initialSteps, rules)
         let bits = [TransitionSystem.View.safety, .equivalence].map {
             StateLayout(scheme: scheme, configuration: configuration, view: $0, maxRuleParameters: Rule.maxParameters, rules: 15).bits
         }.max()!
@@ -246,11 +247,25 @@ struct Resolver {
     private func resolveTag(_ expression: ExpressionSyntax, parameters: [Parameter]) throws(Diagnostic) -> TagValue {
         if case .name("free", _) = expression { return .free }
         if case .name("host", _) = expression { return .host }
+        if let vm = try readOnly(expression, as: .vm, parameters: parameters) { return .readOnly(vm) }
         do {
             return .vm(try resolveOperand(expression, as: .vm, parameters: parameters))
         } catch {
-            throw Diagnostic("expected a tag: free, host, or a vm", at: expression.location)
+            throw Diagnostic("expected a tag: free, host, a vm, or ro(VM) for a vm that may only read", at: expression.location)
         }
+    }
+
+    /// `ro(X)`: the value X, granting read access only; nil for any other expression.
+    private func readOnly(_ expression: ExpressionSyntax, as type: ValueType, parameters: [Parameter]) throws(Diagnostic) -> Operand? {
+        guard case .call(let call) = expression, call.name == "ro" else { return nil }
+        let a = try arguments(call, 1, type.rawValue)
+        return try resolveOperand(a[0], as: type, parameters: parameters)
+    }
+
+    /// A frame operand that may be written `ro(F)`: the frame and whether it is writable.
+    private func frameWithPermission(_ expression: ExpressionSyntax, parameters: [Parameter]) throws(Diagnostic) -> (Operand, writable: Bool) {
+        if let frame = try readOnly(expression, as: .frame, parameters: parameters) { return (frame, false) }
+        return (try resolveOperand(expression, as: .frame, parameters: parameters), true)
     }
 
     // MARK: Steps
@@ -323,10 +338,10 @@ struct Resolver {
                             vcpu: a.count == 3 ? try resolveOperand(a[1], as: .vcpu, parameters: p) : nil,
                             target: try resolveOperand(a[a.count - 1], as: targetType, parameters: p))
         case "nested_map":
-            let a = try arguments(call, 3, "vm, gpage, frame")
+            let a = try arguments(call, 3, "vm, gpage, frame or ro(frame)")
+            let (frame, writable) = try frameWithPermission(a[2], parameters: p)
             return .nestedMap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
-                              gpage: try resolveOperand(a[1], as: .gpage, parameters: p),
-                              frame: try resolveOperand(a[2], as: .frame, parameters: p))
+                              gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame, writable: writable)
         case "nested_unmap":
             let a = try arguments(call, 2, "vm, gpage")
             return .nestedUnmap(vm: try resolveOperand(a[0], as: .vm, parameters: p),
@@ -413,10 +428,10 @@ struct Resolver {
                 condition = .test(.ownershipIs(record, frame: try resolveOperand(a[0], as: .frame, parameters: p), try resolveTag(right, parameters: p)))
             case "nested":
                     let a = try arguments(call, 2, "vm, gpage")
-                let frame: Operand?
-                if case .name("empty", _) = right { frame = nil } else { frame = try resolveOperand(right, as: .frame, parameters: p) }
+                var frame: Operand?, writable = true
+                if case .name("empty", _) = right { frame = nil } else { (frame, writable) = try frameWithPermission(right, parameters: p) }
                 condition = .test(.nestedIs(vm: try resolveOperand(a[0], as: .vm, parameters: p),
-                                            gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame))
+                                            gpage: try resolveOperand(a[1], as: .gpage, parameters: p), frame: frame, readOnly: !writable))
             case "root":
                 try require(\.hasRoot, call)
                 let a = try arguments(call, call.arguments.count == 2 ? 2 : 1, "vm; or vm, vcpu")
@@ -433,6 +448,8 @@ struct Resolver {
                 case .vm(let vm): condition = .test(.reverseMapIs(frame: frame, vm: vm))
                 case .host:
                     throw Diagnostic("a reverse-map entry is free or assigned to a VM: a frame the host uses is 'free' in it", at: right.location)
+                case .readOnly:
+                    throw Diagnostic("a reverse-map entry grants no permission: compare it with free or a vm", at: right.location)
                 }
             default:
                 throw Diagnostic("cannot compare '\(call.name)(...)': comparisons take owner(FRAME), tag(FRAME), rmp(FRAME), nested(VM, GPAGE) or root(VM)", at: call.location)

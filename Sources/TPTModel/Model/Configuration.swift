@@ -31,6 +31,14 @@ public struct Configuration: Sendable, Equatable {
         set { if newValue { extras.insert(.walkCache) } else { extras.remove(.walkCache) } }
     }
 
+    /// Whether some owner, tag or nested entry may grant read access only
+    /// (`ro(...)` in a step or guard): ownership and nested-entry cells then
+    /// take twice the codes.
+    public var permissions: Bool {
+        get { extras.contains(.permissions) }
+        set { if newValue { extras.insert(.permissions) } else { extras.remove(.permissions) } }
+    }
+
     public init() {}
 
     /// Virtual pages in each guest's address space: one per path through the table.
@@ -64,4 +72,8 @@ public struct StateExtras: OptionSet, Sendable, Hashable {
     public static let flushRequests = StateExtras(rawValue: 1)
     /// Each vCPU's paging-structure cache (`Component.walkCache`).
     public static let walkCache = StateExtras(rawValue: 2)
+    /// Read-only owners, tags and nested entries (`TagValue.readOnly`,
+    /// `Step.nestedMap(writable: false)`): their codes, and Z3 sorts with
+    /// a read-only case.
+    public static let permissions = StateExtras(rawValue: 4)
 }

@@ -23,6 +23,15 @@ public struct Model: Sendable {
     /// Whether a rule sends or awaits flush requests: what
     /// `Configuration.flushRequests` must say, for states to keep them.
     public var usesFlushRequests: Bool { rules.contains { $0.steps.contains(where: \.usesFlushRequests) } }
+
+    /// Whether a step or guard grants or asks for read access only: what
+    /// `Configuration.permissions` must say, for cells to have the codes.
+    public var usesPermissions: Bool { Self.usePermissions(initialSteps, rules) }
+
+    static func usePermissions(_ initialSteps: [Step], _ rules: [Rule]) -> Bool {
+        initialSteps.contains(where: \.usesPermissions)
+            || rules.contains { $0.guardCondition.usesPermissions || $0.steps.contains(where: \.usesPermissions) }
+    }
 }
 
 /// What a paravirtual host checks before it accepts a guest's page-table update.

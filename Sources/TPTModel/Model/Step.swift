@@ -12,7 +12,18 @@ public enum OwnershipRecord: String, Sendable, CaseIterable {
 public enum TagValue: Sendable, Equatable {
     case free
     case host
+    /// The VM, which may read and write the frame.
     case vm(Operand)
+    /// The VM, which may only read the frame (`ro(v)`): a write by it
+    /// through the walk faults where the tag says so, and breaks isolation
+    /// where the owner does.
+    case readOnly(Operand)
+
+    /// Whether the value grants read access only.
+    public var isReadOnly: Bool {
+        if case .readOnly = self { return true }
+        return false
+    }
 }
 
 /// A primitive host step. Each has exactly one meaning, defined in
@@ -40,8 +51,9 @@ public enum Step: Sendable, Equatable {
     /// Set a vCPU's root (CR3): a frame under tpt, a guest-physical page
     /// under nested. Without a vCPU, every vCPU's of the VM.
     case setRoot(vm: Operand, vcpu: Operand?, target: Operand?)
-    /// Map a guest-physical page of a VM to a frame in its nested table.
-    case nestedMap(vm: Operand, gpage: Operand, frame: Operand)
+    /// Map a guest-physical page of a VM to a frame in its nested table,
+    /// writable or (`ro(f)`) read-only.
+    case nestedMap(vm: Operand, gpage: Operand, frame: Operand, writable: Bool = true)
     /// Remove a guest-physical page from a VM's nested table.
     case nestedUnmap(vm: Operand, gpage: Operand)
     /// Shadow paging: clear the VM's shadow entries for every virtual page its
@@ -90,6 +102,17 @@ public enum Step: Sendable, Equatable {
         }
     }
 
+    /// Whether the step grants read access only (`ro(...)`), which
+    /// ownership and nested cells can hold only where the model says so
+    /// (`Configuration.permissions`).
+    public var usesPermissions: Bool {
+        switch self {
+        case .setOwnership(_, _, let value): return value.isReadOnly
+        case .nestedMap(_, _, _, let writable): return !writable
+        default: return false
+        }
+    }
+
     /// Whether the step is part of the flush-request protocol, whose state
     /// (each vCPU's pending request, and whether it runs) a model keeps only
     /// when it uses it (`Configuration.flushRequests`).
@@ -110,6 +133,18 @@ public enum Guard: Sendable, Equatable {
     indirect case or(Guard, Guard)
     case test(Test)
 
+    /// Whether some test asks for read access only (`ro(...)`).
+    public var usesPermissions: Bool {
+        switch self {
+        case .always: return false
+        case .not(let inner): return inner.usesPermissions
+        case .and(let a, let b), .or(let a, let b): return a.usesPermissions || b.usesPermissions
+        case .test(.ownershipIs(_, _, let value)): return value.isReadOnly
+        case .test(.nestedIs(_, _, _, let readOnly)): return readOnly
+        case .test: return false
+        }
+    }
+
     /// A condition that combines no others. Plain data, unlike `Guard`, whose
     /// copies cost reference counting: the explicit checker evaluates tests
     /// once per choice of a rule's parameters in every state.
@@ -118,8 +153,9 @@ public enum Guard: Sendable, Equatable {
         case ownershipIs(OwnershipRecord, frame: Operand, TagValue)
         /// The frame's owner (or tag) is some VM.
         case ownershipIsVM(OwnershipRecord, frame: Operand)
-        /// The VM's nested entry for the page maps the frame (nil: is empty).
-        case nestedIs(vm: Operand, gpage: Operand, frame: Operand?)
+        /// The VM's nested entry for the page maps the frame, with either
+        /// permission or (`readOnly`, `ro(f)`) read-only (nil: is empty).
+        case nestedIs(vm: Operand, gpage: Operand, frame: Operand?, readOnly: Bool = false)
         /// Some nested entry of some VM maps the frame.
         case mapped(frame: Operand)
         /// An interleaved rule that has not finished names the frame as a parameter.

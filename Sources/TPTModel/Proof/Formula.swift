@@ -104,8 +104,11 @@ public enum EntryMap: String, Sendable, CaseIterable {
         return (indices, target)
     }
 
-    /// Whether entries carry a permission.
-    public var hasPermission: Bool { component.value == .frameEntry || component.value == .guestEntry }
+    /// Whether entries carry a permission: TLB, direct and guest entries
+    /// always, nested entries in a model with read-only ones.
+    public func hasPermission(permissions: Bool) -> Bool {
+        component.value == .frameEntry || component.value == .guestEntry || (permissions && component.value == .frame)
+    }
 }
 
 /// A value in a clause.
@@ -117,6 +120,8 @@ public indirect enum Term: Sendable {
     case host
     /// The ownership value of a VM.
     case owned(Term)
+    /// `ro(v)`: the VM, with read access only (models that grant it).
+    case ownedReadOnly(Term)
     case owner(Term)
     case tag(Term)
     case writer(Term)

@@ -190,8 +190,9 @@ private struct ProofParser {
         if start.isWord("writable") {
             _ = advance()
             try expectSymbol("(", "after 'writable'")
-            guard let entries = EntryMap.allCases.first(where: { current.isWord($0.rawValue) }), entries.hasPermission else {
-                throw error("expected tlb(...), direct(...), gpt(...) or reference_tlb(...) inside writable(...)")
+            let permissions = model.configuration.permissions
+            guard let entries = EntryMap.allCases.first(where: { current.isWord($0.rawValue) }), entries.hasPermission(permissions: permissions) else {
+                throw error("expected tlb(...), direct(...), gpt(...)\(permissions ? ", nested(...)" : "") or reference_tlb(...) inside writable(...)")
             }
             _ = advance()
             let (vm, indices) = try entryArguments(entries)
@@ -324,6 +325,8 @@ private struct ProofParser {
             let frame = try require(try termArguments(1, "frame")[0], .frame)
             let term: Term = word == "owner" ? .owner(frame) : word == "tag" ? .tag(frame) : .writer(frame)
             return (term, .ownership, location)
+        case "ro" where model.configuration.permissions:
+            return (.ownedReadOnly(try require(try termArguments(1, "vm")[0], .vm)), .ownership, location)
         case "rmp" where model.scheme.hasReverseMap:
             return (.rmp(try require(try termArguments(1, "frame")[0], .frame)), .ownership, location)
         default:

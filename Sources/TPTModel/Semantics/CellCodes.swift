@@ -2,13 +2,15 @@
 /// an integer, for one configuration. 0 always means `none`, so the all-zero
 /// state is all free, clean and empty.
 ///
-/// - ownership (owner, tag): 0 free, 1 host, 2 + v
+/// - ownership (owner, tag): 0 free, 1 host, 2 + v; read-only, 2 + vms + v
+///   (models that grant read-only access: `permissions`)
 /// - last writer: 0 clean, 1 + v. What a guest wrote is not stored: it is
 ///   whatever the guest chose.
 /// - flag (pinned): 0 no, 1 yes
 /// - reverse-map entry: 0 free, 1 + 2 * (vm * gpages + gpage) + validated
 /// - root: 0 none, 1 + target (a frame, or a guest-physical page)
-/// - frame (nested, p2m): 0 empty, 1 + frame
+/// - frame (nested, p2m): 0 empty, 1 + frame; read-only, 1 + frames + frame
+///   (`permissions`)
 /// - entries: 0 empty, 1 + 2 * target + writable. A TLB is kept as a set of
 ///   its capacity's entries, each naming its page too: target
 ///   page * frames + frame (`tlbCode`).
@@ -24,6 +26,10 @@ public struct CellCodes: Sendable {
     public let rootTarget: ValueType
     /// The model's rules, for the progress field's range.
     public let rules: Int
+    /// Whether owners, tags and nested entries may grant read access only:
+    /// then they take the read-only codes too. (A model without them keeps
+    /// the codes, and the state widths, it had before permissions existed.)
+    public let permissions: Bool
     /// Steps a rule may have, plus one: the step field's range.
     public static let stepCodes = 16
 
@@ -34,6 +40,7 @@ public struct CellCodes: Sendable {
         vcpus = c.vcpus
         self.rootTarget = rootTarget
         self.rules = rules
+        permissions = c.permissions
     }
 
     // MARK: The formulas
@@ -41,6 +48,19 @@ public struct CellCodes: Sendable {
     public static let free = 0
     public static let host = 1
     @inline(__always) public static func ownership(vm: Int) -> Int { 2 + vm }
+    @inline(__always) public func readOnlyOwnership(vm: Int) -> Int { 2 + vms + vm }
+    /// The VM an ownership code names, and whether it may write; nil for free and host.
+    @inline(__always) public func ownershipVM(_ code: Int) -> (vm: Int, writable: Bool)? {
+        code < 2 ? nil : code < 2 + vms ? (code - 2, true) : (code - 2 - vms, false)
+    }
+
+    /// A nested entry mapping the frame.
+    @inline(__always) public func nestedCode(frame: Int, writable: Bool) -> Int { 1 + frame + (writable ? 0 : frames) }
+    /// The frame a nonzero nested code maps, and whether it is writable.
+    @inline(__always) public func nestedEntry(_ code: Int) -> (frame: Int, writable: Bool) {
+        let raw = code - 1
+        return raw < frames ? (raw, true) : (raw - frames, false)
+    }
 
     @inline(__always) public static func entryCode(target: Int, writable: Bool) -> Int { 1 + 2 * target + (writable ? 1 : 0) }
     /// The target an entry names, or -1 when it is empty.
@@ -74,12 +94,12 @@ public struct CellCodes: Sendable {
     /// frame, given `pages`).
     public func count(_ kind: Component.Value, pages: Int = 1) -> Int {
         switch kind {
-        case .ownership: 2 + vms
+        case .ownership: 2 + vms * (permissions ? 2 : 1)
         case .lastWriter: 1 + vms
         case .flag: 2
         case .reverseMapEntry: 1 + 2 * vms * gpages
         case .root: 1 + size(rootTarget)
-        case .frame: 1 + frames
+        case .frame: 1 + frames * (permissions ? 2 : 1)
         case .frameEntry: 1 + 2 * pages * frames
         case .guestEntry: 1 + 2 * gpages
         case .progress: 1 + rules
@@ -100,13 +120,15 @@ public struct CellCodes: Sendable {
         case (_, .none): return kind == .argument ? nil : 0
         case (.ownership, .host): return Self.host
         case (.ownership, .element(let vm)): return index(vm, .vm).map(Self.ownership(vm:))
+        case (.ownership, .readOnly(let vm)) where permissions: return index(vm, .vm).map(readOnlyOwnership(vm:))
         case (.lastWriter, .element(let vm)): return index(vm, .vm).map { 1 + $0 }
         case (.flag, .yes): return 1
         case (.reverseMapEntry, .assigned(let vm, let gpage, let validated)):
             guard let vm = index(vm, .vm), let gpage = index(gpage, .gpage) else { return nil }
             return reverseMapCode(vm: vm, gpage: gpage, validated: validated)
         case (.root, .element(let target)): return index(target, rootTarget).map { 1 + $0 }
-        case (.frame, .element(let frame)): return index(frame, .frame).map { 1 + $0 }
+        case (.frame, .element(let frame)): return index(frame, .frame).map { nestedCode(frame: $0, writable: true) }
+        case (.frame, .readOnly(let frame)) where permissions: return index(frame, .frame).map { nestedCode(frame: $0, writable: false) }
         case (.frameEntry, .entry(let frame, let writable)):
             return index(frame, .frame).map { Self.entryCode(target: $0, writable: writable) }
         case (.guestEntry, .entry(let gpage, let writable)):
@@ -123,14 +145,18 @@ public struct CellCodes: Sendable {
     public func value(of code: Int, as kind: Component.Value, type: ValueType = .frame) -> CellValue {
         if code == 0 && kind != .argument { return .none }
         switch kind {
-        case .ownership: return code == Self.host ? .host : .element(.literal(.vm, code - 2))
+        case .ownership:
+            guard let (vm, writable) = ownershipVM(code) else { return .host }
+            return writable ? .element(.literal(.vm, vm)) : .readOnly(.literal(.vm, vm))
         case .lastWriter: return .element(.literal(.vm, code - 1))
         case .flag: return .yes
         case .reverseMapEntry:
             let (vm, gpage, validated) = reverseMapEntry(code)
             return .assigned(vm: .literal(.vm, vm), gpage: .literal(.gpage, gpage), validated: validated)
         case .root: return .element(.literal(rootTarget, code - 1))
-        case .frame: return .element(.literal(.frame, code - 1))
+        case .frame:
+            let (frame, writable) = nestedEntry(code)
+            return writable ? .element(.literal(.frame, frame)) : .readOnly(.literal(.frame, frame))
         case .frameEntry: return .entry(.literal(.frame, Self.entryTarget(code)), writable: Self.entryIsWritable(code))
         case .guestEntry: return .entry(.literal(.gpage, Self.entryTarget(code)), writable: Self.entryIsWritable(code))
         case .argument: return .element(.literal(type, code))

@@ -5,7 +5,7 @@ extension Component {
     /// (`CellValue.text(as:rules:)`) are the three ways of writing it down,
     /// and each is defined per case in one place.
     public enum Value: Sendable {
-        /// free, host, or a VM (owner, tag).
+        /// free, host, or a VM, which may write the frame or only read it (owner, tag).
         case ownership
         /// clean, or the VM that wrote the frame last (writer).
         case lastWriter
@@ -16,7 +16,7 @@ extension Component {
         /// none, or where the walk starts: a frame, or under the schemes whose
         /// guest tables name guest-physical pages, a guest-physical page (root).
         case root
-        /// empty, or a frame (a nested-table or p2m entry).
+        /// empty, or a frame, writable or read-only (a nested-table or p2m entry).
         case frame
         /// empty, or a frame with its permission (a TLB or direct entry).
         case frameEntry
@@ -79,8 +79,11 @@ public enum CellValue: Hashable, Sendable {
     /// Pinned.
     case yes
     /// A VM (an owner, tag or writer), or a frame or guest-physical page (a
-    /// root, a nested entry, a rule's argument).
+    /// root, a writable nested entry, a rule's argument).
     case element(Element)
+    /// A VM that may only read the frame (an owner, tag), or a read-only
+    /// nested entry's frame.
+    case readOnly(Element)
     /// A page-table or TLB entry: its target and permission.
     case entry(Element, writable: Bool)
     /// A reverse-map entry assigned to a VM at a guest-physical page.
@@ -108,6 +111,7 @@ public enum CellValue: Hashable, Sendable {
         case .host: return "host"
         case .yes: return "yes"
         case .element(let element): return element.description
+        case .readOnly(let element): return "\(element) ro"
         case .entry(let target, let writable): return "\(target) \(writable ? "rw" : "ro")"
         case .assigned(let vm, let gpage, let validated): return "\(vm) \(gpage)" + (validated ? " validated" : "")
         case .running(let index, let nextStep, let arguments):

@@ -38,6 +38,7 @@ extension ConcreteAlgebra: GuestAlgebra {
     var allFrames: UInt32 { (1 << UInt32(withSystem { $0.configuration.frames })) - 1 }
     @inline(__always) func frames(_ frame: Int, if condition: Bool) -> UInt32 { condition ? 1 << UInt32(frame) : 0 }
     @inline(__always) func frames(if condition: Bool, _ then: UInt32, else otherwise: UInt32) -> UInt32 { condition ? then : otherwise }
+    @inline(__always) func contains(_ set: UInt32, _ frame: Int) -> Bool { set >> UInt32(frame) & 1 != 0 }
     @inline(__always) func frames(from set: UInt32, _ leadsTo: (Int) -> (Bool, Int)) -> UInt32 {
         var reached: UInt32 = 0
         for target in SetBits(set) {

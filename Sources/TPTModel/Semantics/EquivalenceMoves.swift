@@ -37,11 +37,19 @@ extension GuestAlgebra {
     }
 
     /// Whether the model's hardware takes a direct entry: present and, under
-    /// tpt, naming a frame tagged for the VM.
+    /// tpt, naming a frame tagged for the VM (with either permission).
     @inline(__always)
     func works(_ entry: EntryValue<Value, Condition>, for vm: Value) -> Condition {
         guard features.hardwareTags else { return entry.present }
-        return and(entry.present, equal(ownership(.tag, of: entry.target), owned(by: vm)))
+        return and(entry.present, grants(ownership(.tag, of: entry.target), to: vm, write: false))
+    }
+
+    /// Whether the translation a direct entry gives lets the VM write: the
+    /// entry is writable and, under tpt, the tag grants write access.
+    @inline(__always)
+    func grantsWrite(_ entry: EntryValue<Value, Condition>, for vm: Value) -> Condition {
+        guard features.hardwareTags && hasPermissions else { return entry.writable }
+        return and(entry.writable, grants(ownership(.tag, of: entry.target), to: vm, write: true))
     }
 
     /// One access of a virtual page under both schemes, and invlpg. On a TLB
@@ -54,7 +62,7 @@ extension GuestAlgebra {
         let cached = tlbEntry(of: vm, vcpu, page, in: .model)
         let direct = directEntry(of: vm, page)
         let synced = select(works(direct, for: vm), direct, syncedDirectEntry(of: vm, page))
-        let walked = EntryValue(present: works(synced, for: vm), target: synced.target, writable: synced.writable)
+        let walked = EntryValue(present: works(synced, for: vm), target: synced.target, writable: grantsWrite(synced, for: vm))
         let outcome = select(cached.present, cached, walked)
         let referenceCached = tlbEntry(of: vm, vcpu, page, in: .reference)
         let reference = select(referenceCached.present, referenceCached, translatedGuestEntry(of: vm, page))
@@ -120,20 +128,26 @@ extension GuestAlgebra {
 extension GuestAlgebra {
     /// After a rule's steps (`before`: the state the rule started in), a VM
     /// whose p2m entry for some page held a frame and now holds something
-    /// else loses every entry of its nested-paging TLB. Only the rule's
+    /// else (another frame, nothing, or the frame with another permission)
+    /// loses every entry of its nested-paging TLB. Only the rule's
     /// nested-table steps change an entry.
     @inline(__always)
     public mutating func flushReferenceTLBs(afterSteps count: Int, _ stepAt: (Int) -> Step, from before: Self) {
         for index in 0..<count {
             let touched: (vm: Operand, gpage: Operand)
             switch stepAt(index) {
-            case .nestedMap(let vm, let gpage, _), .nestedUnmap(let vm, let gpage): touched = (vm, gpage)
+            case .nestedMap(let vm, let gpage, _, _), .nestedUnmap(let vm, let gpage): touched = (vm, gpage)
             default: continue
             }
             let vm = value(of: touched.vm, .vm), gpage = value(of: touched.gpage, .gpage)
             let (held, frame) = before.nestedMapping(of: vm, gpage)
             let (maps, now) = nestedMapping(of: vm, gpage)
-            flushTLBs(of: vm, in: .reference, where: and(held, not(and(maps, equal(now, frame)))))
+            var kept = and(maps, equal(now, frame))
+            if hasPermissions {
+                let was = before.nestedMappingIsWritable(of: vm, gpage), stays = nestedMappingIsWritable(of: vm, gpage)
+                kept = and(kept, or(and(was, stays), and(not(was), not(stays))))
+            }
+            flushTLBs(of: vm, in: .reference, where: and(held, not(kept)))
         }
     }
 }

@@ -18,8 +18,9 @@ public struct EntryValue<Value, Condition> {
 /// What the hardware's walk over a VM's guest-written tables may do, for
 /// one vCPU (or every vCPU, where the walker caches nothing).
 public struct GuestWalk<Algebra: GuestAlgebra> {
-    /// The frames it may end at.
-    var reached: Algebra.Frames
+    /// The frames it may end at, and those among them it may reach with a
+    /// translation that lets the VM write (`walkGrantsWrite`).
+    var reached: Algebra.Frames, writable: Algebra.Frames
     /// Whether some page-table read on the way breaks a property.
     var isolation: Algebra.Condition, leak: Algebra.Condition
     /// The tables it reads below the root, which its walker may cache
@@ -130,6 +131,8 @@ public protocol GuestAlgebra: SemanticsAlgebra {
     /// The frames that the targets of the set lead to, where `leadsTo` says
     /// they lead somewhere.
     func frames(from set: Targets, _ leadsTo: (Value) -> (Condition, Value)) -> Frames
+    /// Whether the frame is a member of the set.
+    func contains(_ set: Frames, _ frame: Value) -> Condition
 
     // MARK: What is checked
 
@@ -243,7 +246,8 @@ extension GuestAlgebra {
     public func translatedGuestEntry(of vm: Value, _ page: Value) -> EntryValue<Value, Condition> {
         let guest = guestEntry(of: vm, page)
         let (mapped, frame) = nestedMapping(of: vm, guest.target)
-        return EntryValue(present: and(guest.present, mapped), target: frame, writable: guest.writable)
+        let writable = hasPermissions ? and(guest.writable, nestedMappingIsWritable(of: vm, guest.target)) : guest.writable
+        return EntryValue(present: and(guest.present, mapped), target: frame, writable: writable)
     }
 
     /// Whether two entries are the same: both empty, or both present with
@@ -254,10 +258,12 @@ extension GuestAlgebra {
         return or(and(not(a.present), not(b.present)), and(and(a.present, b.present), and(equal(a.target, b.target), samePermission)))
     }
 
-    /// What an access of the frame by the VM breaks, among the checked properties.
+    /// What an access of the frame by the VM breaks, among the checked
+    /// properties. (no_data_leak is about reads; a write is checked for it
+    /// too, as the read it could as well have made.)
     @inline(__always)
-    func accessViolations(vm: Value, frame: Value) -> (isolation: Condition, leak: Condition) {
-        (checks(.isolation) ? accessBreaksIsolation(vm: vm, frame: frame) : never,
+    func accessViolations(vm: Value, frame: Value, write: Bool = false) -> (isolation: Condition, leak: Condition) {
+        (checks(.isolation) ? accessBreaksIsolation(vm: vm, frame: frame, write: write) : never,
          checks(.noDataLeak) ? accessLeaks(vm: vm, frame: frame) : never)
     }
 }
@@ -383,7 +389,12 @@ extension GuestAlgebra {
             }
             if level > 0 && cached != nil { tables = union(tables, reached) }
         }
-        return GuestWalk(reached: frames(from: last) { walkEnds(vm: vm, at: $0) }, isolation: isolation, leak: leak, tablesBelowRoot: tables)
+        let reached = frames(from: last) { walkEnds(vm: vm, at: $0) }
+        let writable = !hasPermissions ? reached : frames(from: last) { target in
+            let (ends, frame) = walkEnds(vm: vm, at: target)
+            return (and(ends, walkGrantsWrite(vm: vm, at: target)), frame)
+        }
+        return GuestWalk(reached: reached, writable: writable, isolation: isolation, leak: leak, tablesBelowRoot: tables)
     }
 
     /// One vCPU's moves on one virtual page: an access through the TLB (and
@@ -400,6 +411,7 @@ extension GuestAlgebra {
             var write = read, written = self
             write.kind = .write
             write.enabled = and(hit, cached.writable)
+            if hasPermissions { write.isolation = accessViolations(vm: vm, frame: cached.target, write: true).isolation }
             written.setWriter(of: cached.target, to: vm)
             guard sink.emit(write, written) else { return false }
             var invalidated = self
@@ -416,7 +428,8 @@ extension GuestAlgebra {
                 let reads = GuestMove(kind: .read, route: .pageTableReads, vm: vm, vcpu: vcpu, subject: page,
                                       enabled: miss, isolation: walk.isolation, leak: walk.leak)
                 guard sink.emit(reads, self) else { return false }
-                return fills(vm: vm, vcpu: vcpu, page: page, frames: walk.reached, writable: always, enabled: miss, &sink)
+                return fills(vm: vm, vcpu: vcpu, page: page, frames: walk.reached,
+                             writable: { hasPermissions ? contains(walk.writable, $0) : always }, enabled: miss, &sink)
             case .shadowTable:
                 // The hardware walks the shadow. An empty shadow entry is a
                 // hidden fault: the host syncs it from the guest's entry and
@@ -426,7 +439,7 @@ extension GuestAlgebra {
                 synced.setDirectEntry(of: vm, page, to: select(direct.present, direct, syncedDirectEntry(of: vm, page)))
                 let entry = synced.directEntry(of: vm, page)
                 return synced.fills(vm: vm, vcpu: vcpu, page: page, frames: frames(entry.target, if: entry.present),
-                                    writable: entry.writable, enabled: miss, &sink)
+                                    writable: { _ in entry.writable }, enabled: miss, &sink)
             case .validatedTable:
                 // Paravirtual paging: the walker reads the VM's root frame. While
                 // no guest has written it since the host validated it, it holds
@@ -442,7 +455,8 @@ extension GuestAlgebra {
                     let rootWritten = not(equal(writer(of: root), free))
                     let direct = directEntry(of: vm, page)
                     let reached = frames(if: rootWritten, allFrames, else: frames(direct.target, if: direct.present))
-                    return fills(vm: vm, vcpu: vcpu, page: page, frames: reached, writable: or(rootWritten, direct.writable),
+                    let writable = or(rootWritten, direct.writable)
+                    return fills(vm: vm, vcpu: vcpu, page: page, frames: reached, writable: { _ in writable },
                                  enabled: walks, &sink)
                 }
             }
@@ -450,17 +464,21 @@ extension GuestAlgebra {
     }
 
     /// A TLB miss that may reach any frame of the set: fill the entry, then
-    /// access (a read, and a write when the mapping is writable).
+    /// access (a read, and a write when the mapping to the frame is
+    /// writable). A frame reached both read-only and writable is filled
+    /// writable only: the read-only entry allows less.
     @inline(__always)
-    func fills<Sink: GuestMoveSink>(vm: Value, vcpu: Value, page: Value, frames: Frames, writable: Condition, enabled: Condition,
-               _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
+    func fills<Sink: GuestMoveSink>(vm: Value, vcpu: Value, page: Value, frames: Frames, writable writableTo: (Value) -> Condition,
+                                    enabled: Condition, _ sink: inout Sink) -> Bool where Sink.Algebra == Self {
         forEachFrame(in: frames, named: "frame") { frame, reaches in
             let (isolation, leak) = accessViolations(vm: vm, frame: frame)
             let read = GuestMove(kind: .read, route: .walk, vm: vm, vcpu: vcpu, subject: page, frame: frame,
                                  enabled: and(enabled, reaches), isolation: isolation, leak: leak)
+            let writable = writableTo(frame)
             var write = read
             write.kind = .write
             write.enabled = and(read.enabled, writable)
+            if hasPermissions { write.isolation = accessViolations(vm: vm, frame: frame, write: true).isolation }
             let entry = EntryValue(present: always, target: frame, writable: writable)
             return forEachFill(of: vm, vcpu, page, with: entry, reference: nil) { filled in
                 guard sink.emit(read, filled) else { return false }

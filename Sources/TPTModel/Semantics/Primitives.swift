@@ -16,11 +16,16 @@ public protocol SemanticsAlgebra {
 
     /// An operand of a step or guard, as a value of its type.
     func value(of operand: Operand, _ type: ValueType) -> Value
-    /// The ownership values: free, host, and owned by a VM.
+    /// The ownership values: free, host, and owned by a VM, which may write
+    /// the frame or (where the model grants read-only access) only read it.
     var free: Value { get }
     var host: Value { get }
     func owned(by vm: Value) -> Value
-    /// Whether an ownership value names some VM.
+    func ownedReadOnly(by vm: Value) -> Value
+    /// Whether the model grants read-only access anywhere (`Configuration.permissions`):
+    /// where it does not, no cell holds a read-only value.
+    var hasPermissions: Bool { get }
+    /// Whether an ownership value names some VM, with either permission.
     func namesVM(_ ownership: Value) -> Condition
     func equal(_ a: Value, _ b: Value) -> Condition
     func not(_ condition: Condition) -> Condition
@@ -43,10 +48,13 @@ public protocol SemanticsAlgebra {
     var rootTargetType: ValueType { get }
     /// Sets a vCPU's root (nil vCPU: every vCPU's of the VM); nil target for none.
     mutating func setRoot(of vm: Value, _ vcpu: Value?, to target: Value?)
-    /// Whether the VM's entry for the page maps the frame (nil: is empty).
+    /// Whether the VM's entry for the page maps the frame, with either
+    /// permission (nil: is empty).
     func nestedEntry(of vm: Value, _ gpage: Value, is frame: Value?) -> Condition
-    mutating func setNestedEntry(of vm: Value, _ gpage: Value, to frame: Value?)
-    /// Whether some nested entry of some VM maps the frame.
+    mutating func setNestedEntry(of vm: Value, _ gpage: Value, to frame: Value?, writable: Bool)
+    /// Whether the VM's entry for the page, where it maps a frame, lets the VM write it.
+    func nestedMappingIsWritable(of vm: Value, _ gpage: Value) -> Condition
+    /// Whether some nested entry of some VM maps the frame, with either permission.
     func someNestedEntryMaps(_ frame: Value) -> Condition
 
     // MARK: Filters
@@ -165,10 +173,10 @@ extension Step {
         case .setRoot(let vm, let vcpu, let target):
             let type = a.rootTargetType
             a.setRoot(of: a.value(of: vm, .vm), vcpu.map { a.value(of: $0, .vcpu) }, to: target.map { a.value(of: $0, type) })
-        case .nestedMap(let vm, let gpage, let frame):
-            a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: a.value(of: frame, .frame))
+        case .nestedMap(let vm, let gpage, let frame, let writable):
+            a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: a.value(of: frame, .frame), writable: writable)
         case .nestedUnmap(let vm, let gpage):
-            a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: nil)
+            a.setNestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), to: nil, writable: true)
         case .shadowZap(let vm, let gpage):
             a.dropDirectEntries(of: a.value(of: vm, .vm), whereGuestEntryNames: a.value(of: gpage, .gpage))
         case .pin(let frame):
@@ -222,6 +230,7 @@ extension TagValue {
         case .free: return a.free
         case .host: return a.host
         case .vm(let vm): return a.owned(by: a.value(of: vm, .vm))
+        case .readOnly(let vm): return a.ownedReadOnly(by: a.value(of: vm, .vm))
         }
     }
 }
@@ -254,8 +263,10 @@ extension Guard.Test {
             return a.equal(a.ownership(record, of: a.value(of: frame, .frame)), value.value(in: a))
         case .ownershipIsVM(let record, let frame):
             return a.namesVM(a.ownership(record, of: a.value(of: frame, .frame)))
-        case .nestedIs(let vm, let gpage, let frame):
-            return a.nestedEntry(of: a.value(of: vm, .vm), a.value(of: gpage, .gpage), is: frame.map { a.value(of: $0, .frame) })
+        case .nestedIs(let vm, let gpage, let frame, let readOnly):
+            let v = a.value(of: vm, .vm), g = a.value(of: gpage, .gpage)
+            let maps = a.nestedEntry(of: v, g, is: frame.map { a.value(of: $0, .frame) })
+            return readOnly ? a.and(maps, a.not(a.nestedMappingIsWritable(of: v, g))) : maps
         case .mapped(let frame):
             return a.someNestedEntryMaps(a.value(of: frame, .frame))
         case .inFlight(let frame):
@@ -343,12 +354,22 @@ extension SemanticsAlgebra {
 /// The safety properties, on one access of a frame by a VM (a data access, or a
 /// walk's page-table read), defined once.
 extension SemanticsAlgebra {
-    /// isolation: the frame is owned by another VM or by the host. (A free frame
+    /// isolation: the frame is owned by another VM or by the host, or the
+    /// access is a write and the VM may only read the frame. (A free frame
     /// is no one else's yet: reaching one through a stale entry is allowed.)
     @inline(__always)
-    public func accessBreaksIsolation(vm: Value, frame: Value) -> Condition {
+    public func accessBreaksIsolation(vm: Value, frame: Value, write: Bool = false) -> Condition {
         let owner = ownership(.owner, of: frame)
-        return not(or(equal(owner, owned(by: vm)), equal(owner, free)))
+        return not(or(grants(owner, to: vm, write: write), equal(owner, free)))
+    }
+
+    /// Whether an ownership value (an owner, a tag) lets the VM access the
+    /// frame: it names the VM, and for a write, with write access.
+    @inline(__always)
+    public func grants(_ ownership: Value, to vm: Value, write: Bool) -> Condition {
+        let writes = equal(ownership, owned(by: vm))
+        guard hasPermissions && !write else { return writes }
+        return or(writes, equal(ownership, ownedReadOnly(by: vm)))
     }
 
     /// no_data_leak: another VM wrote the frame last.
@@ -362,12 +383,18 @@ extension SemanticsAlgebra {
 /// The paravirtual host's acceptance test, defined once.
 extension SemanticsAlgebra {
     /// Whether a pv host accepts an entry naming the frame, with the permission,
-    /// in the VM's table: the frame is the caller's (`owner`), and a writable
-    /// entry never names a page-table frame (`read_only_tables`).
+    /// in the VM's table: the frame is the caller's, with write access for
+    /// a writable entry (`owner`), and a writable entry never names a
+    /// page-table frame (`read_only_tables`).
     @inline(__always)
     public func hypercallAccepts(vm: Value, frame: Value, writable: Condition) -> Condition {
         var accepts = always
-        if hypercallChecks.contains(.owner) { accepts = and(accepts, equal(ownership(.owner, of: frame), owned(by: vm))) }
+        if hypercallChecks.contains(.owner) {
+            let owner = ownership(.owner, of: frame)
+            let owns = hasPermissions ? or(grants(owner, to: vm, write: true), and(not(writable), grants(owner, to: vm, write: false)))
+                                      : grants(owner, to: vm, write: true)
+            accepts = and(accepts, owns)
+        }
         if hypercallChecks.contains(.readOnlyTables) { accepts = and(accepts, not(and(writable, isPinned(frame)))) }
         return accepts
     }
@@ -400,13 +427,15 @@ extension SemanticsAlgebra {
         return (and(mapped, reverseMap(of: frame, isAssignedTo: vm, at: target, validated: true)), frame)
     }
 
-    /// Whether the walker's tag check, where it makes one, passes.
+    /// Whether the walker's tag check, where it makes one, passes: the tag
+    /// names the VM, with either permission (a walk reads page tables, and
+    /// a read-only leaf gives a read-only translation: `walkGrantsWrite`).
     @inline(__always)
     public func tagCheckPasses(vm: Value, frame: Value, isLeaf: Bool) -> Condition {
         switch walkerCheck {
         case .nothing: return always
         case .leafOnly where !isLeaf: return always
-        case .everyLevel, .leafOnly: return equal(ownership(.tag, of: frame), owned(by: vm))
+        case .everyLevel, .leafOnly: return grants(ownership(.tag, of: frame), to: vm, write: false)
         }
     }
 
@@ -485,6 +514,19 @@ extension SemanticsAlgebra {
     public func walkEnds(vm: Value, at target: Value) -> (ends: Condition, frame: Value) {
         let (mapped, frame) = hostFrame(of: vm, target)
         return (and(mapped, tagCheckPasses(vm: vm, frame: frame, isLeaf: true)), frame)
+    }
+
+    /// Whether the translation a walk ending at the target gives lets the VM
+    /// write: its nested entry is writable (nested, snp), and where the
+    /// walker checks the leaf's tag, the tag grants write access (tpt). The
+    /// guest's own entries may say read-only too, but the guest chooses
+    /// them, and a read-only translation allows less than a writable one.
+    @inline(__always)
+    public func walkGrantsWrite(vm: Value, at target: Value) -> Condition {
+        let nested = rootTargetType == .gpage ? nestedMappingIsWritable(of: vm, target) : always
+        guard walkerCheck != .nothing else { return nested }
+        let (_, frame) = hostFrame(of: vm, target)
+        return and(nested, grants(ownership(.tag, of: frame), to: vm, write: true))
     }
 }
 
@@ -570,6 +612,8 @@ struct ConcreteAlgebra: SemanticsAlgebra {
     var free: Int { TransitionSystem.freeTag }
     var host: Int { TransitionSystem.hostTag }
     @inline(__always) func owned(by vm: Int) -> Int { TransitionSystem.tagCode(vm: vm) }
+    @inline(__always) func ownedReadOnly(by vm: Int) -> Int { withSystem { $0.layout.codes.readOnlyOwnership(vm: vm) } }
+    var hasPermissions: Bool { withSystem { $0.layout.codes.permissions } }
     @inline(__always) func namesVM(_ ownership: Int) -> Bool { ownership >= 2 }
     @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { a == b }
     @inline(__always) func not(_ condition: Bool) -> Bool { !condition }
@@ -601,13 +645,25 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         }
     }
     @inline(__always) func nestedEntry(of vm: Int, _ gpage: Int, is frame: Int?) -> Bool {
-        state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }] == (frame.map { 1 + $0 } ?? 0)
+        withSystem { system in
+            let code = state[system.layout.nested[system.nestedIndex(vm, gpage)]]
+            guard let frame else { return code == 0 }
+            return code != 0 && system.layout.codes.nestedEntry(code).frame == frame
+        }
     }
-    @inline(__always) mutating func setNestedEntry(of vm: Int, _ gpage: Int, to frame: Int?) {
-        state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }] = frame.map { 1 + $0 } ?? 0
+    @inline(__always) mutating func setNestedEntry(of vm: Int, _ gpage: Int, to frame: Int?, writable: Bool) {
+        updateState { system, state in
+            state[system.layout.nested[system.nestedIndex(vm, gpage)]] = frame.map { system.layout.codes.nestedCode(frame: $0, writable: writable) } ?? 0
+        }
+    }
+    @inline(__always) func nestedMappingIsWritable(of vm: Int, _ gpage: Int) -> Bool {
+        withSystem { system in
+            let code = state[system.layout.nested[system.nestedIndex(vm, gpage)]]
+            return code == 0 || system.layout.codes.nestedEntry(code).writable
+        }
     }
     func someNestedEntryMaps(_ frame: Int) -> Bool {
-        withSystem { system in system.layout.nested.contains { state[$0] == 1 + frame } }
+        withSystem { system in system.layout.nested.contains { state[$0] != 0 && system.layout.codes.nestedEntry(state[$0]).frame == frame } }
     }
 
     mutating func dropTLBEntries(where condition: (_ vm: Int, _ vcpu: Int, _ frame: Int) -> Bool) {
@@ -709,8 +765,10 @@ struct ConcreteAlgebra: SemanticsAlgebra {
         return false
     }
     @inline(__always) func nestedMapping(of vm: Int, _ gpage: Int) -> (mapped: Bool, frame: Int) {
-        let code = state[withSystem { $0.layout.nested[$0.nestedIndex(vm, gpage)] }]
-        return (code != 0, max(code - 1, 0))
+        withSystem { system in
+            let code = state[system.layout.nested[system.nestedIndex(vm, gpage)]]
+            return code == 0 ? (false, 0) : (true, system.layout.codes.nestedEntry(code).frame)
+        }
     }
     /// Writers are stored 0 clean, 1 + v; as ownership values, clean is free.
     @inline(__always) func writer(of frame: Int) -> Int {

@@ -179,6 +179,7 @@ extension StateValues {
         func rename(_ value: CellValue) -> CellValue {
             switch value {
             case .element(let element): .element(rename(element))
+            case .readOnly(let element): .readOnly(rename(element))
             case .entry(let target, let writable): .entry(rename(target), writable: writable)
             case .assigned(let owner, let gpage, let validated): .assigned(vm: rename(owner), gpage: gpage, validated: validated)
             case .running(let rule, let nextStep, let arguments): .running(rule: rule, nextStep: nextStep, arguments: arguments.map(rename))

@@ -49,7 +49,10 @@ public final class SymmetryReduction: Sendable {
             case .gpage, .vcpu: break
             }
         }
-        func note(_ value: TagValue) { if case .vm(let operand) = value { note(operand, .vm) } }
+        func note(_ value: TagValue) {
+            if case .vm(let operand) = value { note(operand, .vm) }
+            if case .readOnly(let operand) = value { note(operand, .vm) }
+        }
         func note(_ condition: Guard) {
             switch condition {
             case .always: break
@@ -66,7 +69,7 @@ public final class SymmetryReduction: Sendable {
             case .test(.reverseMapIs(let frame, let vm)):
                 note(frame, .frame)
                 note(vm, .vm)
-            case .test(.nestedIs(let vm, _, let frame)):
+            case .test(.nestedIs(let vm, _, let frame, _)):
                 note(vm, .vm)
                 note(frame, .frame)
             case .test(.rootIs(let vm, _, let target, _)):
@@ -99,7 +102,7 @@ public final class SymmetryReduction: Sendable {
                 case .setRoot(let vm, _, let target):
                     note(vm, .vm)
                     note(target, rootNamesFrame ? .frame : nil)
-                case .nestedMap(let vm, _, let frame), .rmpAssign(let frame, let vm, _):
+                case .nestedMap(let vm, _, let frame, _), .rmpAssign(let frame, let vm, _):
                     note(vm, .vm)
                     note(frame, .frame)
                 }

@@ -58,6 +58,7 @@ extension TransitionSystem {
             case .free: return "free"
             case .host: return "host"
             case .vm(let vm): return name(vm, .vm)
+            case .readOnly(let vm): return "ro(\(name(vm, .vm)))"
             }
         }
         let targetType: ValueType = model.scheme.guestTablesNameGuestPhysical ? .gpage : .frame
@@ -72,8 +73,9 @@ extension TransitionSystem {
         case .setWriter(let frame, let vm): return "set_writer(\(name(frame, .frame)), \(name(vm, .vm)))"
         case .setRoot(let vm, let vcpu, let target):
             return "set_root(\(name(vm, .vm)), \(vcpu.map { name($0, .vcpu) + ", " } ?? "")\(target.map { name($0, targetType) } ?? "none"))"
-        case .nestedMap(let vm, let gpage, let frame):
-            return "nested_map(\(name(vm, .vm)), \(name(gpage, .gpage)), \(name(frame, .frame)))"
+        case .nestedMap(let vm, let gpage, let frame, let writable):
+            let target = writable ? name(frame, .frame) : "ro(\(name(frame, .frame)))"
+            return "nested_map(\(name(vm, .vm)), \(name(gpage, .gpage)), \(target))"
         case .nestedUnmap(let vm, let gpage):
             return "nested_unmap(\(name(vm, .vm)), \(name(gpage, .gpage)))"
         case .shadowZap(let vm, let gpage):
@@ -213,10 +215,13 @@ extension TransitionSystem {
         switch (violation.property, violation.route) {
         case (.isolation, .pageTableRead(let level, let cached)):
             return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table\(cachedText(cached)), but \(frame) belongs to \(tagName(violation.observed))"
-        case (.isolation, .tlbHit):
-            return "\(vm) reached \(frame) through a TLB entry, but \(frame) belongs to \(tagName(violation.observed))"
-        case (.isolation, .walk):
-            return "\(vm) reached \(frame) through a page walk, but \(frame) belongs to \(tagName(violation.observed))"
+        case (.isolation, .tlbHit), (.isolation, .walk):
+            let how = violation.route == .tlbHit ? "a TLB entry" : "a page walk"
+            // Owned by the VM itself, read-only: the access was a write.
+            if let (owner, writable) = layout.codes.ownershipVM(violation.observed), owner == violation.vm, !writable {
+                return "\(vm) wrote \(frame) through \(how), but \(vm) may only read \(frame)"
+            }
+            return "\(vm) reached \(frame) through \(how), but \(frame) belongs to \(tagName(violation.observed))"
         case (.noDataLeak, .pageTableRead(let level, let cached)):
             return "the walk for \(vm) read \(frame) as its level-\(level + 1) page table\(cachedText(cached)), but \(frame) holds entries written by \(vmName(violation.observed - 1))"
         case (.noDataLeak, .tlbHit), (.noDataLeak, .walk):

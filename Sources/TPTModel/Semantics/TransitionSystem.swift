@@ -46,6 +46,8 @@ public final class TransitionSystem: Sendable {
         configuration = model.configuration
         let c = model.configuration
         precondition(c.flushRequests == model.usesFlushRequests, "a model's configuration records whether its rules send flush requests")
+        // (A model changed after resolving, as `necessity` changes one, may keep codes it no longer needs.)
+        precondition(c.permissions || !model.usesPermissions, "a model's configuration records whether it grants read-only access")
         targets = model.scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
         pages = view == .safety ? c.virtualPages : min(trackedPages, c.virtualPages)
         layout = StateLayout(scheme: model.scheme, configuration: c, view: view, pages: pages,
