@@ -275,7 +275,7 @@ let validModel = """
         let algebra = ConcreteAlgebra(system: system, state: s, bindings: Bindings())
         #expect(algebra.walkEnds(vm: 0, at: 1).ends && !algebra.walkGrantsWrite(vm: 0, at: 1))
         #expect(algebra.walkEnds(vm: 0, at: 0).ends && algebra.walkGrantsWrite(vm: 0, at: 0))
-        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do set_tag(f, ro(free))")?.message.hasPrefix("expected a tag") == true)
+        #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do set_tag(f, ro(free))")?.message.hasPrefix("expected a vm inside ro(...)") == true)
         #expect(diagnostic(replacing: "do set_tag(f, v)", with: "do set_tag(f, ro(v, v))")?.message.hasPrefix("'ro' takes 1 argument") == true)
     }
 

@@ -9,7 +9,7 @@ import TPTZ3
 /// unbounded TLB aside: it never evicts). Both run one definition
 /// (`forEachGuestMove`); this compares the two algebras it runs on.
 @Suite struct GuestAgreementTests {
-    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-shootdown", "tpt-walk-cache"])
+    @Test(arguments: ["tpt", "nested", "snp", "tpt-bug-leaf-only-check", "tpt-bug-no-shootdown", "tpt-walk-cache", "tpt-write-protect", "nested-write-protect"])
     func guestTransitionsAgreeWithTheExplicitChecker(_ name: String) throws {
         let model = try AgreementTests.bundled(name)
         let system = TransitionSystem(model: model)

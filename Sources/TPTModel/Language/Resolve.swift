@@ -251,7 +251,7 @@ struct Resolver {
         do {
             return .vm(try resolveOperand(expression, as: .vm, parameters: parameters))
         } catch {
-            throw Diagnostic("expected a tag: free, host, a vm, or ro(VM) for a vm that may only read", at: expression.location)
+            throw Diagnostic("expected a tag: free, host, or a vm (ro(VM) for one that may only read)", at: expression.location)
         }
     }
 
@@ -259,7 +259,11 @@ struct Resolver {
     private func readOnly(_ expression: ExpressionSyntax, as type: ValueType, parameters: [Parameter]) throws(Diagnostic) -> Operand? {
         guard case .call(let call) = expression, call.name == "ro" else { return nil }
         let a = try arguments(call, 1, type.rawValue)
-        return try resolveOperand(a[0], as: type, parameters: parameters)
+        do {
+            return try resolveOperand(a[0], as: type, parameters: parameters)
+        } catch {
+            throw Diagnostic("expected a \(type.rawValue) inside ro(...): \(error.message)", at: a[0].location)
+        }
     }
 
     /// A frame operand that may be written `ro(F)`: the frame and whether it is writable.
