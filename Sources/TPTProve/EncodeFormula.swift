@@ -98,7 +98,7 @@ struct FormulaEncoder {
             }
         case .writable(let entries, let vm, let indices):
             let (entry, empty, _) = try read(entries, vm: vm, indices: indices)
-            // (A nested entry has a permission only where the model has read-only ones: `entries.hasPermission(under:)`.)
+            // (A nested entry has a permission only where the model has read-only ones: `EntryMap.hasPermission(permissions:)`.)
             let field = entries == .gpt ? vocabulary.guestEntry.constructors[1].fields[1] : vocabulary.frameEntry.constructors[1].fields[1]
             return try z3.and([z3.not(empty), field(entry)])
         case .pinned(let frame): return try z3.select(state.pinned, encode(frame))
