@@ -70,6 +70,17 @@ struct FieldTable: @unchecked Sendable {
     @inline(__always) func tlbCode(page: Int, frame: Int, writable: Bool) -> Int { codes.tlbCode(page: page, frame: frame, writable: writable) }
     /// A nonzero reverse-map entry's VM.
     @inline(__always) func reverseMapVM(_ code: Int) -> Int { codes.reverseMapEntry(code).vm }
+    /// An ownership code with its VM renamed, keeping its permission.
+    @inline(__always) func renamedOwnership(_ code: Int, _ r: Renaming) -> Int {
+        guard let (vm, writable) = codes.ownershipVM(code) else { return code }
+        return writable ? CellCodes.ownership(vm: r.vm(vm)) : codes.readOnlyOwnership(vm: r.vm(vm))
+    }
+    /// A nested code with its frame renamed, keeping its permission.
+    @inline(__always) func renamedNested(_ code: Int, _ r: Renaming) -> Int {
+        guard code != 0 else { return 0 }
+        let (frame, writable) = codes.nestedEntry(code)
+        return codes.nestedCode(frame: r.frame(frame), writable: writable)
+    }
 
     /// A reverse-map entry with its VM renamed.
     @inline(__always) func renamedReverseMap(_ code: Int, _ r: Renaming) -> Int {

@@ -5,13 +5,7 @@ extension SymmetryReduction {
     public func renamed(_ s: PackedState, _ r: Renaming) -> PackedState {
         let layout = fields
         var t = PackedState()
-        // Read-only codes (2 + vms + v, 1 + frames + f) keep their offset.
-        @inline(__always) func ownership(_ code: Int) -> Int {
-            code < 2 ? code : code < 2 &+ vms ? 2 &+ r.vm(code &- 2) : 2 &+ vms &+ r.vm(code &- 2 &- vms)
-        }
-        @inline(__always) func nested(_ code: Int) -> Int {
-            code == 0 ? 0 : code &- 1 < frames ? 1 &+ r.frame(code &- 1) : 1 &+ frames &+ r.frame(code &- 1 &- frames)
-        }
+        @inline(__always) func ownership(_ code: Int) -> Int { layout.renamedOwnership(code, r) }
         @inline(__always) func frameEntry(_ code: Int) -> Int {
             code == 0 ? 0 : TransitionSystem.entryCode(target: r.frame(TransitionSystem.entryTarget(code)),
                                                        writable: TransitionSystem.entryIsWritable(code))
@@ -72,7 +66,7 @@ extension SymmetryReduction {
             }
             for gpage in 0..<layout.gpages {
                 let code = s[layout.nested[layout.nestedIndex(vm, gpage)]]
-                t[layout.nested[layout.nestedIndex(to, gpage)]] = nested(code)
+                t[layout.nested[layout.nestedIndex(to, gpage)]] = layout.renamedNested(code, r)
             }
             for page in 0..<layout.pages {
                 let from = layout.pageIndex(vm, page), into = layout.pageIndex(to, page)

@@ -50,10 +50,8 @@ extension SymmetryReduction {
         let layout = fields
         keys.update(repeating: 0, count: vms)
         for frame in 0..<frames {
-            // A VM's ownership codes: 2 + v, and read-only 2 + vms + v.
-            let owner = s[layout.owner[frame]]
-            if owner >= 2 { keys[owner - 2 < vms ? owner - 2 : owner - 2 - vms] &+= 1 }
-            if !layout.tag.isEmpty, case let tag = s[layout.tag[frame]], tag >= 2 { keys[tag - 2 < vms ? tag - 2 : tag - 2 - vms] &+= 1 << 8 }
+            if let (vm, _) = layout.codes.ownershipVM(s[layout.owner[frame]]) { keys[vm] &+= 1 }
+            if !layout.tag.isEmpty, let (vm, _) = layout.codes.ownershipVM(s[layout.tag[frame]]) { keys[vm] &+= 1 << 8 }
             let writer = s[layout.writer[frame]]
             if writer != 0 { keys[writer - 1] &+= 1 << 16 }
             // snp has no tags: its reverse-map assignments count in their place.
@@ -119,9 +117,7 @@ extension SymmetryReduction {
                                places: UnsafeMutablePointer<UInt64>) -> SIMD16<UInt8> {
         let layout = fields
         references.update(repeating: 0, count: frames)
-        @inline(__always) func ownership(_ code: Int) -> UInt64 {
-            UInt64(code < 2 ? code : code - 2 < vms ? 2 + r.vm(code - 2) : 2 + vms + r.vm(code - 2 - vms))
-        }
+        @inline(__always) func ownership(_ code: Int) -> UInt64 { UInt64(layout.renamedOwnership(code, r)) }
         for frame in 0..<frames {
             var key = ownership(s[layout.owner[frame]])
             if !layout.tag.isEmpty { key |= ownership(s[layout.tag[frame]]) << 4 }
@@ -157,10 +153,9 @@ extension SymmetryReduction {
                 }
             }
             for gpage in 0..<layout.gpages {
-                // 1 + f, and read-only 1 + frames + f.
                 if case let code = s[layout.nested[layout.nestedIndex(vm, gpage)]], code != 0 {
-                    let readOnly = code - 1 >= frames
-                    refer(readOnly ? code - 1 - frames : code - 1, readOnly ? 8 : 4, to, gpage)
+                    let (frame, writable) = layout.codes.nestedEntry(code)
+                    refer(frame, writable ? 4 : 8, to, gpage)
                 }
             }
             if !layout.directEntry.isEmpty {
