@@ -105,6 +105,11 @@ public struct RandomModelGenerator {
         if c.scheme == "snp" {
             candidates += ["rmp(\(operand("frame"))) == \(pick(["free", operand("vm")]))", "rmp(\(operand("frame"))) is vm"]
         }
+        // The host's flush bookkeeping: a request not yet acknowledged, a vCPU not running.
+        if c.flushRequests {
+            candidates += ["flush_pending(\(operand("vm")))", "flush_pending(\(operand("vm")), \(operand("vcpu")))",
+                           "descheduled(\(operand("vm")))", "descheduled(\(operand("vm")), \(operand("vcpu")))"]
+        }
         for _ in 0..<int(0...2) { tests.append((bool(0.3) ? "not " : "") + pick(candidates)) }
         if bool(0.75) { tests.append("not in_flight(f)") }
         if tests.count > 1 && bool(0.15) { tests = ["(" + tests[0] + " or " + tests[1] + ")"] + tests.dropFirst(2) }

@@ -187,14 +187,6 @@ extension SymbolicAlgebra {
         make { () throws(Z3Error) in try z3.not(z3.select(z3.select(state.descheduled, vm), vcpu)) }
     }
 
-    public func someVCPURuns(_ vm: Z3Term) -> Z3Term {
-        make { () throws(Z3Error) in
-            try exists("c", vocabulary.vcpu, vocabulary.everyVCPU()) { c throws(Z3Error) in
-                try z3.not(z3.select(z3.select(state.descheduled, vm), c))
-            }
-        }
-    }
-
     public mutating func setRunning(_ vm: Z3Term, _ vcpu: Z3Term, _ running: Bool) {
         state.descheduled = make { () throws(Z3Error) in
             try z3.store(state.descheduled, vm, z3.store(z3.select(state.descheduled, vm), vcpu, z3.bool(!running)))

@@ -425,12 +425,4 @@ public struct SymbolicAlgebra: SemanticsAlgebra {
             return try z3.store(state.flushPending, vm, requested)
         }
     }
-
-    public func flushAcknowledged(by vm: Z3Term) -> Z3Term {
-        make { () throws(Z3Error) in
-            try z3.not(exists("c", vocabulary.vcpu, vocabulary.everyVCPU()) { c throws(Z3Error) in
-                try z3.and([z3.select(z3.select(state.flushPending, vm), c), z3.not(z3.select(z3.select(state.descheduled, vm), c))])
-            })
-        }
-    }
 }

@@ -68,7 +68,8 @@ import TPTModel
     /// counterexample lengths up to the bound.
     @Test(arguments: ["tpt-async-shootdown", "tpt-bug-no-ack-wait", "tpt-bug-lazy-skip", "tpt-walk-cache", "tpt-bug-walk-cache-retag",
                       "tpt-deferred-flush", "real-xsa-480", "pv-vcpu-roots", "pv-bug-unpin-other-root",
-                      "tpt-bug-shootdown-one-vcpu", "tpt-write-protect", "tpt-bug-downgrade-no-shootdown", "nested-bug-downgrade-one-vcpu"])
+                      "tpt-bug-shootdown-one-vcpu", "tpt-write-protect", "tpt-bug-downgrade-no-shootdown", "nested-bug-downgrade-one-vcpu",
+                      "tpt-deferred-release", "tpt-bug-release-before-flush"])
     func backendsAgreeOnTheProtocolModels(_ name: String) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Models/\(name).tpt")

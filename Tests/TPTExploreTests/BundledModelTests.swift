@@ -24,6 +24,7 @@ let bundledModelNames = [
     "real-xsa-292", "real-cve-2022-39189", "tpt-deferred-flush", "real-xsa-480",
     "pv-vcpu-roots", "pv-bug-unpin-other-root", "tpt-bug-shootdown-one-vcpu",
     "tpt-write-protect", "tpt-bug-downgrade-no-shootdown", "nested-write-protect", "nested-bug-downgrade-one-vcpu",
+    "tpt-deferred-release", "tpt-bug-release-before-flush",
 ]
 
 /// Every bundled model reaches the verdict it expects, for the reason it names.

@@ -72,4 +72,28 @@ import TPTModel
         // The product runs host rules whole, so the order of their steps cannot matter to it.
         #expect(findings.filter { if case .swap = $0.change { return true } else { return false } }.allSatisfy { !$0.isNeeded })
     }
+
+    /// A variant without the flush-request steps keeps the protocol's state
+    /// (it used to trap the transition system's precondition when the
+    /// dropped step was the model's only one). tpt-deferred-release's unmap
+    /// without its request breaks isolation; its release's guard still reads
+    /// the requests.
+    @Test func droppingTheOnlyFlushRequestKeepsTheProtocolState() throws {
+        let findings = analyzeNecessity(try loadBundledModel("tpt-deferred-release"))
+        let noRequest = try #require(findings.first { $0.rule == "unmap" && $0.change == .drop(step: 2) })
+        #expect(noRequest.result.verdict.violatedProperties.contains(.isolation))
+        let lone = try parseModel("""
+            model lone
+            scheme tpt
+            config vms 1, vcpus 2, frames 2, levels 1, fanout 1, tlb 1
+            init
+              set_owner(f0, vm0) set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
+            rule poke(v: vm) atomic
+              when true
+              do request_flush(v)
+            check isolation
+            expect holds
+            """, file: "lone.tpt")
+        #expect(analyzeNecessity(lone).map(\.isNeeded) == [false])
+    }
 }

@@ -104,6 +104,71 @@ import Testing
         do { _ = try parseModel(changed, file: "bad.tpt") } catch { #expect(error.message == message) }
     }
 
+    /// A guard may read what the host itself records of the protocol: a
+    /// request a vCPU has not acknowledged (`flush_pending`), a vCPU not
+    /// running (`descheduled`), of one vCPU or of some vCPU of the VM. A model
+    /// whose only use of the protocol is such a guard keeps its state too.
+    @Test func guardsReadTheHostsFlushBookkeeping() throws {
+        func system(_ condition: String) throws -> TransitionSystem {
+            try TPTModelTests.system("""
+                model bookkeeping
+                scheme tpt
+                config vms 1, vcpus 2, frames 2, levels 1, fanout 1, tlb 1
+                init
+                  set_owner(f0, vm0) set_tag(f0, vm0) set_writer(f0, vm0) set_root(vm0, f0)
+                rule take(f: frame, v: vm) atomic
+                  when owner(f) == v and \(condition)
+                  do set_owner(f, host)
+                check isolation
+                expect holds
+                """)
+        }
+        let f0vm0 = Bindings([0, 0])
+        let pending = try system("flush_pending(v)"), second = try system("flush_pending(v, cpu1)")
+        #expect(pending.layout.flushPending.count == 2)
+        var state = pending.initialState()
+        #expect(!pending.guardHolds(rule: 0, f0vm0, in: state))
+        pending.apply(.requestFlush(vm: .constant(0), runningOnly: false), Bindings(), to: &state)
+        #expect(pending.guardHolds(rule: 0, f0vm0, in: state) && second.guardHolds(rule: 0, f0vm0, in: state))
+        let one = try take(pending, state, .acknowledgeFlush, cpu: 1)
+        #expect(pending.guardHolds(rule: 0, f0vm0, in: one) && !second.guardHolds(rule: 0, f0vm0, in: one))
+        let both = try take(pending, one, .acknowledgeFlush, cpu: 0)
+        #expect(!pending.guardHolds(rule: 0, f0vm0, in: both))
+
+        let away = try system("descheduled(v)"), first = try system("descheduled(v, cpu0)")
+        let descheduled = try take(away, away.initialState(), .deschedule, cpu: 1)
+        #expect(!away.guardHolds(rule: 0, f0vm0, in: away.initialState()))
+        #expect(away.guardHolds(rule: 0, f0vm0, in: descheduled) && !first.guardHolds(rule: 0, f0vm0, in: descheduled))
+
+        func message(_ condition: String) -> String? {
+            do { _ = try system(condition); return nil } catch { return (error as? Diagnostic)?.message }
+        }
+        #expect(message("flush_pending(f)") == "'f' is a frame, but a vm is expected here")
+        #expect(message("descheduled(v, f)") == "'f' is a frame, but a vcpu is expected here")
+        #expect(message("flush_pending(v, cpu0, cpu1)") == "'flush_pending' takes 1 argument (vm; or vm, vcpu), not 3")
+    }
+
+    @Test func equivalenceIsRefusedWhereAGuardReadsFlushRequests() throws {
+        let text = """
+            model flush
+            scheme tpt
+            init
+              set_owner(f0, vm0) set_tag(f0, vm0)
+            rule take(f: frame, v: vm) atomic
+              when owner(f) == v and not flush_pending(v)
+              do set_owner(f, host)
+            check isolation, equivalent_to_nested
+            expect holds
+            """
+        do {
+            _ = try parseModel(text, file: "bad.tpt")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.location.line == 8)
+            #expect(error.message.hasSuffix("'flush_pending' at 6:30 reads the state of flush requests"), "\(error.message)")
+        }
+    }
+
     @Test func equivalenceIsRefusedForModelsThatWaitForVCPUs() throws {
         let text = """
             model flush

@@ -15,7 +15,7 @@ import TPTZ3
             #expect(text.contains(old), "test setup: '\(old)' not found")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
+        var models = try ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-deferred-release"].reduce(into: [String: Model]()) { $0[$1] = try AgreementTests.bundled($1) }
         // A model with two vCPUs, which proofs do not cover yet.
         models["tpt2"] = models["tpt"].map { var model = $0; model.configuration.vcpus = 2; return model }
         return try parseProof(text, file: "Proofs/\(name).proof") { model, location throws(Diagnostic) in
@@ -24,7 +24,7 @@ import TPTZ3
         }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-deferred-release", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledProofHolds(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let equivalence = name.hasSuffix("-equivalence")
@@ -47,7 +47,7 @@ import TPTZ3
         for outcome in outcomes { #expect(outcome.result == .proved, "\(name): \(outcome.name): \(outcome.result)") }
     }
 
-    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
+    @Test(arguments: ["tpt", "nested", "shadow", "pv", "snp", "tpt-async-shootdown", "pv-retype", "nested-async-flush", "tpt-walk-cache", "tpt-deferred-flush", "pv-vcpu-roots", "tpt-write-protect", "nested-write-protect", "tpt-deferred-release", "tpt-equivalence", "shadow-equivalence", "pv-equivalence"])
     func bundledInvariantHoldsOfTheInitialState(_ name: String) throws {
         let (proof, model) = try Self.load(name)
         let z3 = Z3Context()
@@ -140,6 +140,7 @@ import TPTZ3
         ("tpt-write-protect", "tpt-bug-downgrade-no-shootdown",
          [("proves isolation, no_data_leak", "proves isolation"), ("write_protect, 2..4", "write_protect, 2..3"), ("write_protect, 4..4", "write_protect, 3..3")],
          ["consecution: write_protect step 2/3 keeps tlb_entries"]),
+        ("tpt-deferred-release", "tpt-bug-release-before-flush", [], ["consecution: release keeps tlb_entries"]),
         ("nested-write-protect", "nested-bug-downgrade-one-vcpu", [("proves isolation, no_data_leak", "proves isolation")],
          ["consecution: write_protect step 2/3 keeps tlb_entries"]),
         ("snp", "snp-bug-no-rmp-clear",

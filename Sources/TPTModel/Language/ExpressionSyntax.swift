@@ -19,6 +19,17 @@ indirect enum ExpressionSyntax {
             return call.location
         }
     }
+
+    /// The first call written in the expression with one of the names, if any.
+    func firstCall(named names: Set<String>) -> CallSyntax? {
+        switch self {
+        case .name, .number: return nil
+        case .call(let call): return names.contains(call.name) ? call : nil
+        case .compare(_, let left, let right, _), .and(let left, let right, _), .or(let left, let right, _):
+            return left.firstCall(named: names) ?? right.firstCall(named: names)
+        case .isVM(let inner, _), .not(let inner, _): return inner.firstCall(named: names)
+        }
+    }
 }
 
 /// `name(argument, ...)`: a primitive step, or a function in a guard.

@@ -90,9 +90,11 @@ struct Resolver {
         if rules.count > 15 {
             throw Diagnostic("a model may have at most 15 rules", at: syntax.rules[15].location)
         }
-        // Where the first step of the flush-request protocol is written, if any.
+        // Where the flush-request protocol is first written, if anywhere: a
+        // step, or a guard that reads its state.
         let flushRequests = zip(rules, syntax.rules).lazy.compactMap { rule, ruleSyntax in
             rule.steps.firstIndex(where: \.usesFlushRequests).map { ruleSyntax.steps[$0] }
+                ?? ruleSyntax.guardCondition?.firstCall(named: Self.flushRequestTests)
         }.first
         configuration.flushRequests = flushRequests != nil
         configuration.permissions = Model.usePermissions(initialSteps, rules)
@@ -116,7 +118,8 @@ struct Resolver {
             }
             if property == .equivalence, let call = flushRequests {
                 throw Diagnostic("'\(propertyName)' runs every rule whole, so no rule can wait for a vCPU's acknowledgement; "
-                                 + "'\(call.name)' at \(call.location.line):\(call.location.column) sends flush requests", at: location)
+                                 + "'\(call.name)' at \(call.location.line):\(call.location.column) "
+                                 + (Self.flushRequestTests.contains(call.name) ? "reads the state of flush requests" : "sends flush requests"), at: location)
             }
             if property == .equivalence && !scheme.comparesWithNested {
                 throw Diagnostic("'\(propertyName)' compares a scheme with nested paging; under scheme \(scheme.rawValue) there is nothing to compare "
@@ -271,6 +274,9 @@ struct Resolver {
         if let frame = try readOnly(expression, as: .frame, parameters: parameters) { return (frame, false) }
         return (try resolveOperand(expression, as: .frame, parameters: parameters), true)
     }
+
+    /// The guard tests that read the flush-request protocol's state.
+    static let flushRequestTests: Set<String> = ["flush_pending", "descheduled"]
 
     // MARK: Steps
 
@@ -471,8 +477,13 @@ struct Resolver {
                 try require(\.pinnedFrames, call)
                 let a = try arguments(call, 1, "frame")
                 return .test(.pinned(frame: try resolveOperand(a[0], as: .frame, parameters: p)))
+            case "flush_pending", "descheduled":
+                let a = try arguments(call, call.arguments.count == 2 ? 2 : 1, "vm; or vm, vcpu")
+                let vm = try resolveOperand(a[0], as: .vm, parameters: p)
+                let vcpu = a.count == 2 ? try resolveOperand(a[1], as: .vcpu, parameters: p) : nil
+                return .test(call.name == "flush_pending" ? .flushPending(vm: vm, vcpu: vcpu) : .descheduled(vm: vm, vcpu: vcpu))
             default:
-                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, rmp(f) == ..., nested(v, g) == ..., mapped(f), in_flight(f), pinned(f))", at: call.location)
+                throw Diagnostic("unknown condition '\(call.name)' (expected owner(f) == ..., tag(f) == ..., owner(f) is vm, rmp(f) == ..., nested(v, g) == ..., mapped(f), in_flight(f), pinned(f), flush_pending(v), descheduled(v, c))", at: call.location)
             }
         case .name(let name, let location):
             throw Diagnostic("'\(name)' is not a condition", at: location)

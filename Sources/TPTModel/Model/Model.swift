@@ -20,9 +20,12 @@ public struct Model: Sendable {
     public var properties: [Property]
     public var expectation: Expectation
 
-    /// Whether a rule sends or awaits flush requests: what
-    /// `Configuration.flushRequests` must say, for states to keep them.
-    public var usesFlushRequests: Bool { rules.contains { $0.steps.contains(where: \.usesFlushRequests) } }
+    /// Whether a rule sends or awaits flush requests, or its guard reads
+    /// their state: what `Configuration.flushRequests` must say, for states
+    /// to keep them.
+    public var usesFlushRequests: Bool {
+        rules.contains { $0.steps.contains(where: \.usesFlushRequests) || $0.guardCondition.usesFlushRequests }
+    }
 
     /// Whether a step or guard grants or asks for read access only: what
     /// `Configuration.permissions` must say, for cells to have the codes.

@@ -175,5 +175,25 @@ public enum Guard: Sendable, Equatable {
         /// vCPU, of the VM: some vCPU's root names the target; nil: no vCPU
         /// has a root.
         case rootIs(vm: Operand, vcpu: Operand?, target: Operand?, ValueType)
+        /// The vCPU has a flush request it has not acknowledged (without a
+        /// vCPU: some vCPU of the VM has). A host knows this as the request
+        /// bit it set and the vCPU clears (KVM's `KVM_REQ_TLB_FLUSH`).
+        case flushPending(vm: Operand, vcpu: Operand?)
+        /// The vCPU is not running (without a vCPU: some vCPU of the VM is
+        /// not). A host knows this as its record of where a vCPU runs (KVM's
+        /// `vcpu->mode`, Xen's `is_running`).
+        case descheduled(vm: Operand, vcpu: Operand?)
+    }
+
+    /// Whether some test reads the flush-request protocol's state, which
+    /// states keep only in models that use it (`Configuration.flushRequests`).
+    public var usesFlushRequests: Bool {
+        switch self {
+        case .always: return false
+        case .not(let inner): return inner.usesFlushRequests
+        case .and(let a, let b), .or(let a, let b): return a.usesFlushRequests || b.usesFlushRequests
+        case .test(.flushPending), .test(.descheduled): return true
+        case .test: return false
+        }
     }
 }

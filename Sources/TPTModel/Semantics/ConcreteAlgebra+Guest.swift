@@ -163,9 +163,6 @@ extension ConcreteAlgebra: GuestAlgebra {
     var sendsFlushRequests: Bool { withSystem { !$0.layout.flushPending.isEmpty } }
     @inline(__always) private func cpu(_ vm: Int, _ vcpu: Int) -> Int { vm &* withSystem { $0.configuration.vcpus } &+ vcpu }
     @inline(__always) func isRunning(_ vm: Int, _ vcpu: Int) -> Bool { state[withSystem { $0.layout.descheduled[cpu(vm, vcpu)] }] == 0 }
-    func someVCPURuns(_ vm: Int) -> Bool {
-        withSystem { system in (0..<system.configuration.vcpus).contains { isRunning(vm, $0) } }
-    }
     @inline(__always) mutating func setRunning(_ vm: Int, _ vcpu: Int, _ running: Bool) {
         let index = cpu(vm, vcpu)
         state[withSystem { $0.layout.descheduled[index] }] = running ? 0 : 1

@@ -187,13 +187,7 @@ public protocol GuestAlgebra: SemanticsAlgebra {
     /// Whether the model's rules send flush requests, so that each vCPU
     /// keeps a pending request and whether it runs.
     var sendsFlushRequests: Bool { get }
-    /// Whether the vCPU runs (where `sendsFlushRequests`).
-    func isRunning(_ vm: Value, _ vcpu: Value) -> Condition
-    /// Whether some vCPU of the VM runs (where `sendsFlushRequests`).
-    func someVCPURuns(_ vm: Value) -> Condition
     mutating func setRunning(_ vm: Value, _ vcpu: Value, _ running: Bool)
-    /// Whether the vCPU has a flush request it has not acknowledged.
-    func flushPending(_ vm: Value, _ vcpu: Value) -> Condition
     mutating func clearFlushRequest(_ vm: Value, _ vcpu: Value)
 }
 

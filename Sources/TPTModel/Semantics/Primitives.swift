@@ -103,8 +103,11 @@ public protocol SemanticsAlgebra {
     /// Asks every vCPU of the VM (the running ones only, when asked) to
     /// flush its TLB: each then has a request pending.
     mutating func requestFlush(of vm: Value, runningOnly: Bool)
-    /// Whether every running vCPU of the VM has acknowledged its flush request.
-    func flushAcknowledged(by vm: Value) -> Condition
+    /// Whether the vCPU has a flush request it has not acknowledged.
+    func flushPending(_ vm: Value, _ vcpu: Value) -> Condition
+    /// Whether the vCPU runs: one that does not makes no access and
+    /// acknowledges nothing until it runs again.
+    func isRunning(_ vm: Value, _ vcpu: Value) -> Condition
 
     // MARK: Rules in progress (the scheduler: `startRule`, `continueRule`)
 
@@ -221,6 +224,24 @@ extension SemanticsAlgebra {
         guard let only else { return always }
         return and(equal(vm, only.vm), equal(vcpu, only.vcpu))
     }
+
+    /// A condition of the vCPU given, or, where none is, of some vCPU of the VM.
+    @inline(__always)
+    func forVCPU(_ vcpu: Operand?, of vm: Value, _ condition: (Value, Value) -> Condition) -> Condition {
+        if let vcpu { return condition(vm, value(of: vcpu, .vcpu)) }
+        return someVCPU(of: vm) { condition(vm, $0) }
+    }
+
+    /// Whether every running vCPU of the VM has acknowledged its flush
+    /// request: what `await_flush` waits for.
+    func flushAcknowledged(by vm: Value) -> Condition {
+        not(someVCPU(of: vm) { and(flushPending(vm, $0), isRunning(vm, $0)) })
+    }
+
+    /// Whether some vCPU of the VM runs.
+    func someVCPURuns(_ vm: Value) -> Condition {
+        someVCPU(of: vm) { isRunning(vm, $0) }
+    }
 }
 
 extension TagValue {
@@ -279,6 +300,10 @@ extension Guard.Test {
             return a.not(a.reverseMap(of: a.value(of: frame, .frame), isAssignedTo: nil))
         case .same(let left, let right, let type):
             return a.equal(a.value(of: left, type), a.value(of: right, type))
+        case .flushPending(let vm, let vcpu):
+            return a.forVCPU(vcpu, of: a.value(of: vm, .vm)) { v, c in a.flushPending(v, c) }
+        case .descheduled(let vm, let vcpu):
+            return a.forVCPU(vcpu, of: a.value(of: vm, .vm)) { v, c in a.not(a.isRunning(v, c)) }
         case .rootIs(let vm, let vcpu, let target, let type):
             // Of one vCPU; of the VM: some vCPU's root is the target, or none has a root.
             let v = a.value(of: vm, .vm)
@@ -805,16 +830,6 @@ struct ConcreteAlgebra: SemanticsAlgebra {
             }
         }
     }
-    func flushAcknowledged(by vm: Int) -> Bool {
-        withSystem { system in
-            let vcpus = system.configuration.vcpus, layout = system.layout
-            for cpu in (vm * vcpus)..<((vm + 1) * vcpus) where state[layout.flushPending[cpu]] != 0 && state[layout.descheduled[cpu]] == 0 {
-                return false
-            }
-            return true
-        }
-    }
-
     // Slots are host threads.
     @inline(__always) func slotIsIdle(_ thread: Int) -> Bool { state[withSystem { $0.layout.threadRule[thread] }] == 0 }
     @inline(__always) func slotHolds(_ thread: Int, rule: Int, nextStep: Int) -> Bool {

@@ -72,6 +72,8 @@ public final class SymmetryReduction: Sendable {
             case .test(.nestedIs(let vm, _, let frame, _)):
                 note(vm, .vm)
                 note(frame, .frame)
+            case .test(.flushPending(let vm, _)), .test(.descheduled(let vm, _)):
+                note(vm, .vm)
             case .test(.rootIs(let vm, _, let target, _)):
                 note(vm, .vm)
                 note(target, rootNamesFrame ? .frame : nil)

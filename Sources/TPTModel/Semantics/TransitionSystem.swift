@@ -45,8 +45,9 @@ public final class TransitionSystem: Sendable {
         self.view = view
         configuration = model.configuration
         let c = model.configuration
-        precondition(c.flushRequests == model.usesFlushRequests, "a model's configuration records whether its rules send flush requests")
-        // (A model changed after resolving, as `necessity` changes one, may keep codes it no longer needs.)
+        // A model changed after resolving, as `necessity` changes one, may
+        // keep state it no longer needs, never lack state it uses.
+        precondition(c.flushRequests || !model.usesFlushRequests, "a model's configuration records whether its rules send flush requests")
         precondition(c.permissions || !model.usesPermissions, "a model's configuration records whether it grants read-only access")
         targets = model.scheme.guestTablesNameGuestPhysical ? c.gpages : c.frames
         pages = view == .safety ? c.virtualPages : min(trackedPages, c.virtualPages)
