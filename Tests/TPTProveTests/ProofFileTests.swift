@@ -191,6 +191,9 @@ import TPTZ3
         #expect(message("reclaim.f(k) == k", "reclaim.f(k) == f00")?.hasPrefix("14:59: unknown name 'f00'") == true)
         #expect(message("running(f, reclaim, 2..6)", "running(f, reclaim, 2..7)") == "19:64: 'reclaim' has steps 1 to 6; a rule in progress is next at step 2 to 6")
         #expect(message("owner(f) == v or", "owner(f) == g or")?.hasSuffix("cannot compare a ownership with a gpage") == true)
+        // ro(v) in a proof of a model that grants no read-only access.
+        #expect(message("owner(f) == v or", "owner(f) == ro(v) or")?
+            .hasSuffix("model 'tpt' grants no read-only access (no ro(...) in its steps or guards), so no owner or tag is ro(v)") == true)
         #expect(message("proves isolation, no_data_leak", "proves isolation, equivalent_to_nested")
                 == "10:19: a proof of equivalent_to_nested proves nothing else: its transitions are the product with nested paging")
         #expect(message("proves isolation, no_data_leak", "proves safety") == "10:8: a proof proves isolation, no_data_leak or equivalent_to_nested, not 'safety'")

@@ -325,7 +325,11 @@ private struct ProofParser {
             let frame = try require(try termArguments(1, "frame")[0], .frame)
             let term: Term = word == "owner" ? .owner(frame) : word == "tag" ? .tag(frame) : .writer(frame)
             return (term, .ownership, location)
-        case "ro" where model.configuration.permissions:
+        case "ro" where current.isSymbol("("):
+            guard model.configuration.permissions else {
+                throw Diagnostic("model '\(model.name)' grants no read-only access (no ro(...) in its steps or guards), so no owner or tag is ro(v)",
+                                 at: location)
+            }
             return (.ownedReadOnly(try require(try termArguments(1, "vm")[0], .vm)), .ownership, location)
         case "rmp" where model.scheme.hasReverseMap:
             return (.rmp(try require(try termArguments(1, "frame")[0], .frame)), .ownership, location)
