@@ -79,7 +79,11 @@ import TPTModel
     /// without its request breaks isolation; its release's guard still reads
     /// the requests.
     @Test func droppingTheOnlyFlushRequestKeepsTheProtocolState() throws {
-        let findings = analyzeNecessity(try loadBundledModel("tpt-deferred-release"))
+        // The bundled model with no spare frame: the release still hands a
+        // frame to the other VM, in a fiftieth of the states.
+        let url = modelsDirectory().appendingPathComponent("tpt-deferred-release.tpt")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "frames 3", with: "frames 2")
+        let findings = analyzeNecessity(try parseModel(text, file: url.path))
         let noRequest = try #require(findings.first { $0.rule == "unmap" && $0.change == .drop(step: 2) })
         #expect(noRequest.result.verdict.violatedProperties.contains(.isolation))
         let lone = try parseModel("""
